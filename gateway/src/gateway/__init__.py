@@ -1,0 +1,1 @@
+"""OpsPact API gateway: the only public entry."""

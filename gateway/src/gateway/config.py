@@ -1,0 +1,32 @@
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import Field, model_validator
+
+from opspact.settings import DEV_JWT_SECRET, CommonSettings
+
+
+class GatewaySettings(CommonSettings):
+    # Ed25519 private key (PEM or path) that signs the internal tokens.
+    gateway_internal_private_key: str = ""
+    # HS256 user tokens are a dev convenience only (JWKS/PKI come with the gateway issue).
+    gateway_jwt_secret: str = DEV_JWT_SECRET
+    gateway_tenants_dir: Path = Path("deploy/tenants")
+    gateway_upstreams: dict[str, str] = Field(default_factory=lambda: {
+        "ticketing": "http://127.0.0.1:8001", "inventory": "http://127.0.0.1:8002",
+        "billing": "http://127.0.0.1:8003", "notify": "http://127.0.0.1:8004"})
+    gateway_upstream_timeout_seconds: float = 30.0
+    gateway_max_connections: int = 200
+
+    @model_validator(mode="after")
+    def _refuse_dev_secrets(self) -> "GatewaySettings":
+        if not self.is_dev and self.gateway_jwt_secret == DEV_JWT_SECRET:
+            raise ValueError("the default dev JWT secret is refused outside dev")
+        if not self.gateway_internal_private_key:
+            raise ValueError("OPSPACT_GATEWAY_INTERNAL_PRIVATE_KEY must be set")
+        return self
+
+
+@lru_cache
+def get_settings() -> GatewaySettings:
+    return GatewaySettings()

@@ -1,0 +1,86 @@
+"""Gateway app factory (`uvicorn gateway.main:create_app --factory`)."""
+
+from __future__ import annotations
+
+from contextlib import asynccontextmanager
+
+import httpx
+from fastapi import FastAPI, Path, Request
+
+from gateway.config import GatewaySettings, get_settings
+from gateway.identity import authenticate, resolve_tenant
+from gateway.proxy import forward
+from opspact import SERVICES, telemetry
+from opspact.app import PROBLEM_RESPONSES
+from opspact.auth import Principal, load_pem
+from opspact.errors import NotFound, install_problem_handlers
+from opspact.http import BodyGuard, TraceContext
+from opspact.tenancy.model import SLUG_PATTERN, load_tenant_files
+
+METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE"]
+
+
+def create_app(settings: GatewaySettings | None = None) -> FastAPI:
+    settings = settings or get_settings()
+    telemetry.setup("gateway", settings.otel_exporter)
+    tenants = {t.slug: t for t in load_tenant_files(settings.gateway_tenants_dir)}
+    private_key = load_pem(settings.gateway_internal_private_key)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI):
+        limits = httpx.Limits(max_connections=settings.gateway_max_connections,
+                              max_keepalive_connections=settings.gateway_max_connections)
+        timeout = httpx.Timeout(settings.gateway_upstream_timeout_seconds, connect=3)
+        async with httpx.AsyncClient(limits=limits, timeout=timeout) as client:
+            app.state.client = client
+            yield
+
+    app = FastAPI(title="OpsPact gateway", version="0.1.0", lifespan=lifespan,
+                  responses=PROBLEM_RESPONSES,
+                  description="The only public entry: authentication, tenant resolution, routing.")
+    install_problem_handlers(app)
+    app.add_middleware(BodyGuard)
+    app.add_middleware(TraceContext, name="gateway")
+
+    @app.get("/healthz", tags=["health"])
+    async def healthz() -> dict[str, str]:
+        return {"status": "ok"}
+
+    @app.get("/readyz", tags=["health"])
+    async def readyz() -> dict:
+        return {"status": "ok", "tenants": sorted(tenants)}
+
+    @app.post("/hooks/{tenant}/{source}", tags=["hooks"],
+              responses={200: {"description": "already reported"},
+                         201: {"description": "ticket created"},
+                         503: {"description": "ticketing unavailable"}})
+    async def hook(request: Request, tenant: str = Path(pattern=SLUG_PATTERN),
+                   source: str = Path(pattern=r"^[a-z0-9][a-z0-9-]{0,31}$")):
+        # Hook signatures (HMAC over timestamp + body) come with the gateway issue;
+        # until then only known tenants and their configured sources are accepted.
+        engagement = tenants.get(tenant)
+        if engagement is None:
+            raise NotFound(f"unknown tenant {tenant!r}")
+        sources = engagement.services.get("ticketing", {}).get("hook_sources", [])
+        if source not in sources:
+            raise NotFound(f"hook source {source!r} is not configured for tenant {tenant}")
+        principal = Principal(subject=f"hook:{source}", tenant=tenant, roles=("integration",))
+        return await forward(request, request.app.state.client,
+                             settings.gateway_upstreams["ticketing"], f"/hooks/{source}",
+                             principal, "ticketing", private_key, await request.body())
+
+    @app.api_route("/api/{service}/{path:path}", methods=METHODS, tags=["api"],
+                   responses={200: {"description": "the service's answer"},
+                              201: {"description": "created"},
+                              503: {"description": "service unavailable"},
+                              504: {"description": "service timed out"}})
+    async def api(request: Request, service: str, path: str):
+        claims = authenticate(request, settings.gateway_jwt_secret)
+        if service not in SERVICES:
+            raise NotFound(f"unknown service {service!r}")
+        principal = resolve_tenant(request, claims, set(tenants))
+        return await forward(request, request.app.state.client,
+                             settings.gateway_upstreams[service], f"/{path}", principal,
+                             service, private_key, await request.body())
+
+    return app

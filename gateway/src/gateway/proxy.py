@@ -1,0 +1,35 @@
+"""Forward a request to a service with the internal token, streaming the answer back."""
+
+from __future__ import annotations
+
+import httpx
+from fastapi import Request
+from starlette.background import BackgroundTask
+from starlette.responses import StreamingResponse
+
+from opspact import telemetry
+from opspact.auth import Principal, issue_internal
+from opspact.errors import GatewayTimeout, ServiceUnavailable
+
+FORWARDED_REQUEST_HEADERS = ("content-type", "accept", "accept-language", "idempotency-key",
+                             "x-request-id")
+HOP_BY_HOP = {"connection", "keep-alive", "transfer-encoding", "te", "trailer", "upgrade",
+              "proxy-authenticate", "proxy-authorization", "content-length"}
+
+
+async def forward(request: Request, client: httpx.AsyncClient, upstream: str, path: str,
+                  principal: Principal, audience: str, private_key: str, body: bytes) -> StreamingResponse:
+    headers = {k: v for k, v in request.headers.items() if k in FORWARDED_REQUEST_HEADERS}
+    headers["authorization"] = f"Bearer {issue_internal(private_key, principal, audience)}"
+    telemetry.inject(headers)
+    outgoing = client.build_request(request.method, f"{upstream}{path}",
+                                    params=request.query_params, headers=headers, content=body)
+    try:
+        response = await client.send(outgoing, stream=True)
+    except httpx.TimeoutException as exc:
+        raise GatewayTimeout(f"{audience} did not answer in time") from exc
+    except httpx.TransportError as exc:
+        raise ServiceUnavailable(f"{audience} is unavailable", retry_after=5) from exc
+    passed = {k: v for k, v in response.headers.items() if k.lower() not in HOP_BY_HOP}
+    return StreamingResponse(response.aiter_raw(), status_code=response.status_code,
+                             headers=passed, background=BackgroundTask(response.aclose))

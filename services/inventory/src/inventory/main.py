@@ -1,0 +1,16 @@
+"""Inventory app factory (`uvicorn inventory.main:create_app --factory`)."""
+
+from fastapi import FastAPI
+
+from opspact.app import ServiceSpec, create_service_app
+from inventory import tenant_settings
+from inventory.config import get_settings
+from inventory.tables import shared
+
+
+def create_app() -> FastAPI:
+    return create_service_app(ServiceSpec(
+        settings=get_settings(), tables=shared, title="OpsPact inventory",
+        description="Assets and their relations, staff, posts and the duty roster.",
+        routers=[], validate_tenant_settings=tenant_settings.validate,
+    ))

@@ -1,0 +1,4 @@
+from opspact.db.migrations import run_env
+from notify.tables import metadata
+
+run_env(metadata, "notify")

@@ -1,0 +1,1 @@
+"""Notifications: one row per message to one recipient over one channel."""

@@ -1,0 +1,13 @@
+"""The notify schema: one MetaData for the ORM models and the shared infrastructure tables."""
+
+from sqlalchemy import MetaData
+from sqlalchemy.orm import DeclarativeBase
+
+from opspact.app import ServiceTables
+
+metadata = MetaData(schema="notify")
+shared = ServiceTables(metadata)
+
+
+class Base(DeclarativeBase):
+    metadata = metadata

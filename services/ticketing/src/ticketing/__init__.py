@@ -1,0 +1,1 @@
+"""OpsPact ticketing service."""

@@ -1,0 +1,18 @@
+"""Ticketing app factory (`uvicorn ticketing.main:create_app --factory`)."""
+
+from fastapi import FastAPI
+
+from opspact.app import ServiceSpec, create_service_app
+from ticketing import tenant_settings
+from ticketing.api import routers
+from ticketing.config import get_settings
+from ticketing.tables import shared
+import ticketing.tickets.models  # noqa: F401  (registers the ORM tables)
+
+
+def create_app() -> FastAPI:
+    return create_service_app(ServiceSpec(
+        settings=get_settings(), tables=shared, title="OpsPact ticketing",
+        description="Incidents, service requests and consultations, and their SLA clocks.",
+        routers=routers, validate_tenant_settings=tenant_settings.validate,
+    ))

@@ -1,0 +1,40 @@
+"""Ticketing's section of a tenant file: the systems in scope and the hook sources."""
+
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from ticketing.hooks.adapters import ADAPTERS
+
+
+class System(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    code: str = Field(pattern=r"^[a-z0-9][a-z0-9-]{0,63}$")
+    name: str = Field(min_length=1, max_length=200)
+    core: bool = False  # contract names it a 7×24 core system
+
+
+class TicketingTenantSettings(BaseModel):
+    model_config = ConfigDict(extra="allow")  # later issues add SLA policies here
+    systems: list[System] = Field(min_length=1)
+    hook_sources: list[str] = Field(default_factory=list)
+
+    @field_validator("systems")
+    @classmethod
+    def _unique_codes(cls, systems: list[System]) -> list[System]:
+        codes = [s.code for s in systems]
+        if len(codes) != len(set(codes)):
+            raise ValueError("system codes must be unique")
+        return systems
+
+    @field_validator("hook_sources")
+    @classmethod
+    def _known_sources(cls, sources: list[str]) -> list[str]:
+        unknown = set(sources) - set(ADAPTERS)
+        if unknown:
+            raise ValueError(f"no adapter for hook sources {sorted(unknown)}")
+        return sources
+
+
+def validate(settings: dict[str, Any]) -> dict[str, Any]:
+    return TicketingTenantSettings.model_validate(settings).model_dump(mode="json")

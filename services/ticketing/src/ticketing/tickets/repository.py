@@ -1,0 +1,60 @@
+"""All ticket SQL. Every query filters on tenant_id; RLS enforces it again."""
+
+from uuid import UUID
+
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from ticketing.tickets.models import Ticket, TimelineEntry
+
+SORTABLE = {"created_at": Ticket.created_at, "updated_at": Ticket.updated_at,
+            "priority": Ticket.priority, "status": Ticket.status}
+
+
+async def add(session: AsyncSession, ticket: Ticket, actor: str, note: str) -> Ticket:
+    async with session.begin_nested():  # a unique clash rolls back only this savepoint
+        session.add(ticket)
+        await session.flush()
+    session.add(TimelineEntry(tenant_id=ticket.tenant_id, ticket_id=ticket.id, actor=actor,
+                              action="created", note=note))
+    await session.flush()
+    await session.refresh(ticket)
+    return ticket
+
+
+async def get(session: AsyncSession, tenant_id: str, ticket_id: UUID) -> Ticket | None:
+    return (await session.execute(select(Ticket).where(
+        Ticket.tenant_id == tenant_id, Ticket.id == ticket_id))).scalar_one_or_none()
+
+
+async def by_external_id(session: AsyncSession, tenant_id: str, source: str,
+                         external_id: str) -> Ticket | None:
+    return (await session.execute(select(Ticket).where(
+        Ticket.tenant_id == tenant_id, Ticket.source == source,
+        Ticket.external_id == external_id))).scalar_one_or_none()
+
+
+async def by_idempotency_key(session: AsyncSession, tenant_id: str, key: str) -> Ticket | None:
+    return (await session.execute(select(Ticket).where(
+        Ticket.tenant_id == tenant_id, Ticket.idempotency_key == key))).scalar_one_or_none()
+
+
+async def timeline(session: AsyncSession, tenant_id: str, ticket_id: UUID) -> list[TimelineEntry]:
+    return list((await session.execute(select(TimelineEntry).where(
+        TimelineEntry.tenant_id == tenant_id, TimelineEntry.ticket_id == ticket_id
+    ).order_by(TimelineEntry.at, TimelineEntry.id))).scalars())
+
+
+async def page(session: AsyncSession, tenant_id: str, filters: dict, sort: str,
+               limit: int, offset: int) -> tuple[list[Ticket], int]:
+    conditions = [Ticket.tenant_id == tenant_id]
+    for column in ("status", "kind", "priority", "system_code", "channel", "source"):
+        if filters.get(column) is not None:
+            conditions.append(getattr(Ticket, column) == filters[column])
+    descending = sort.startswith("-")
+    column = SORTABLE[sort.lstrip("-")]
+    order = (column.desc(), Ticket.seq.desc()) if descending else (column.asc(), Ticket.seq.asc())
+    total = (await session.execute(select(func.count()).select_from(Ticket).where(*conditions))).scalar_one()
+    rows = (await session.execute(select(Ticket).where(*conditions).order_by(*order)
+                                  .limit(limit).offset(offset))).scalars()
+    return list(rows), total

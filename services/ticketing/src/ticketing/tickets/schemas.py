@@ -1,0 +1,86 @@
+from datetime import datetime
+from enum import Enum
+from uuid import UUID
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class Kind(str, Enum):
+    incident = "incident"
+    service_request = "service_request"
+    consultation = "consultation"
+
+
+class Status(str, Enum):
+    new = "new"
+    acknowledged = "acknowledged"
+    dispatched = "dispatched"
+    on_site = "on_site"
+    waiting_other_unit = "waiting_other_unit"
+    waiting_finance_dept = "waiting_finance_dept"
+    waiting_client = "waiting_client"
+    resolved = "resolved"
+    closed = "closed"
+
+
+class Priority(str, Enum):
+    p1 = "p1"  # 重大故障
+    p2 = "p2"
+    p3 = "p3"
+    p4 = "p4"
+
+
+class Channel(str, Enum):
+    hotline = "hotline"
+    platform = "platform"
+    hook = "hook"
+    email = "email"
+    wechat_qq = "wechat_qq"
+    on_site = "on_site"
+
+
+class TicketCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    kind: Kind = Kind.incident
+    priority: Priority = Priority.p3
+    channel: Channel = Channel.hotline
+    system: str = Field(min_length=1, max_length=64, description="system code from the tenant file")
+    title: str = Field(min_length=1, max_length=200)
+    description: str = Field(default="", max_length=20000)
+    reporter: str | None = Field(default=None, max_length=100)
+
+
+class TimelineOut(BaseModel):
+    at: datetime
+    actor: str
+    action: str
+    note: str
+
+
+class TicketOut(BaseModel):
+    id: UUID
+    number: str
+    tenant: str
+    kind: Kind
+    status: Status
+    priority: Priority
+    channel: Channel
+    system: str
+    system_name: str | None = None
+    title: str
+    description: str
+    reporter: str | None
+    source: str | None
+    external_id: str | None
+    occurrences: int
+    created_at: datetime
+    updated_at: datetime
+    timeline: list[TimelineOut] | None = None
+
+
+class TicketPage(BaseModel):
+    items: list[TicketOut]
+    total: int
+    limit: int
+    offset: int

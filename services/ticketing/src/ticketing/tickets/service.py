@@ -1,0 +1,85 @@
+"""Ticket rules: systems must be in the tenant's scope, creates are idempotent."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from uuid import UUID
+
+from sqlalchemy import func
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from opspact import outbox
+from opspact.errors import Conflict, NotFound, Unprocessable
+from opspact.tenancy.registry import load_tenant
+from ticketing.tables import shared
+from ticketing.tickets import events, repository
+from ticketing.tickets.models import Ticket
+from ticketing.tickets.schemas import TicketCreate
+
+
+@dataclass
+class Created:
+    ticket: Ticket
+    fresh: bool
+
+
+async def systems_of(session: AsyncSession, tenant_id: str) -> dict[str, str]:
+    config = await load_tenant(session, shared.tenants, tenant_id)
+    return {s["code"]: s["name"] for s in config["settings"].get("systems", [])}
+
+
+def request_hash(body: TicketCreate) -> str:
+    return hashlib.sha256(json.dumps(body.model_dump(mode="json"), sort_keys=True).encode()).hexdigest()
+
+
+async def create(session: AsyncSession, tenant_id: str, body: TicketCreate, actor: str,
+                 idempotency_key: str | None = None, source: str | None = None,
+                 external_id: str | None = None) -> Created:
+    systems = await systems_of(session, tenant_id)
+    if body.system not in systems:
+        raise Unprocessable(f"unknown system {body.system!r} for tenant {tenant_id}; "
+                            f"known: {', '.join(sorted(systems)) or '(none configured)'}",
+                            errors=[{"field": "body.system", "message": "unknown system"}])
+    digest = request_hash(body)
+    if idempotency_key:
+        earlier = await repository.by_idempotency_key(session, tenant_id, idempotency_key)
+        if earlier is not None:
+            if earlier.request_hash != digest:
+                raise Conflict("Idempotency-Key was already used with a different request")
+            return Created(earlier, fresh=False)
+    if external_id:
+        repeat = await repository.by_external_id(session, tenant_id, source or "", external_id)
+        if repeat is not None:  # the platform re-sent a fault we already hold
+            repeat.occurrences += 1
+            repeat.updated_at = func.now()
+            await session.flush()
+            await session.refresh(repeat)
+            return Created(repeat, fresh=False)
+    ticket = Ticket(
+        tenant_id=tenant_id, kind=body.kind.value, status="new", priority=body.priority.value,
+        channel=body.channel.value, system_code=body.system, title=body.title,
+        description=body.description, reporter=body.reporter, source=source,
+        external_id=external_id, idempotency_key=idempotency_key, request_hash=digest,
+    )
+    try:
+        ticket = await repository.add(session, ticket, actor, note=f"channel={body.channel.value}")
+    except IntegrityError:
+        # A concurrent request with the same key won the race: answer with its ticket.
+        winner = (await repository.by_idempotency_key(session, tenant_id, idempotency_key)
+                  if idempotency_key else
+                  await repository.by_external_id(session, tenant_id, source or "", external_id or ""))
+        if winner is None:
+            raise
+        return Created(winner, fresh=False)
+    await outbox.add(session, shared.outbox, events.created(ticket, systems.get(ticket.system_code)))
+    return Created(ticket, fresh=True)
+
+
+async def get(session: AsyncSession, tenant_id: str, ticket_id: UUID) -> Ticket:
+    ticket = await repository.get(session, tenant_id, ticket_id)
+    if ticket is None:
+        raise NotFound(f"ticket {ticket_id} not found")
+    return ticket

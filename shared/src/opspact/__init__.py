@@ -1,0 +1,3 @@
+"""OpsPact common library: settings, database, outbox/inbox, events, auth, errors."""
+
+SERVICES = ("ticketing", "inventory", "billing", "notify")

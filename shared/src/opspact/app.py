@@ -1,0 +1,160 @@
+"""The service app factory: every service is this plus its own routers and handlers."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
+from typing import Any
+
+from fastapi import APIRouter, Depends, FastAPI, Request
+from fastapi.responses import JSONResponse
+from sqlalchemy import MetaData, Table
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from opspact import telemetry
+from opspact.auth import Principal, load_pem, verify_internal
+from opspact.db import Database
+from opspact.errors import Unauthorized, install_problem_handlers
+from opspact.http import BodyGuard, TraceContext
+from opspact.inbox import Handler, InboxConsumer, inbox_table
+from opspact.outbox import OutboxRelay, outbox_table
+from opspact.settings import ServiceSettings
+from opspact.tenancy.registry import tenant_router, tenants_table
+
+log = logging.getLogger(__name__)
+
+PROBLEM_RESPONSES: dict[int | str, dict[str, Any]] = {
+    400: {"description": "Bad request"}, 401: {"description": "No or invalid internal token"},
+    403: {"description": "Forbidden"}, 404: {"description": "Not found"},
+    409: {"description": "Conflict"}, 413: {"description": "Body too large"},
+    415: {"description": "Unsupported media type"}, 422: {"description": "Invalid input"},
+}
+
+
+@dataclass
+class ServiceTables:
+    metadata: MetaData
+    outbox: Table = field(init=False)
+    inbox: Table = field(init=False)
+    tenants: Table = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.outbox = outbox_table(self.metadata)
+        self.inbox = inbox_table(self.metadata)
+        self.tenants = tenants_table(self.metadata)
+
+
+def current_principal(request: Request) -> Principal:
+    """The caller, from the gateway's internal token (audience = this service)."""
+    header = request.headers.get("authorization", "")
+    scheme, _, token = header.partition(" ")
+    if scheme.lower() != "bearer" or not token:
+        raise Unauthorized("services accept only the gateway's internal token")
+    public_pem = request.app.state.internal_public_pem
+    if not public_pem:
+        raise Unauthorized("this service has no internal public key configured")
+    return verify_internal(public_pem, token, audience=request.app.state.settings.service_name)
+
+
+async def current_session(request: Request,
+                          principal: Principal = Depends(current_principal)
+                          ) -> AsyncIterator[AsyncSession]:
+    """The request's unit of work: bound to the caller's tenant and committed here,
+    and only here, when the endpoint returns without error."""
+    db: Database = request.app.state.db
+    async with db.unit_of_work(principal.tenant) as session:
+        yield session
+
+
+@dataclass
+class ServiceSpec:
+    settings: ServiceSettings
+    tables: ServiceTables
+    title: str
+    description: str
+    routers: list[APIRouter]
+    handlers: dict[str, Handler] = field(default_factory=dict)
+    validate_tenant_settings: Callable[[dict[str, Any]], dict[str, Any]] = lambda s: s
+    extra_workers: list[Callable[[FastAPI], Any]] = field(default_factory=list)
+
+
+def create_service_app(spec: ServiceSpec) -> FastAPI:
+    settings = spec.settings
+    telemetry.setup(settings.service_name, settings.otel_exporter)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI):
+        db = Database(settings.app_database_url, settings.db_pool_size)
+        app.state.db = db
+        app.state.relay = None
+        app.state.consumer = None
+        tasks = []
+        if settings.relay_enabled:
+            app.state.relay = OutboxRelay(settings.app_database_url, settings.service_name,
+                                          settings.kafka_bootstrap, settings.relay_poll_seconds)
+            tasks.append(asyncio.create_task(app.state.relay.run(), name="outbox-relay"))
+        if settings.consumer_enabled and spec.handlers:
+            app.state.consumer = InboxConsumer(db, spec.tables.inbox, settings.kafka_bootstrap,
+                                               settings.service_name, spec.handlers)
+            tasks.append(asyncio.create_task(app.state.consumer.run(), name="inbox-consumer"))
+        for worker in spec.extra_workers:
+            tasks.append(asyncio.create_task(worker(app)))
+        try:
+            yield
+        finally:
+            for worker in (app.state.relay, app.state.consumer):
+                if worker is not None:
+                    worker.stop()
+            for task in tasks:
+                task.cancel()
+            await asyncio.gather(*tasks, return_exceptions=True)
+            await db.dispose()
+
+    app = FastAPI(title=spec.title, description=spec.description, version="0.1.0",
+                  lifespan=lifespan, responses=PROBLEM_RESPONSES)
+    app.state.settings = settings
+    install_problem_handlers(app)
+    app.add_middleware(BodyGuard)
+    app.add_middleware(TraceContext, name=settings.service_name)
+
+    app.state.internal_public_pem = (load_pem(settings.internal_public_key)
+                                     if settings.internal_public_key else "")
+
+    app.include_router(health_router())
+    app.include_router(tenant_router(settings.service_name, spec.tables.tenants,
+                                     spec.tables.outbox, current_principal, current_session,
+                                     spec.validate_tenant_settings))
+    for router in spec.routers:
+        app.include_router(router)
+    return app
+
+
+def health_router() -> APIRouter:
+    router = APIRouter(tags=["health"])
+
+    @router.get("/healthz")
+    async def healthz() -> dict[str, str]:
+        return {"status": "ok"}
+
+    @router.get("/readyz", responses={503: {"description": "Database unreachable"}})
+    async def readyz(request: Request):
+        # Ready means the database answers. The broker is reported, not required:
+        # intake must keep accepting work while Kafka is down (the outbox holds it).
+        state = request.app.state
+        body: dict[str, Any] = {"status": "ok"}
+        try:
+            await asyncio.wait_for(state.db.ping(), timeout=2)
+        except Exception as exc:
+            return JSONResponse({"status": "unavailable", "database": str(exc)}, status_code=503)
+        if state.relay is not None:
+            body["relay"] = {"leader": state.relay.leader, "published": state.relay.published,
+                             "last_error": state.relay.last_error}
+        if state.consumer is not None:
+            body["consumer"] = {"processed": state.consumer.processed,
+                                "last_error": state.consumer.last_error}
+        return body
+
+    return router

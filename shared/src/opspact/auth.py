@@ -1,0 +1,101 @@
+"""Tokens: the gateway's short-lived internal token (Ed25519, audience = service) and,
+in dev only, HS256 user tokens minted by `opspact token issue`."""
+
+from __future__ import annotations
+
+import time
+import uuid
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import jwt
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+from opspact.errors import Unauthorized
+
+INTERNAL_ISSUER = "opspact-gateway"
+INTERNAL_TTL_SECONDS = 60
+USER_ISSUER = "opspact-dev"
+USER_AUDIENCE = "opspact"
+LEEWAY_SECONDS = 30
+ROLES = ("client_admin", "client_viewer", "vendor_engineer", "vendor_manager", "finance",
+         "auditor", "integration", "platform_admin")
+
+
+@dataclass(frozen=True)
+class Principal:
+    subject: str
+    tenant: str
+    roles: tuple[str, ...] = field(default_factory=tuple)
+
+    def has_any(self, *roles: str) -> bool:
+        return bool(set(roles) & set(self.roles))
+
+
+def generate_keypair() -> tuple[str, str]:
+    """(private PEM, public PEM) for the internal token."""
+    key = Ed25519PrivateKey.generate()
+    private = key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+                                serialization.NoEncryption()).decode()
+    public = key.public_key().public_bytes(serialization.Encoding.PEM,
+                                           serialization.PublicFormat.SubjectPublicKeyInfo).decode()
+    return private, public
+
+
+def ensure_keypair(directory: Path) -> tuple[str, str]:
+    """Dev convenience: a keypair kept under the stack's data directory."""
+    directory.mkdir(parents=True, exist_ok=True)
+    priv, pub = directory / "internal-key.pem", directory / "internal-key.pub.pem"
+    if not priv.exists():
+        private, public = generate_keypair()
+        priv.write_text(private)
+        priv.chmod(0o600)
+        pub.write_text(public)
+    return priv.read_text(), pub.read_text()
+
+
+def load_pem(value: str) -> str:
+    """Settings may hold the PEM itself or a path to it."""
+    if value.strip().startswith("-----BEGIN"):
+        return value
+    return Path(value).read_text()
+
+
+def issue_internal(private_pem: str, principal: Principal, audience: str,
+                   traceparent: str | None = None) -> str:
+    now = int(time.time())
+    claims = {"iss": INTERNAL_ISSUER, "aud": audience, "sub": principal.subject,
+              "tenant": principal.tenant, "roles": list(principal.roles),
+              "iat": now, "exp": now + INTERNAL_TTL_SECONDS, "jti": uuid.uuid4().hex}
+    return jwt.encode(claims, private_pem, algorithm="EdDSA")
+
+
+def verify_internal(public_pem: str, token: str, audience: str) -> Principal:
+    try:
+        claims = jwt.decode(token, public_pem, algorithms=["EdDSA"], audience=audience,
+                            issuer=INTERNAL_ISSUER, leeway=5,
+                            options={"require": ["exp", "iat", "aud", "iss", "sub"]})
+    except jwt.PyJWTError as exc:
+        raise Unauthorized(f"internal token rejected: {exc}") from exc
+    tenant = claims.get("tenant")
+    if not isinstance(tenant, str) or not tenant:
+        raise Unauthorized("internal token carries no tenant")
+    return Principal(claims["sub"], tenant, tuple(claims.get("roles") or ()))
+
+
+def issue_dev_user_token(secret: str, subject: str, tenants: list[str], roles: list[str],
+                         ttl_seconds: int = 8 * 3600) -> str:
+    now = int(time.time())
+    claims = {"iss": USER_ISSUER, "aud": USER_AUDIENCE, "sub": subject, "tenants": tenants,
+              "roles": roles, "iat": now, "exp": now + ttl_seconds}
+    return jwt.encode(claims, secret, algorithm="HS256")
+
+
+def verify_dev_user_token(secret: str, token: str) -> dict:
+    try:
+        return jwt.decode(token, secret, algorithms=["HS256"], audience=USER_AUDIENCE,
+                          issuer=USER_ISSUER, leeway=LEEWAY_SECONDS,
+                          options={"require": ["exp", "iat", "aud", "iss", "sub"]})
+    except jwt.PyJWTError as exc:
+        raise Unauthorized(f"token rejected: {exc}") from exc

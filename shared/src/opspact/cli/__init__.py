@@ -1,0 +1,1 @@
+"""The `opspact` command line."""

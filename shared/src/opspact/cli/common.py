@@ -1,0 +1,45 @@
+"""What every CLI command shares: the gateway address, the token, output."""
+
+from __future__ import annotations
+
+import json
+import os
+from typing import Any
+
+from opspact.settings import DEV_JWT_SECRET
+
+
+class CliError(RuntimeError):
+    """Printed as one line; the command exits 1."""
+
+
+def gateway_url() -> str:
+    return os.environ.get("OPSPACT_URL", "http://127.0.0.1:8000").rstrip("/")
+
+
+def dev_token(tenants: list[str], roles: list[str], subject: str = "opspact-cli") -> str:
+    from opspact.auth import issue_dev_user_token
+    if os.environ.get("OPSPACT_ENV", "dev") not in ("dev", "test"):
+        raise CliError("tokens can be minted locally only in dev; set OPSPACT_TOKEN")
+    secret = os.environ.get("OPSPACT_GATEWAY_JWT_SECRET", DEV_JWT_SECRET)
+    return issue_dev_user_token(secret, subject, tenants, roles)
+
+
+def print_table(rows: list[dict[str, Any]], columns: list[str]) -> None:
+    widths = {c: max([len(c)] + [_width(str(r.get(c, ""))) for r in rows]) for c in columns}
+    print("  ".join(c.upper().ljust(widths[c]) for c in columns))
+    for row in rows:
+        print("  ".join(_pad(str(row.get(c, "")), widths[c]) for c in columns))
+
+
+def print_json(value: Any) -> None:
+    print(json.dumps(value, ensure_ascii=False, indent=2, default=str))
+
+
+def _width(text: str) -> int:
+    # CJK characters take two terminal columns.
+    return sum(2 if ord(ch) > 0x2E80 else 1 for ch in text)
+
+
+def _pad(text: str, width: int) -> str:
+    return text + " " * (width - _width(text))

@@ -1,0 +1,33 @@
+"""`opspact <noun> <verb>`: exits non-zero with one clear line on failure."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from opspact.cli import tenant, token, up
+from opspact.cli.common import CliError
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="opspact", description="OpsPact command line")
+    nouns = parser.add_subparsers(dest="noun", required=True)
+    up.register(nouns)
+    token.register(nouns)
+    tenant.register(nouns)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return args.func(args) or 0
+    except KeyboardInterrupt:
+        return 130
+    except CliError as exc:
+        print(f"opspact: {exc}", file=sys.stderr)
+        return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

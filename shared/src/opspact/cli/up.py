@@ -1,0 +1,79 @@
+"""`opspact up`: the whole stack on this machine, until Ctrl-C or SIGTERM."""
+
+from __future__ import annotations
+
+import os
+import signal
+import threading
+from pathlib import Path
+
+from opspact.cli.common import CliError, dev_token
+from opspact.cli.stack import DEFAULT_PORTS, Stack, StackError, repo_root
+from opspact.cli.tenant import apply_tenants
+
+
+def register(nouns) -> None:
+    parser = nouns.add_parser("up", help="start the whole stack locally")
+    parser.add_argument("--data-dir", type=Path, default=Path(".opspact"))
+    parser.add_argument("--external", action="store_true",
+                        help="use OPSPACT_DATABASE_URL and OPSPACT_KAFKA_BOOTSTRAP")
+    parser.add_argument("--no-demo", action="store_true", help="do not load the demo tenants")
+    parser.set_defaults(func=_up)
+
+
+def ports_from_env() -> dict[str, int]:
+    ports = dict(DEFAULT_PORTS)
+    for name in ports:
+        value = os.environ.get(f"OPSPACT_{name.upper().replace('-', '_')}_PORT")
+        if value:
+            ports[name] = int(value)
+    return ports
+
+
+def _up(args) -> int:
+    stack = Stack(data_dir=args.data_dir, ports=ports_from_env(), external=args.external,
+                  database_url=os.environ.get("OPSPACT_DATABASE_URL") if args.external else None,
+                  kafka_bootstrap=os.environ.get("OPSPACT_KAFKA_BOOTSTRAP") if args.external else None)
+    stopping = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: stopping.set())
+    signal.signal(signal.SIGINT, lambda *_: stopping.set())
+    try:
+        print("starting PostgreSQL, the broker, migrations and five processes ...", flush=True)
+        stack.start()
+        if not args.no_demo:
+            results = apply_tenants(repo_root() / "deploy" / "tenants", base_url=stack.url("gateway"))
+            changed = sum(r["changed"] for r in results)
+            print(f"demo tenants loaded ({changed} service slices changed)")
+        _print_welcome(stack)
+        while not stopping.wait(1):
+            for name, proc in list(stack.procs.items()):
+                if proc.poll() is not None:
+                    raise StackError(f"{name} exited with code {proc.returncode}; "
+                                     f"see {stack.log_dir / (name + '.log')}")
+    except StackError as exc:
+        raise CliError(str(exc)) from exc
+    finally:
+        print("stopping ...", flush=True)
+        stack.stop()
+    return 0
+
+
+def _print_welcome(stack: Stack) -> None:
+    token = dev_token(["xinjiang"], ["vendor_manager"])
+    gw = stack.url("gateway")
+    print(f"""
+OpsPact is up.
+  gateway    {gw}
+  ticketing  {stack.url('ticketing')}   inventory {stack.url('inventory')}
+  billing    {stack.url('billing')}   notify    {stack.url('notify')}
+  SMS sink   {stack.url('sms-sink')}/messages
+  PostgreSQL {stack.database_url}
+  Kafka      {stack.kafka_bootstrap}
+
+Report a fault the way the 12123 platform does:
+  curl -s -X POST {gw}/hooks/xinjiang/12123 -H 'Content-Type: application/json' \\
+    -d '{{"fault_id": "F-0001", "system": "12123-fees", "title": "缴费失败", "description": "用户反映12123缴费后未到账"}}'
+List the tickets:
+  curl -s {gw}/api/ticketing/tickets -H 'Authorization: Bearer {token}'
+
+Ctrl-C stops everything.""", flush=True)

@@ -1,0 +1,52 @@
+"""One engine per process; sessions are units of work committed by their owner only."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+
+from sqlalchemy import text
+from sqlalchemy.engine import make_url
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
+
+from opspact.db.tenant import bind_tenant
+
+
+def asyncpg_connect_args(url: str) -> dict[str, Any]:
+    """Translate a SQLAlchemy URL into `asyncpg.connect` keyword arguments."""
+    u = make_url(url)
+    args: dict[str, Any] = {"user": u.username, "database": u.database}
+    if u.password:
+        args["password"] = u.password
+    host = u.query.get("host") or u.host
+    if host:
+        args["host"] = host if isinstance(host, str) else host[0]
+    if u.port:
+        args["port"] = u.port
+    return args
+
+
+class Database:
+    def __init__(self, url: str, pool_size: int = 10) -> None:
+        self.url = url
+        self.engine: AsyncEngine = create_async_engine(
+            url, pool_size=pool_size, max_overflow=pool_size, pool_pre_ping=True,
+        )
+        self.sessions = async_sessionmaker(self.engine, expire_on_commit=False)
+
+    @asynccontextmanager
+    async def unit_of_work(self, tenant_id: str | None = None) -> AsyncIterator[AsyncSession]:
+        """The only place that commits: everything inside is one transaction."""
+        async with self.sessions() as session:
+            async with session.begin():
+                if tenant_id is not None:
+                    await bind_tenant(session, tenant_id)
+                yield session
+
+    async def ping(self) -> None:
+        async with self.engine.connect() as conn:
+            await conn.execute(text("SELECT 1"))
+
+    async def dispose(self) -> None:
+        await self.engine.dispose()

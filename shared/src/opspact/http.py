@@ -1,0 +1,100 @@
+"""ASGI middleware shared by every process: body limits, JSON hygiene, tracing."""
+
+from __future__ import annotations
+
+import re
+
+from opentelemetry import context as otel_context
+from opentelemetry.trace import SpanKind
+
+from opspact import telemetry
+from opspact.errors import PROBLEM_JSON
+
+MAX_BODY_BYTES = 1024 * 1024
+# A JSON `\u0000` escape (preceded by an even number of backslashes): PostgreSQL
+# can store NUL neither in text nor in jsonb, so it is refused at the door.
+_JSON_NUL = re.compile(rb"(?<!\\)(?:\\\\)*\\u0000")
+_JSON_TYPES = ("application/json", "application/cloudevents+json")
+
+
+def _problem(status: int, title: str, detail: str) -> tuple[int, bytes]:
+    import json
+    body = json.dumps({"type": f"https://opspact.dev/problems/{title.lower().replace(' ', '-')}",
+                       "title": title, "status": status, "detail": detail},
+                      ensure_ascii=False).encode()
+    return status, body
+
+
+async def _send_problem(send, status: int, title: str, detail: str) -> None:
+    status, body = _problem(status, title, detail)
+    await send({"type": "http.response.start", "status": status,
+                "headers": [(b"content-type", PROBLEM_JSON.encode()),
+                            (b"content-length", str(len(body)).encode())]})
+    await send({"type": "http.response.body", "body": body})
+
+
+class BodyGuard:
+    """Refuse oversized bodies (413), non-JSON bodies where JSON is expected (415)
+    and NUL characters (422) before any handler or database sees them."""
+
+    def __init__(self, app, max_bytes: int = MAX_BODY_BYTES) -> None:
+        self.app = app
+        self.max_bytes = max_bytes
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] != "http" or scope["method"] not in ("POST", "PUT", "PATCH"):
+            return await self.app(scope, receive, send)
+        headers = dict(scope["headers"])
+        declared = headers.get(b"content-length")
+        if declared is not None and (not declared.isdigit() or int(declared) > self.max_bytes):
+            return await _send_problem(send, 413, "Payload too large",
+                                       f"request body exceeds {self.max_bytes} bytes")
+        body = bytearray()
+        more = True
+        while more:
+            message = await receive()
+            if message["type"] == "http.disconnect":
+                return
+            body += message.get("body", b"")
+            more = message.get("more_body", False)
+            if len(body) > self.max_bytes:
+                return await _send_problem(send, 413, "Payload too large",
+                                           f"request body exceeds {self.max_bytes} bytes")
+        ctype = headers.get(b"content-type", b"").split(b";")[0].strip().decode("latin-1").lower()
+        if body and ctype not in _JSON_TYPES:
+            return await _send_problem(send, 415, "Unsupported media type",
+                                       f"content type {ctype or '(none)'!r} is not accepted; "
+                                       "send application/json")
+        if _JSON_NUL.search(body) or b"\x00" in body:
+            return await _send_problem(send, 422, "Unprocessable content",
+                                       "NUL characters (\\u0000) are not allowed in text")
+        replayed = False
+
+        async def replay():
+            nonlocal replayed
+            if replayed:
+                return await receive()
+            replayed = True
+            return {"type": "http.request", "body": bytes(body), "more_body": False}
+
+        return await self.app(scope, replay, send)
+
+
+class TraceContext:
+    """Continue the caller's W3C trace (traceparent) in a server span."""
+
+    def __init__(self, app, name: str) -> None:
+        self.app = app
+        self.tracer = telemetry.tracer(name)
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] != "http":
+            return await self.app(scope, receive, send)
+        headers = {k.decode("latin-1"): v.decode("latin-1") for k, v in scope["headers"]}
+        token = otel_context.attach(telemetry.extract(headers))
+        try:
+            with self.tracer.start_as_current_span(
+                    f"{scope['method']} {scope['path']}", kind=SpanKind.SERVER):
+                await self.app(scope, receive, send)
+        finally:
+            otel_context.detach(token)

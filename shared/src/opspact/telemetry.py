@@ -1,0 +1,55 @@
+"""OpenTelemetry bootstrap and W3C trace-context propagation over HTTP and Kafka."""
+
+from __future__ import annotations
+
+import logging
+
+from opentelemetry import context, propagate, trace
+from opentelemetry.sdk.resources import Resource
+from opentelemetry.sdk.trace import TracerProvider
+from opentelemetry.sdk.trace.export import BatchSpanProcessor, ConsoleSpanExporter
+
+log = logging.getLogger(__name__)
+_configured = False
+
+
+def setup(service_name: str, exporter: str = "none") -> None:
+    """Install a tracer provider once per process. Spans are always created (so
+    trace ids propagate); they are exported only when an exporter is chosen."""
+    global _configured
+    if _configured:
+        return
+    provider = TracerProvider(resource=Resource.create({"service.name": service_name}))
+    if exporter == "console":
+        provider.add_span_processor(BatchSpanProcessor(ConsoleSpanExporter()))
+    elif exporter == "otlp":
+        try:
+            from opentelemetry.exporter.otlp.proto.http.trace_exporter import OTLPSpanExporter
+        except ImportError:
+            log.warning("otlp exporter requested but opentelemetry-exporter-otlp is not installed")
+        else:
+            provider.add_span_processor(BatchSpanProcessor(OTLPSpanExporter()))
+    trace.set_tracer_provider(provider)
+    _configured = True
+
+
+def tracer(name: str) -> trace.Tracer:
+    return trace.get_tracer(name)
+
+
+def current_traceparent() -> str | None:
+    carrier: dict[str, str] = {}
+    propagate.inject(carrier)
+    return carrier.get("traceparent")
+
+
+def extract(headers) -> context.Context:
+    """Context from HTTP headers or Kafka header pairs."""
+    if isinstance(headers, (list, tuple)):
+        headers = {k: (v.decode() if isinstance(v, bytes) else v) for k, v in headers}
+    return propagate.extract(dict(headers))
+
+
+def inject(headers: dict[str, str]) -> dict[str, str]:
+    propagate.inject(headers)
+    return headers
