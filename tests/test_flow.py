@@ -6,33 +6,10 @@ import asyncio
 import json
 import uuid
 
-import asyncpg
-import httpx
 from aiokafka import AIOKafkaProducer
 
-from opspact.db import asyncpg_connect_args
 from opspact.testing.plugin import auth, wait_until
-
-
-def fault(fault_id: str, **extra) -> dict:
-    return {"fault_id": fault_id, "system": "12123-fees", "title": "缴费失败",
-            "description": "用户反映缴费后未到账", **extra}
-
-
-def sink_messages(stack, phone: str = "13800000001") -> list[dict]:
-    return httpx.get(f"{stack.url('sms-sink')}/messages", params={"phone": phone}).json()["items"]
-
-
-async def fetch(stack, sql: str, *args):
-    conn = await asyncpg.connect(**asyncpg_connect_args(stack.database_url))
-    try:
-        return await conn.fetch(sql, *args)
-    finally:
-        await conn.close()
-
-
-def query(stack, sql: str, *args):
-    return asyncio.run(fetch(stack, sql, *args))
+from opspact.testing.probes import fault, query, sink_messages
 
 
 def test_hook_to_sms_every_hop(stack, gateway):

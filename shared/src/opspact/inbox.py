@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from collections.abc import Awaitable, Callable
 
 from aiokafka.structs import TopicPartition
@@ -27,6 +28,7 @@ from opspact.testing.failpoints import failpoint
 log = logging.getLogger(__name__)
 Handler = Callable[[AsyncSession, CloudEvent], Awaitable[None]]
 MAX_ATTEMPTS = 5
+LOG_CHECK_SECONDS = 3.0
 
 
 def inbox_table(metadata: MetaData) -> Table:
@@ -41,6 +43,10 @@ def inbox_table(metadata: MetaData) -> Table:
         Column("error", Text),
         Column("received_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
     )
+
+
+class BrokerReset(Exception):
+    """The broker no longer has the log this consumer was reading."""
 
 
 class InboxConsumer:
@@ -74,9 +80,15 @@ class InboxConsumer:
         await ensure_topics(self.bootstrap, self.topics)
         kafka = make_consumer(self.bootstrap, self.consumer, self.topics)
         await kafka.start()
+        last_check = time.monotonic()
+        seen_ends: dict = {}
+        self._unassigned_checks = 0
         try:
             while not self._stopping.is_set():
                 batches = await kafka.getmany(timeout_ms=500, max_records=100)
+                if not batches and time.monotonic() - last_check > LOG_CHECK_SECONDS:
+                    last_check = time.monotonic()
+                    await self._check_log_intact(kafka, seen_ends)
                 for tp, messages in batches.items():
                     for message in messages:
                         await self._handle_with_retry(message)
@@ -85,6 +97,24 @@ class InboxConsumer:
                 self.last_error = None
         finally:
             await kafka.stop()
+
+    async def _check_log_intact(self, kafka, seen_ends: dict) -> None:
+        """Start over with a fresh consumer when the broker has lost its log: an end
+        offset that went down, a position past the end, or no partitions assigned.
+        A real Kafka keeps its log (and answers OffsetOutOfRange); the in-memory dev
+        broker forgets everything on restart. The inbox makes any re-read harmless."""
+        assigned = list(kafka.assignment())
+        if not assigned:
+            self._unassigned_checks += 1
+            if self._unassigned_checks >= 3:
+                raise BrokerReset("no partitions assigned")
+            return
+        self._unassigned_checks = 0
+        ends = await kafka.end_offsets(assigned)
+        for tp in assigned:
+            if ends[tp] < seen_ends.get(tp, 0) or await kafka.position(tp) > ends[tp]:
+                raise BrokerReset(f"log of {tp} is shorter than before")
+        seen_ends.update(ends)
 
     async def _handle_with_retry(self, message) -> None:
         try:

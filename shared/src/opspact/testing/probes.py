@@ -1,0 +1,33 @@
+"""Read-only probes the cross-service tests use to assert every hop."""
+
+from __future__ import annotations
+
+import asyncio
+
+import asyncpg
+import httpx
+
+from opspact.db import asyncpg_connect_args
+
+
+def fault(fault_id: str, **extra) -> dict:
+    """A 12123 fault report for xinjiang's 12123 fee system."""
+    return {"fault_id": fault_id, "system": "12123-fees", "title": "缴费失败",
+            "description": "用户反映缴费后未到账", **extra}
+
+
+def sink_messages(stack, phone: str = "13800000001") -> list[dict]:
+    return httpx.get(f"{stack.url('sms-sink')}/messages", params={"phone": phone}).json()["items"]
+
+
+async def _fetch(url: str, sql: str, *args):
+    conn = await asyncpg.connect(**asyncpg_connect_args(url))
+    try:
+        return await conn.fetch(sql, *args)
+    finally:
+        await conn.close()
+
+
+def query(stack, sql: str, *args):
+    """Run SQL as the owner (RLS bypassed on purpose: the test sees every tenant)."""
+    return asyncio.run(_fetch(stack.database_url, sql, *args))
