@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from opspact.cli import tenant, token, up
+from opspact.cli import db, tenant, token, up
 from opspact.cli.common import CliError
 
 
@@ -15,6 +15,7 @@ def build_parser() -> argparse.ArgumentParser:
     up.register(nouns)
     token.register(nouns)
     tenant.register(nouns)
+    db.register(nouns)
     return parser
 
 

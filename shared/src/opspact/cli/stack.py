@@ -109,11 +109,11 @@ class Stack:
     def stop_broker(self) -> None:
         self.stop_process("broker")
 
-    def bootstrap_database(self) -> None:
+    def bootstrap_database(self, app_role_password: str | None = None) -> None:
         import asyncio
         from opspact.db.bootstrap import bootstrap
         try:
-            asyncio.run(bootstrap(self.database_url))
+            asyncio.run(bootstrap(self.database_url, password=app_role_password))
         except Exception as exc:
             raise StackError(f"database bootstrap failed: {exc}") from exc
 
