@@ -62,8 +62,7 @@ def load_pem(value: str) -> str:
     return Path(value).read_text()
 
 
-def issue_internal(private_pem: str, principal: Principal, audience: str,
-                   traceparent: str | None = None) -> str:
+def issue_internal(private_pem: str, principal: Principal, audience: str) -> str:
     now = int(time.time())
     claims = {"iss": INTERNAL_ISSUER, "aud": audience, "sub": principal.subject,
               "tenant": principal.tenant, "roles": list(principal.roles),

@@ -173,7 +173,3 @@ def _headers(payload) -> list[tuple[str, bytes]]:
     if event.get("traceparent"):
         headers.append(("traceparent", event["traceparent"].encode()))
     return headers
-
-
-async def pending_count(conn: asyncpg.Connection, schema: str) -> int:
-    return await conn.fetchval(f"SELECT count(*) FROM {schema}.outbox WHERE published_at IS NULL")

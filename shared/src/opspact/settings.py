@@ -7,7 +7,6 @@ receive it through dependency injection.
 
 from __future__ import annotations
 
-from functools import lru_cache
 from typing import Literal
 
 from pydantic import Field, model_validator
@@ -66,8 +65,3 @@ class ServiceSettings(CommonSettings):
         if not self.is_dev and not self.internal_public_key:
             raise ValueError("OPSPACT_INTERNAL_PUBLIC_KEY must be set outside dev")
         return self
-
-
-@lru_cache
-def cached(cls: type[BaseSettings]) -> BaseSettings:
-    return cls()

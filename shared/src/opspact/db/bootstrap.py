@@ -7,7 +7,6 @@ the compose/k8s migration job). Every statement is idempotent.
 from __future__ import annotations
 
 import asyncpg
-from sqlalchemy.engine import make_url
 
 from opspact import SERVICES
 from opspact.db.engine import asyncpg_connect_args
@@ -48,7 +47,3 @@ async def ensure_roles_and_schemas(owner_url: str, services=SERVICES, password: 
 async def bootstrap(owner_url: str, services=SERVICES, password: str | None = None) -> None:
     await ensure_database(owner_url)
     await ensure_roles_and_schemas(owner_url, services, password)
-
-
-def database_name(url: str) -> str:
-    return make_url(url).database or "opspact"
