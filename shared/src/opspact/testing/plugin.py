@@ -30,7 +30,8 @@ def wait_until(predicate: Callable[[], object], timeout: float = 30, interval: f
 def stack(tmp_path_factory) -> Iterator[Stack]:
     from opspact.cli.tenant import apply_tenants
     ports = {name: free_port() for name in DEFAULT_PORTS}
-    stack = Stack(data_dir=tmp_path_factory.mktemp("stack"), ports=ports, durable=False)
+    stack = Stack(data_dir=tmp_path_factory.mktemp("stack"), ports=ports, durable=False,
+                  broker_link=True)
     stack.start()
     try:
         apply_tenants(repo_root() / "deploy" / "tenants", base_url=stack.url("gateway"))
