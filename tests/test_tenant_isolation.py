@@ -1,0 +1,76 @@
+"""Row-level security as the services' own database roles see it: a session with no
+tenant bound reads and writes nothing, a session bound to one tenant sees only that
+tenant's rows, and an insert for another tenant is refused by the database itself."""
+
+import asyncio
+import uuid
+
+import asyncpg
+import pytest
+from sqlalchemy.engine import make_url
+
+from opspact.db import asyncpg_connect_args
+from opspact.db.tenant import TENANT_SETTING
+from opspact.testing.probes import fault, query
+
+TENANT_TABLES = [("ticketing", "tickets"), ("ticketing", "ticket_timeline"),
+                 ("notify", "notifications")]
+
+
+def _as_app_role(stack, service: str) -> str:
+    url = make_url(stack.database_url).set(username=f"opspact_{service}", password=None)
+    return url.render_as_string(hide_password=False)
+
+
+async def _count(url: str, table: str, tenant: str | None) -> int:
+    conn = await asyncpg.connect(**asyncpg_connect_args(url))
+    try:
+        async with conn.transaction():
+            if tenant is not None:
+                await conn.execute("SELECT set_config($1, $2, true)", TENANT_SETTING, tenant)
+            return await conn.fetchval(f"SELECT count(*) FROM {table}")
+    finally:
+        await conn.close()
+
+
+@pytest.fixture(scope="module")
+def xinjiang_ticket(gateway):
+    r = gateway.post("/hooks/xinjiang/12123", json=fault(f"RLS-{uuid.uuid4().hex[:8]}"))
+    assert r.status_code == 201, r.text
+    return r.json()
+
+
+@pytest.mark.parametrize(("service", "table"), TENANT_TABLES)
+def test_app_role_sees_only_the_bound_tenant(stack, xinjiang_ticket, service, table):
+    qualified = f"{service}.{table}"
+    url = _as_app_role(stack, service)
+    per_tenant = {r["tenant_id"]: r["n"] for r in query(
+        stack, f"SELECT tenant_id, count(*) AS n FROM {qualified} GROUP BY 1")}
+    assert per_tenant.get("xinjiang", 0) > 0 or table == "notifications"
+    assert asyncio.run(_count(url, qualified, None)) == 0
+    assert asyncio.run(_count(url, qualified, "")) == 0
+    assert asyncio.run(_count(url, qualified, "no-such-tenant")) == 0
+    for tenant in ("xinjiang", "zhuhai"):
+        assert asyncio.run(_count(url, qualified, tenant)) == per_tenant.get(tenant, 0)
+
+
+async def _move_tickets(url: str, bound: str, row_tenant: str) -> None:
+    conn = await asyncpg.connect(**asyncpg_connect_args(url))
+    try:
+        async with conn.transaction():
+            await conn.execute("SELECT set_config($1, $2, true)", TENANT_SETTING, bound)
+            # the policy's WITH CHECK must refuse a row leaving the bound tenant
+            await conn.execute(
+                "UPDATE ticketing.tickets SET tenant_id = $1 WHERE tenant_id = $2",
+                row_tenant, bound)
+    finally:
+        await conn.close()
+
+
+def test_app_role_cannot_move_rows_to_another_tenant(stack, xinjiang_ticket):
+    url = _as_app_role(stack, "ticketing")
+    with pytest.raises(asyncpg.exceptions.InsufficientPrivilegeError):
+        asyncio.run(_move_tickets(url, "xinjiang", "zhuhai"))
+    moved = query(stack, "SELECT tenant_id FROM ticketing.tickets WHERE id::text = $1",
+                  xinjiang_ticket["id"])
+    assert moved[0]["tenant_id"] == "xinjiang"
