@@ -93,8 +93,7 @@ def create_service_app(spec: ServiceSpec) -> FastAPI:
         app.state.consumer = None
         tasks = []
         if settings.relay_enabled:
-            app.state.relay = OutboxRelay(settings.app_database_url, settings.service_name,
-                                          settings.kafka_bootstrap, settings.relay_poll_seconds)
+            app.state.relay = OutboxRelay.for_service(settings)
             tasks.append(asyncio.create_task(app.state.relay.run(), name="outbox-relay"))
         if settings.consumer_enabled and spec.handlers:
             app.state.consumer = InboxConsumer(db, spec.tables.inbox, settings.kafka_bootstrap,

@@ -82,7 +82,7 @@ class InboxConsumer:
         await kafka.start()
         last_check = time.monotonic()
         seen_ends: dict = {}
-        self._unassigned_checks = 0
+        self._unassigned_checks = self._suspect_checks = 0
         try:
             while not self._stopping.is_set():
                 batches = await kafka.getmany(timeout_ms=500, max_records=100)
@@ -111,10 +111,20 @@ class InboxConsumer:
             return
         self._unassigned_checks = 0
         ends = await kafka.end_offsets(assigned)
-        for tp in assigned:
-            if ends[tp] < seen_ends.get(tp, 0) or await kafka.position(tp) > ends[tp]:
-                raise BrokerReset(f"log of {tp} is shorter than before")
-        seen_ends.update(ends)
+        shorter = [f"{tp.topic}/{tp.partition}: end {ends[tp]}, was {seen_ends.get(tp, 0)}, "
+                   f"position {await kafka.position(tp)}" for tp in assigned
+                   if ends[tp] < seen_ends.get(tp, 0) or await kafka.position(tp) > ends[tp]]
+        if not shorter:
+            self._suspect_checks = 0
+            seen_ends.update(ends)
+            return
+        # A lost log stays lost; a moving log can look short for one look (the end
+        # offsets and the position are read at different moments). Look twice.
+        self._suspect_checks += 1
+        log.warning("consumer %s: log looks shorter (%d): %s", self.consumer,
+                    self._suspect_checks, "; ".join(shorter))
+        if self._suspect_checks >= 2:
+            raise BrokerReset(f"log shorter than before: {'; '.join(shorter)}")
 
     async def _handle_with_retry(self, message) -> None:
         try:

@@ -66,17 +66,23 @@ async def add(session: AsyncSession, table: Table, event: CloudEvent) -> None:
 
 class OutboxRelay:
     def __init__(self, database_url: str, schema: str, bootstrap: str,
-                 poll_seconds: float = 2.0) -> None:
+                 poll_seconds: float = 2.0, listen: bool = True) -> None:
         self.database_url = database_url
         self.schema = schema
         self.bootstrap = bootstrap
         self.poll_seconds = poll_seconds
+        self.listen = listen
         self.lock_key = zlib.crc32(f"outbox-relay:{schema}".encode())
         self.published = 0
         self.leader = False
         self.last_error: str | None = None
         self._wake = asyncio.Event()
         self._stopping = asyncio.Event()
+
+    @classmethod
+    def for_service(cls, settings) -> "OutboxRelay":
+        return cls(settings.app_database_url, settings.service_name, settings.kafka_bootstrap,
+                   settings.relay_poll_seconds, settings.relay_listen)
 
     def stop(self) -> None:
         self._stopping.set()
@@ -111,7 +117,8 @@ class OutboxRelay:
             if self._stopping.is_set():
                 return
             self.leader = True
-            await conn.add_listener(notify_channel(self.schema), lambda *_: self._wake.set())
+            if self.listen:
+                await conn.add_listener(notify_channel(self.schema), lambda *_: self._wake.set())
             await self._publish_loop(conn)
         finally:
             self.leader = False

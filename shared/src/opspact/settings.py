@@ -43,6 +43,9 @@ class ServiceSettings(CommonSettings):
     relay_enabled: bool = True
     consumer_enabled: bool = True
     relay_poll_seconds: float = 2.0
+    # LISTEN/NOTIFY wakes the relay at commit. Turn it off behind a transaction-pooling
+    # PgBouncer (LISTEN does not survive there); the relay then only polls.
+    relay_listen: bool = True
     db_pool_size: int = 10
 
     @property

@@ -19,8 +19,7 @@ async def _main(settings: ServiceSettings, handlers: dict[str, Handler], inbox=N
                 extra: list[Callable] = ()) -> None:
     telemetry.setup(f"{settings.service_name}-workers", settings.otel_exporter)
     db = Database(settings.app_database_url, settings.db_pool_size)
-    workers = [OutboxRelay(settings.app_database_url, settings.service_name,
-                           settings.kafka_bootstrap, settings.relay_poll_seconds)]
+    workers = [OutboxRelay.for_service(settings)]
     if handlers and inbox is not None:
         workers.append(InboxConsumer(db, inbox, settings.kafka_bootstrap,
                                      settings.service_name, handlers))

@@ -1,0 +1,23 @@
+"""`python -m bench [NAME ...]`: run every benchmark, or the ones named."""
+
+import argparse
+
+from bench import event_delay
+
+BENCHMARKS = {"event-delay": event_delay.main}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(prog="bench", description=__doc__)
+    parser.add_argument("names", nargs="*", metavar="NAME",
+                        help=f"one of {', '.join(BENCHMARKS)} (default: all)")
+    args = parser.parse_args()
+    unknown = sorted(set(args.names) - set(BENCHMARKS))
+    if unknown:
+        parser.error(f"unknown benchmark {', '.join(unknown)}; known: {', '.join(BENCHMARKS)}")
+    for name in args.names or BENCHMARKS:
+        BENCHMARKS[name]()
+
+
+if __name__ == "__main__":
+    main()
