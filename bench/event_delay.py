@@ -24,7 +24,6 @@ import uuid
 from pathlib import Path
 
 import httpx
-
 from opspact.cli.stack import DEFAULT_PORTS, Stack, free_port, repo_root
 from opspact.cli.tenant import apply_tenants
 from opspact.testing.plugin import wait_until

@@ -12,12 +12,11 @@ import hypothesis
 import hypothesis.errors
 import pytest
 import schemathesis
-from schemathesis import GenerationMode
-from schemathesis.specs.openapi.checks import positive_data_acceptance
-
 from opspact import SERVICES
 from opspact.auth import ROLES, Principal, issue_internal
 from opspact.testing.plugin import token
+from schemathesis import GenerationMode
+from schemathesis.specs.openapi.checks import positive_data_acceptance
 
 FUZZ_TENANT = "wuqia"  # the fuzzer writes junk; keep it away from the flow tests' tenant
 TARGETS = ("gateway", *SERVICES)

@@ -4,7 +4,6 @@ import uuid
 
 import httpx
 import pytest
-
 from opspact.testing.plugin import auth
 from opspact.testing.probes import fault, query
 
@@ -17,7 +16,8 @@ def _count_tickets(stack) -> int:
 
 @pytest.mark.parametrize("name, kwargs, status", [
     ("malformed json", {"content": b'{"fault_id": ', "headers": {"content-type": "application/json"}}, 422),
-    ("wrong content type", {"content": b"fault_id=1", "headers": {"content-type": "application/x-www-form-urlencoded"}}, 415),
+    ("wrong content type", {"content": b"fault_id=1",
+                            "headers": {"content-type": "application/x-www-form-urlencoded"}}, 415),
     ("NUL in a string", {"content": b'{"fault_id": "F\\u0000", "system": "12123-fees", "title": "x"}',
                          "headers": {"content-type": "application/json"}}, 422),
     ("oversized body", {"content": b'{"a": "' + b"x" * (1024 * 1024 + 10) + b'"}',
@@ -81,7 +81,8 @@ def test_idempotency_key(gateway):
 
 def test_tenant_slice_validation(gateway):
     r = gateway.put("/api/notify/tenants/xinjiang", json={
-        "name": "x", "contract": {}, "parties": {}, "settings": {"on_duty": {"name": "张工", "mobile": "123"}}},
+        "name": "x", "contract": {}, "parties": {},
+        "settings": {"on_duty": {"name": "张工", "mobile": "123"}}},
         headers=auth("xinjiang", "platform_admin"))
     assert r.status_code == 422 and "mobile" in r.json()["detail"]
     r = gateway.put("/api/notify/tenants/xinjiang", json={"name": "x"},

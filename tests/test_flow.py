@@ -7,7 +7,6 @@ import json
 import uuid
 
 from aiokafka import AIOKafkaProducer
-
 from opspact.testing.plugin import auth, wait_until
 from opspact.testing.probes import fault, query, sink_messages
 

@@ -7,11 +7,10 @@ import uuid
 
 import asyncpg
 import pytest
-from sqlalchemy.engine import make_url
-
 from opspact.db import asyncpg_connect_args
 from opspact.db.tenant import TENANT_SETTING
 from opspact.testing.probes import fault, query
+from sqlalchemy.engine import make_url
 
 TENANT_TABLES = [("ticketing", "tickets"), ("ticketing", "ticket_timeline"),
                  ("notify", "notifications")]

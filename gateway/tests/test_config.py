@@ -1,10 +1,9 @@
 """The gateway refuses to start with dev secrets outside dev."""
 
 import pytest
-from pydantic import ValidationError
-
 from gateway.config import GatewaySettings
 from opspact.settings import DEV_JWT_SECRET
+from pydantic import ValidationError
 
 
 def test_default_jwt_secret_is_refused_outside_dev():

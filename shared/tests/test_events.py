@@ -1,9 +1,8 @@
 """The CloudEvents 1.0 envelope every service publishes."""
 
 import pytest
-from pydantic import ValidationError
-
 from opspact.events import CloudEvent, new_event
+from pydantic import ValidationError
 
 
 def test_round_trip_keeps_tenant_and_trace():

@@ -1,9 +1,8 @@
 from functools import lru_cache
 from pathlib import Path
 
-from pydantic import Field, model_validator
-
 from opspact.settings import DEV_JWT_SECRET, CommonSettings
+from pydantic import Field, model_validator
 
 
 class GatewaySettings(CommonSettings):

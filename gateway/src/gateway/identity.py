@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from fastapi import Request
-
 from opspact.auth import Principal, verify_dev_user_token
 from opspact.errors import Forbidden, NotFound, Unauthorized, Unprocessable
 

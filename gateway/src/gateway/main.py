@@ -6,16 +6,16 @@ from contextlib import asynccontextmanager
 
 import httpx
 from fastapi import FastAPI, Path, Request
-
-from gateway.config import GatewaySettings, get_settings
-from gateway.identity import authenticate, resolve_tenant
-from gateway.proxy import forward
 from opspact import SERVICES, telemetry
 from opspact.app import PROBLEM_RESPONSES
 from opspact.auth import Principal, load_pem
 from opspact.errors import NotFound, install_problem_handlers
 from opspact.http import BodyGuard, TraceContext
 from opspact.tenancy.model import SLUG_PATTERN, load_tenant_files
+
+from gateway.config import GatewaySettings, get_settings
+from gateway.identity import authenticate, resolve_tenant
+from gateway.proxy import forward
 
 METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE"]
 

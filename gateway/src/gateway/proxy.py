@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import httpx
 from fastapi import Request
-from starlette.background import BackgroundTask
-from starlette.responses import StreamingResponse
-
 from opspact import telemetry
 from opspact.auth import Principal, issue_internal
 from opspact.errors import GatewayTimeout, ServiceUnavailable
+from starlette.background import BackgroundTask
+from starlette.responses import StreamingResponse
 
 FORWARDED_REQUEST_HEADERS = ("content-type", "accept", "accept-language", "idempotency-key",
                              "x-request-id")

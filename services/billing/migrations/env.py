@@ -1,4 +1,4 @@
-from opspact.db.migrations import run_env
 from billing.tables import metadata
+from opspact.db.migrations import run_env
 
 run_env(metadata, "billing")

@@ -1,9 +1,8 @@
 """Billing's slice of a tenant file: payment milestones, amounts exact to the fen."""
 
 import pytest
-from pydantic import ValidationError
-
 from billing.tenant_settings import validate
+from pydantic import ValidationError
 
 
 def test_amounts_stay_exact():

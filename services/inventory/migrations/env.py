@@ -1,4 +1,4 @@
-from opspact.db.migrations import run_env
 from inventory.tables import metadata
+from opspact.db.migrations import run_env
 
 run_env(metadata, "inventory")

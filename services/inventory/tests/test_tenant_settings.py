@@ -1,9 +1,8 @@
 """Inventory's slice of a tenant file: on-site posts."""
 
 import pytest
-from pydantic import ValidationError
-
 from inventory.tenant_settings import validate
+from pydantic import ValidationError
 
 
 def test_posts_are_normalised():

@@ -2,7 +2,6 @@
 
 import pytest
 from pydantic import ValidationError
-
 from ticketing.hooks.adapters import ADAPTERS
 
 

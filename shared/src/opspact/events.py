@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import re
 import uuid
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
@@ -22,7 +22,7 @@ class CloudEvent(BaseModel):
     source: str
     type: str
     subject: str | None = None
-    time: datetime = Field(default_factory=lambda: datetime.now(timezone.utc))
+    time: datetime = Field(default_factory=lambda: datetime.now(UTC))
     datacontenttype: str = "application/json"
     tenantid: str
     traceparent: str | None = None
@@ -58,7 +58,7 @@ class CloudEvent(BaseModel):
         return self.model_dump_json(exclude_none=True)
 
     @classmethod
-    def from_bytes(cls, raw: bytes) -> "CloudEvent":
+    def from_bytes(cls, raw: bytes) -> CloudEvent:
         return cls.model_validate(json.loads(raw))
 
 

@@ -8,7 +8,7 @@ from opentelemetry import context as otel_context
 from opentelemetry.trace import SpanKind
 
 from opspact import telemetry
-from opspact.errors import PROBLEM_JSON
+from opspact.errors import PayloadTooLarge, Problem, Unprocessable, UnsupportedMediaType, problem_response
 
 MAX_BODY_BYTES = 1024 * 1024
 # A JSON `\u0000` escape (preceded by an even number of backslashes): PostgreSQL
@@ -17,20 +17,10 @@ _JSON_NUL = re.compile(rb"(?<!\\)(?:\\\\)*\\u0000")
 _JSON_TYPES = ("application/json", "application/cloudevents+json")
 
 
-def _problem(status: int, title: str, detail: str) -> tuple[int, bytes]:
-    import json
-    body = json.dumps({"type": f"https://opspact.dev/problems/{title.lower().replace(' ', '-')}",
-                       "title": title, "status": status, "detail": detail},
-                      ensure_ascii=False).encode()
-    return status, body
-
-
-async def _send_problem(send, status: int, title: str, detail: str) -> None:
-    status, body = _problem(status, title, detail)
-    await send({"type": "http.response.start", "status": status,
-                "headers": [(b"content-type", PROBLEM_JSON.encode()),
-                            (b"content-length", str(len(body)).encode())]})
-    await send({"type": "http.response.body", "body": body})
+async def _send_problem(scope, receive, send, problem: Problem) -> None:
+    response = problem_response(problem.status, problem.title, problem.detail,
+                                problem.type_suffix, instance=scope.get("path", ""))
+    await response(scope, receive, send)
 
 
 class BodyGuard:
@@ -47,8 +37,8 @@ class BodyGuard:
         headers = dict(scope["headers"])
         declared = headers.get(b"content-length")
         if declared is not None and (not declared.isdigit() or int(declared) > self.max_bytes):
-            return await _send_problem(send, 413, "Payload too large",
-                                       f"request body exceeds {self.max_bytes} bytes")
+            return await _send_problem(scope, receive, send, PayloadTooLarge(
+                f"request body exceeds {self.max_bytes} bytes"))
         body = bytearray()
         more = True
         while more:
@@ -58,16 +48,15 @@ class BodyGuard:
             body += message.get("body", b"")
             more = message.get("more_body", False)
             if len(body) > self.max_bytes:
-                return await _send_problem(send, 413, "Payload too large",
-                                           f"request body exceeds {self.max_bytes} bytes")
+                return await _send_problem(scope, receive, send, PayloadTooLarge(
+                    f"request body exceeds {self.max_bytes} bytes"))
         ctype = headers.get(b"content-type", b"").split(b";")[0].strip().decode("latin-1").lower()
         if body and ctype not in _JSON_TYPES:
-            return await _send_problem(send, 415, "Unsupported media type",
-                                       f"content type {ctype or '(none)'!r} is not accepted; "
-                                       "send application/json")
+            return await _send_problem(scope, receive, send, UnsupportedMediaType(
+                f"content type {ctype or '(none)'!r} is not accepted; send application/json"))
         if _JSON_NUL.search(body) or b"\x00" in body:
-            return await _send_problem(send, 422, "Unprocessable content",
-                                       "NUL characters (\\u0000) are not allowed in text")
+            return await _send_problem(scope, receive, send, Unprocessable(
+                "NUL characters (\\u0000) are not allowed in text"))
         replayed = False
 
         async def replay():

@@ -14,8 +14,20 @@ import logging
 import zlib
 
 import asyncpg
-from sqlalchemy import (BigInteger, Column, DateTime, Identity, Integer, MetaData, String,
-                        Table, Text, func, insert, text)
+from sqlalchemy import (
+    BigInteger,
+    Column,
+    DateTime,
+    Identity,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    func,
+    insert,
+    text,
+)
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -80,7 +92,7 @@ class OutboxRelay:
         self._stopping = asyncio.Event()
 
     @classmethod
-    def for_service(cls, settings) -> "OutboxRelay":
+    def for_service(cls, settings) -> OutboxRelay:
         return cls(settings.app_database_url, settings.service_name, settings.kafka_bootstrap,
                    settings.relay_poll_seconds, settings.relay_listen)
 
@@ -103,7 +115,7 @@ class OutboxRelay:
     async def _sleep(self, seconds: float) -> None:
         try:
             await asyncio.wait_for(self._wake.wait(), timeout=seconds)
-        except asyncio.TimeoutError:
+        except TimeoutError:
             pass
         self._wake.clear()
 

@@ -64,7 +64,7 @@ class ServiceSettings(CommonSettings):
         return f"{self.service_name}.events"
 
     @model_validator(mode="after")
-    def _refuse_missing_key_outside_dev(self) -> "ServiceSettings":
+    def _refuse_missing_key_outside_dev(self) -> ServiceSettings:
         if not self.is_dev and not self.internal_public_key:
             raise ValueError("OPSPACT_INTERNAL_PUBLIC_KEY must be set outside dev")
         return self

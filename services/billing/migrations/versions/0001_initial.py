@@ -4,7 +4,6 @@ Revision ID: 0001
 Revises:
 """
 from alembic import op
-
 from opspact.db.migrations import create_infrastructure_tables
 
 revision = "0001"

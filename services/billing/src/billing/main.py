@@ -1,8 +1,8 @@
 """Billing app factory (`uvicorn billing.main:create_app --factory`)."""
 
 from fastapi import FastAPI
-
 from opspact.app import ServiceSpec, create_service_app
+
 from billing import tenant_settings
 from billing.config import get_settings
 from billing.tables import shared

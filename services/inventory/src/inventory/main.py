@@ -1,8 +1,8 @@
 """Inventory app factory (`uvicorn inventory.main:create_app --factory`)."""
 
 from fastapi import FastAPI
-
 from opspact.app import ServiceSpec, create_service_app
+
 from inventory import tenant_settings
 from inventory.config import get_settings
 from inventory.tables import shared

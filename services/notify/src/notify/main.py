@@ -1,8 +1,8 @@
 """Notify app factory (`uvicorn notify.main:create_app --factory`)."""
 
 from fastapi import FastAPI
-
 from opspact.app import ServiceSpec, create_service_app
+
 from notify import tenant_settings
 from notify.config import get_settings
 from notify.notifications.endpoints import router

@@ -9,7 +9,7 @@ from __future__ import annotations
 import argparse
 import re
 import uuid
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import uvicorn
 from fastapi import FastAPI, Query
@@ -46,7 +46,7 @@ def create_sink() -> FastAPI:
         if earlier is not None:
             return {"code": "OK", "biz_id": earlier["biz_id"], "duplicate": True}
         record = {**req.model_dump(), "biz_id": uuid.uuid4().hex,
-                  "received_at": datetime.now(timezone.utc).isoformat()}
+                  "received_at": datetime.now(UTC).isoformat()}
         accepted[req.message_id] = record
         return {"code": "OK", "biz_id": record["biz_id"], "duplicate": False}
 

@@ -2,9 +2,8 @@
 
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field
-
 from opspact.tenancy.model import MOBILE_PATTERN
+from pydantic import BaseModel, ConfigDict, Field
 
 
 class OnDuty(BaseModel):

@@ -5,7 +5,6 @@ Revises:
 """
 import sqlalchemy as sa
 from alembic import op
-
 from opspact.db.migrations import create_infrastructure_tables, enable_tenant_rls
 
 revision = "0001"

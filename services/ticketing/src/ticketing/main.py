@@ -1,13 +1,13 @@
 """Ticketing app factory (`uvicorn ticketing.main:create_app --factory`)."""
 
 from fastapi import FastAPI
-
 from opspact.app import ServiceSpec, create_service_app
+
+import ticketing.tickets.models  # noqa: F401  (registers the ORM tables)
 from ticketing import tenant_settings
 from ticketing.api import routers
 from ticketing.config import get_settings
 from ticketing.tables import shared
-import ticketing.tickets.models  # noqa: F401  (registers the ORM tables)
 
 
 def create_app() -> FastAPI:

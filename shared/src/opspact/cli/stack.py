@@ -124,6 +124,7 @@ class Stack:
 
     def bootstrap_database(self, app_role_password: str | None = None) -> None:
         import asyncio
+
         from opspact.db.bootstrap import bootstrap
         try:
             asyncio.run(bootstrap(self.database_url, password=app_role_password))
@@ -176,7 +177,7 @@ class Stack:
 
     def _spawn(self, name: str, argv: list[str], env: dict[str, str]) -> None:
         self.log_dir.mkdir(parents=True, exist_ok=True)
-        log = open(self.log_dir / f"{name}.log", "ab")
+        log = open(self.log_dir / f"{name}.log", "ab")  # noqa: SIM115 - the child owns it
         self.procs[name] = subprocess.Popen(argv, env={**os.environ, **env}, stdout=log,
                                             stderr=subprocess.STDOUT, cwd=self.root,
                                             start_new_session=True)

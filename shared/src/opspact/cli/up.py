@@ -72,7 +72,7 @@ OpsPact is up.
 
 Report a fault the way the 12123 platform does:
   curl -s -X POST {gw}/hooks/xinjiang/12123 -H 'Content-Type: application/json' \\
-    -d '{{"fault_id": "F-0001", "system": "12123-fees", "title": "缴费失败", "description": "用户反映12123缴费后未到账"}}'
+    -d '{{"fault_id": "F-0001", "system": "12123-fees", "title": "缴费失败"}}'
 List the tickets:
   curl -s {gw}/api/ticketing/tickets -H 'Authorization: Bearer {token}'
 

@@ -38,11 +38,10 @@ class Database:
     @asynccontextmanager
     async def unit_of_work(self, tenant_id: str | None = None) -> AsyncIterator[AsyncSession]:
         """The only place that commits: everything inside is one transaction."""
-        async with self.sessions() as session:
-            async with session.begin():
-                if tenant_id is not None:
-                    await bind_tenant(session, tenant_id)
-                yield session
+        async with self.sessions() as session, session.begin():
+            if tenant_id is not None:
+                await bind_tenant(session, tenant_id)
+            yield session
 
     async def ping(self) -> None:
         async with self.engine.connect() as conn:

@@ -44,7 +44,7 @@ class Term(Strict):
     basis: str | None = None
 
     @model_validator(mode="after")
-    def _ordered(self) -> "Term":
+    def _ordered(self) -> Term:
         if self.start and self.end and self.end <= self.start:
             raise ValueError("term.end must be after term.start")
         if not (self.start and self.end) and not self.basis:

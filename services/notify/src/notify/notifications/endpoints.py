@@ -1,11 +1,11 @@
 from uuid import UUID
 
 from fastapi import APIRouter, Depends, Query
-from sqlalchemy.ext.asyncio import AsyncSession
-
 from opspact.app import current_principal, current_session
 from opspact.auth import Principal
 from opspact.errors import Forbidden, NotFound
+from sqlalchemy.ext.asyncio import AsyncSession
+
 from notify.notifications import repository
 from notify.notifications.models import Notification
 from notify.notifications.schemas import NotificationOut, NotificationPage, Status

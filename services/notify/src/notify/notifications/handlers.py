@@ -1,10 +1,10 @@
 """Event handlers: what each incoming event turns into (run by the inbox consumer,
 inside its transaction, so a message is recorded exactly once per event)."""
 
-from sqlalchemy.ext.asyncio import AsyncSession
-
 from opspact.events import CloudEvent
 from opspact.tenancy.registry import load_tenant
+from sqlalchemy.ext.asyncio import AsyncSession
+
 from notify.notifications import repository, templates
 from notify.tables import shared
 

@@ -1,6 +1,7 @@
 """`python -m notify.workers`: relay, consumer and sender without the HTTP API."""
 
 from opspact.workers import run_workers
+
 from notify.config import get_settings
 from notify.notifications.handlers import HANDLERS
 from notify.tables import shared

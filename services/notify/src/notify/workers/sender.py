@@ -12,9 +12,9 @@ from datetime import timedelta
 
 import httpx
 from fastapi import FastAPI
+from opspact.db import Database, bind_tenant
 from sqlalchemy import func
 
-from opspact.db import Database, bind_tenant
 from notify.config import NotifySettings
 from notify.notifications import repository
 from notify.sms import SinkSms, SmsRejected
@@ -66,7 +66,7 @@ async def run_sender(settings: NotifySettings, db: Database, stopping: asyncio.E
                 log.exception("notification sender failed; retrying")
             try:
                 await asyncio.wait_for(stopping.wait(), settings.notify_sender_poll_seconds)
-            except asyncio.TimeoutError:
+            except TimeoutError:
                 pass
 
 

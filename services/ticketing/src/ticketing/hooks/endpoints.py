@@ -1,13 +1,13 @@
 from typing import Any
 
 from fastapi import APIRouter, Body, Depends, Path, Response
-from pydantic import ValidationError
-from sqlalchemy.ext.asyncio import AsyncSession
-
 from opspact.app import current_principal, current_session
 from opspact.auth import Principal
 from opspact.errors import NotFound, Unprocessable
 from opspact.tenancy.registry import load_tenant
+from pydantic import ValidationError
+from sqlalchemy.ext.asyncio import AsyncSession
+
 from ticketing.hooks.adapters import ADAPTERS
 from ticketing.tables import shared
 from ticketing.tickets import service

@@ -2,15 +2,23 @@ from typing import Literal
 from uuid import UUID
 
 from fastapi import APIRouter, Depends, Header, Query, Response
-from sqlalchemy.ext.asyncio import AsyncSession
-
 from opspact.app import current_principal, current_session
 from opspact.auth import Principal
 from opspact.errors import Forbidden
+from sqlalchemy.ext.asyncio import AsyncSession
+
 from ticketing.tickets import repository, service
 from ticketing.tickets.models import Ticket
-from ticketing.tickets.schemas import (Channel, Kind, Priority, Status, TicketCreate, TicketOut,
-                                       TicketPage, TimelineOut)
+from ticketing.tickets.schemas import (
+    Channel,
+    Kind,
+    Priority,
+    Status,
+    TicketCreate,
+    TicketOut,
+    TicketPage,
+    TimelineOut,
+)
 
 router = APIRouter(prefix="/tickets", tags=["tickets"])
 WRITERS = ("vendor_engineer", "vendor_manager", "client_admin", "integration", "platform_admin")

@@ -1,6 +1,7 @@
 """Integration events of the ticket aggregate."""
 
 from opspact.events import CloudEvent, new_event
+
 from ticketing.tickets.models import Ticket
 
 

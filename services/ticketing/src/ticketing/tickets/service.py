@@ -7,13 +7,13 @@ import json
 from dataclasses import dataclass
 from uuid import UUID
 
+from opspact import outbox
+from opspact.errors import Conflict, NotFound, Unprocessable
+from opspact.tenancy.registry import load_tenant
 from sqlalchemy import func
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from opspact import outbox
-from opspact.errors import Conflict, NotFound, Unprocessable
-from opspact.tenancy.registry import load_tenant
 from ticketing.tables import shared
 from ticketing.tickets import events, repository
 from ticketing.tickets.models import Ticket
