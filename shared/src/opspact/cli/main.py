@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from opspact.cli import db, tenant, token, up
+from opspact.cli import db, sla, tenant, token, up
 from opspact.cli.common import CliError
 
 
@@ -16,6 +16,7 @@ def build_parser() -> argparse.ArgumentParser:
     token.register(nouns)
     tenant.register(nouns)
     db.register(nouns)
+    sla.register(nouns)
     return parser
 
 
