@@ -9,9 +9,16 @@ from datetime import date, datetime, timedelta
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-
-from opspact.calendar import (SHANGHAI, CalendarMissing, CalendarSettings, Schedule, WorkdayCalendar,
-                              due, elapsed, parse_target)
+from opspact.calendar import (
+    SHANGHAI,
+    CalendarMissing,
+    CalendarSettings,
+    Schedule,
+    WorkdayCalendar,
+    due,
+    elapsed,
+    parse_target,
+)
 from opspact.calendar.targets import Unit
 
 

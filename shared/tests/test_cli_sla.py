@@ -1,7 +1,6 @@
 """`opspact sla due` on the real tenant files."""
 
 import pytest
-
 from opspact.cli.main import main
 
 

@@ -1,10 +1,13 @@
-"""Ticketing's section of a tenant file: the systems in scope and the hook sources."""
+"""Ticketing's section of a tenant file: the systems in scope, the hook sources, the
+working-day calendar and the SLA policies."""
 
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from opspact.calendar import CalendarSettings
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from ticketing.hooks.adapters import ADAPTERS
+from ticketing.sla.policy import SlaSettings
 
 
 class System(BaseModel):
@@ -15,9 +18,11 @@ class System(BaseModel):
 
 
 class TicketingTenantSettings(BaseModel):
-    model_config = ConfigDict(extra="allow")  # later issues add SLA policies here
+    model_config = ConfigDict(extra="forbid")
     systems: list[System] = Field(min_length=1)
     hook_sources: list[str] = Field(default_factory=list)
+    calendar: CalendarSettings = Field(default_factory=CalendarSettings)
+    sla: SlaSettings = Field(default_factory=SlaSettings)
 
     @field_validator("systems")
     @classmethod
@@ -34,6 +39,16 @@ class TicketingTenantSettings(BaseModel):
         if unknown:
             raise ValueError(f"no adapter for hook sources {sorted(unknown)}")
         return sources
+
+
+    @model_validator(mode="after")
+    def _policies_name_known_systems(self) -> "TicketingTenantSettings":
+        codes = {s.code for s in self.systems}
+        for policy in self.sla.policies:
+            unknown = set(policy.match.systems or []) - codes
+            if unknown:
+                raise ValueError(f"policy {policy.name} names unknown systems {sorted(unknown)}")
+        return self
 
 
 def validate(settings: dict[str, Any]) -> dict[str, Any]:

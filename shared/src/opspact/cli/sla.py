@@ -8,8 +8,16 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
-from opspact.calendar import (SHANGHAI, CalendarMissing, CalendarSettings, Schedule, WorkdayCalendar,
-                              due, parse_target, schedule_for)
+from opspact.calendar import (
+    SHANGHAI,
+    CalendarMissing,
+    CalendarSettings,
+    Schedule,
+    WorkdayCalendar,
+    due,
+    parse_target,
+    schedule_for,
+)
 from opspact.cli.common import CliError
 from opspact.cli.stack import repo_root
 from opspact.tenancy.model import load_tenant_files

@@ -11,7 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from ticketing.hooks.adapters import ADAPTERS
 from ticketing.tables import shared
 from ticketing.tickets import service
-from ticketing.tickets.endpoints import require, to_out
+from ticketing.tickets.endpoints import present, require
 from ticketing.tickets.schemas import TicketOut
 
 router = APIRouter(prefix="/hooks", tags=["hooks"])
@@ -45,5 +45,4 @@ async def receive_hook(
                                   source=source, external_id=external_id)
     if not result.fresh:
         response.status_code = 200
-    systems = await service.systems_of(session, principal.tenant)
-    return to_out(result.ticket, systems.get(result.ticket.system_code))
+    return (await present(session, principal.tenant, [result.ticket]))[0]

@@ -1,18 +1,23 @@
+from datetime import UTC, datetime, timedelta
 from typing import Literal
 from uuid import UUID
 
 from fastapi import APIRouter, Depends, Header, Query, Response
 from opspact.app import current_principal, current_session
 from opspact.auth import Principal
+from opspact.calendar import SHANGHAI
 from opspact.errors import Forbidden
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from ticketing.sla.clocks import clocks_of, remaining_seconds
+from ticketing.sla.models import SlaClock
 from ticketing.tickets import repository, service
 from ticketing.tickets.models import Ticket
 from ticketing.tickets.schemas import (
     Channel,
     Kind,
     Priority,
+    SlaClockOut,
     Status,
     TicketCreate,
     TicketOut,
@@ -30,7 +35,9 @@ def require(principal: Principal, roles: tuple[str, ...]) -> None:
         raise Forbidden(f"role {', '.join(principal.roles) or '(none)'} may not do this")
 
 
-def to_out(ticket: Ticket, system_name: str | None = None, timeline=None) -> TicketOut:
+def to_out(ticket: Ticket, system_name: str | None = None, timeline=None,
+           clocks: list[SlaClock] = (), now: datetime | None = None) -> TicketOut:
+    now = now or datetime.now(UTC)
     return TicketOut(
         id=ticket.id, number=ticket.number, tenant=ticket.tenant_id, kind=ticket.kind,
         status=ticket.status, priority=ticket.priority, channel=ticket.channel,
@@ -40,7 +47,34 @@ def to_out(ticket: Ticket, system_name: str | None = None, timeline=None) -> Tic
         created_at=ticket.created_at, updated_at=ticket.updated_at,
         timeline=[TimelineOut(at=e.at, actor=e.actor, action=e.action, note=e.note)
                   for e in timeline] if timeline is not None else None,
+        sla=[clock_out(c, now) for c in clocks],
     )
+
+
+def clock_out(clock: SlaClock, now: datetime) -> SlaClockOut:
+    paused = clock.paused_total + ((now - clock.paused_since) if clock.paused_since else timedelta(0))
+    return SlaClockOut(
+        clock=clock.clock, policy=clock.policy, target=clock.target, clause=clock.clause,
+        schedule=clock.schedule, state=clock.state,
+        started_at=clock.started_at.astimezone(SHANGHAI),
+        due_at=clock.due_at.astimezone(SHANGHAI) if clock.due_at else None,
+        remaining_seconds=remaining_seconds(clock, now), paused_seconds=int(paused.total_seconds()),
+        missing_year=clock.missing_year, stopped_at=clock.stopped_at, breached_at=clock.breached_at)
+
+
+async def present(session: AsyncSession, tenant_id: str, tickets: list[Ticket],
+                  with_timeline: bool = False) -> list[TicketOut]:
+    """Tickets as the API shows them: system names and SLA clocks loaded once per call."""
+    systems = await service.systems_of(session, tenant_id)
+    clocks = await clocks_of(session, tenant_id, [t.id for t in tickets])
+    now = datetime.now(UTC)
+    out = []
+    for ticket in tickets:
+        timeline = (await repository.timeline(session, tenant_id, ticket.id)
+                    if with_timeline else None)
+        out.append(to_out(ticket, systems.get(ticket.system_code), timeline,
+                          clocks.get(ticket.id, []), now))
+    return out
 
 
 @router.post("", status_code=201, response_model=TicketOut,
@@ -56,8 +90,7 @@ async def create_ticket(
                                   idempotency_key=idempotency_key)
     if not result.fresh:
         response.status_code = 200
-    systems = await service.systems_of(session, principal.tenant)
-    return to_out(result.ticket, systems.get(result.ticket.system_code))
+    return (await present(session, principal.tenant, [result.ticket]))[0]
 
 
 @router.get("", response_model=TicketPage)
@@ -75,8 +108,7 @@ async def list_tickets(
                "priority": priority and priority.value, "system_code": system,
                "channel": channel and channel.value}
     rows, total = await repository.page(session, principal.tenant, filters, sort, limit, offset)
-    systems = await service.systems_of(session, principal.tenant)
-    return TicketPage(items=[to_out(t, systems.get(t.system_code)) for t in rows],
+    return TicketPage(items=await present(session, principal.tenant, rows),
                       total=total, limit=limit, offset=offset)
 
 
@@ -85,6 +117,4 @@ async def get_ticket(ticket_id: UUID, principal: Principal = Depends(current_pri
                      session: AsyncSession = Depends(current_session)) -> TicketOut:
     require(principal, READERS)
     ticket = await service.get(session, principal.tenant, ticket_id)
-    systems = await service.systems_of(session, principal.tenant)
-    timeline = await repository.timeline(session, principal.tenant, ticket_id)
-    return to_out(ticket, systems.get(ticket.system_code), timeline)
+    return (await present(session, principal.tenant, [ticket], with_timeline=True))[0]

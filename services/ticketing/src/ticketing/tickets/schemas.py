@@ -58,6 +58,22 @@ class TimelineOut(BaseModel):
     note: str
 
 
+class SlaClockOut(BaseModel):
+    clock: str = Field(description="response, on_site, resolution or a contract's own clock")
+    policy: str
+    target: str
+    clause: str = Field(description="the contract clause the target comes from")
+    schedule: str
+    state: str = Field(description="running, paused, met, breached or calendar_missing")
+    started_at: datetime
+    due_at: datetime | None = Field(description="Asia/Shanghai; null while the calendar is missing")
+    remaining_seconds: int | None = Field(description="negative when overdue; null unless running")
+    paused_seconds: int
+    missing_year: int | None = None
+    stopped_at: datetime | None = None
+    breached_at: datetime | None = None
+
+
 class TicketOut(BaseModel):
     id: UUID
     number: str
@@ -77,6 +93,7 @@ class TicketOut(BaseModel):
     created_at: datetime
     updated_at: datetime
     timeline: list[TimelineOut] | None = None
+    sla: list[SlaClockOut] = Field(default_factory=list)
 
 
 class TicketPage(BaseModel):

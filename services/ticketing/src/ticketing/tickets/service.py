@@ -14,7 +14,9 @@ from sqlalchemy import func
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from ticketing.sla.clocks import start_clocks
 from ticketing.tables import shared
+from ticketing.tenant_settings import TicketingTenantSettings
 from ticketing.tickets import events, repository
 from ticketing.tickets.models import Ticket
 from ticketing.tickets.schemas import TicketCreate
@@ -26,9 +28,13 @@ class Created:
     fresh: bool
 
 
-async def systems_of(session: AsyncSession, tenant_id: str) -> dict[str, str]:
+async def settings_of(session: AsyncSession, tenant_id: str) -> TicketingTenantSettings:
     config = await load_tenant(session, shared.tenants, tenant_id)
-    return {s["code"]: s["name"] for s in config["settings"].get("systems", [])}
+    return TicketingTenantSettings.model_validate(config["settings"])
+
+
+async def systems_of(session: AsyncSession, tenant_id: str) -> dict[str, str]:
+    return {s.code: s.name for s in (await settings_of(session, tenant_id)).systems}
 
 
 def request_hash(body: TicketCreate) -> str:
@@ -38,7 +44,8 @@ def request_hash(body: TicketCreate) -> str:
 async def create(session: AsyncSession, tenant_id: str, body: TicketCreate, actor: str,
                  idempotency_key: str | None = None, source: str | None = None,
                  external_id: str | None = None) -> Created:
-    systems = await systems_of(session, tenant_id)
+    settings = await settings_of(session, tenant_id)
+    systems = {s.code: s.name for s in settings.systems}
     if body.system not in systems:
         raise Unprocessable(f"unknown system {body.system!r} for tenant {tenant_id}; "
                             f"known: {', '.join(sorted(systems)) or '(none configured)'}",
@@ -74,6 +81,7 @@ async def create(session: AsyncSession, tenant_id: str, body: TicketCreate, acto
         if winner is None:
             raise
         return Created(winner, fresh=False)
+    await start_clocks(session, ticket, settings)
     await outbox.add(session, shared.outbox, events.created(ticket, systems.get(ticket.system_code)))
     return Created(ticket, fresh=True)
 

@@ -1,0 +1,1 @@
+"""SLA clocks: the contract's promises per ticket, counted on the tenant's calendar."""

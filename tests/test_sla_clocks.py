@@ -1,0 +1,97 @@
+"""SLA clocks start with the ticket, from the tenant file's policy, on its calendar."""
+
+import copy
+import uuid
+from datetime import datetime, timedelta
+
+from opspact.calendar import WorkdayCalendar, due, parse_target
+from opspact.cli.stack import repo_root
+from opspact.tenancy.model import load_tenant_files
+from opspact.testing.plugin import auth, wait_until
+from opspact.testing.probes import fault, query
+
+
+def clocks(ticket: dict) -> dict[str, dict]:
+    return {c["clock"]: c for c in ticket["sla"]}
+
+
+def test_xinjiang_hook_starts_on_site_and_resolution_clocks(gateway):
+    r = gateway.post("/hooks/xinjiang/12123", json=fault(f"SLA-{uuid.uuid4().hex[:8]}"))
+    assert r.status_code == 201, r.text
+    ticket = r.json()
+    sla = clocks(ticket)
+    assert set(sla) == {"on_site", "resolution"}  # conditional targets wait for their state
+    created = datetime.fromisoformat(ticket["created_at"])
+    assert datetime.fromisoformat(sla["on_site"]["due_at"]) - created == timedelta(hours=2)
+    assert datetime.fromisoformat(sla["resolution"]["due_at"]) - created == timedelta(hours=48)
+    assert sla["on_site"]["due_at"].endswith("+08:00")
+    assert "2小时内赶到现场" in sla["on_site"]["clause"]
+    assert sla["resolution"]["state"] == "running"
+    assert 0 < sla["on_site"]["remaining_seconds"] <= 7200
+    # and the same clocks come back on read
+    again = gateway.get(f"/api/ticketing/tickets/{ticket['id']}",
+                        headers=auth("xinjiang", "vendor_engineer")).json()
+    assert clocks(again)["resolution"]["due_at"] == sla["resolution"]["due_at"]
+
+
+def test_zhuhai_resolution_counts_working_days(gateway):
+    r = gateway.post("/api/ticketing/tickets", headers=auth("zhuhai", "vendor_engineer"),
+                     json={"system": "smart-station", "title": "派出所系统登录失败",
+                           "channel": "wechat_qq"})
+    assert r.status_code == 201, r.text
+    ticket = r.json()
+    sla = clocks(ticket)
+    assert sla["resolution"]["schedule"] == "working days"
+    expected = due(datetime.fromisoformat(ticket["created_at"]), parse_target("5 working days"),
+                   WorkdayCalendar())
+    assert datetime.fromisoformat(sla["resolution"]["due_at"]) == expected
+    assert sla["dispatch"]["target"] == "2 hours"
+
+
+def test_tenant_without_policies_gets_no_clocks(gateway):
+    r = gateway.post("/api/ticketing/tickets", headers=auth("wuqia", "vendor_engineer"),
+                     json={"system": "data-pool", "title": "数据同步失败"})
+    assert r.status_code == 201, r.text
+    assert r.json()["sla"] == []
+
+
+def test_deadline_in_a_year_without_calendar_is_explicit(stack, gateway):
+    # A policy whose deadline reaches a year chinesecalendar does not know (2027 onwards).
+    beijing = next(t for t in load_tenant_files(repo_root() / "deploy" / "tenants")
+                   if t.slug == "beijing")
+    body = copy.deepcopy(beijing.slice_for("ticketing"))
+    body["settings"]["sla"]["policies"].insert(0, {
+        "name": "long-request", "match": {"kinds": ["service_request"]},
+        "clocks": [{"clock": "resolution", "target": "200 working days", "clause": "测试条款"}]})
+    admin = auth("beijing", "platform_admin")
+    put = gateway.put("/api/ticketing/tenants/beijing", json=body, headers=admin)
+    assert put.status_code in (200, 201), put.text
+    try:
+        system = beijing.services["ticketing"]["systems"][0]["code"]
+        r = gateway.post("/api/ticketing/tickets", headers=auth("beijing", "vendor_engineer"),
+                         json={"kind": "service_request", "system": system, "title": "申请扩容"})
+        assert r.status_code == 201, r.text
+        clock = clocks(r.json())["resolution"]
+        assert clock["state"] == "calendar_missing" and clock["due_at"] is None
+        assert clock["missing_year"] >= 2027
+        rows = wait_until(lambda: query(
+            stack, "SELECT payload FROM ticketing.outbox WHERE event_type = "
+                   "'ticketing.calendar.missing.v1' AND payload->'data'->>'ticket_id' = $1",
+            r.json()["id"]))
+        assert str(clock["missing_year"]) in rows[0]["payload"]
+    finally:
+        restore = gateway.put("/api/ticketing/tenants/beijing",
+                              json=beijing.slice_for("ticketing"), headers=admin)
+        assert restore.status_code in (200, 201), restore.text
+
+
+def test_bad_policy_is_refused_naming_it(gateway):
+    zhuhai = next(t for t in load_tenant_files(repo_root() / "deploy" / "tenants")
+                  if t.slug == "zhuhai")
+    body = copy.deepcopy(zhuhai.slice_for("ticketing"))
+    body["settings"]["sla"]["policies"][0]["clocks"][0]["target"] = "-4h"
+    r = gateway.put("/api/ticketing/tenants/zhuhai", json=body,
+                    headers=auth("zhuhai", "platform_admin"))
+    assert r.status_code == 422
+    assert r.headers["content-type"].startswith("application/problem+json")
+    assert "-4h" in r.text
