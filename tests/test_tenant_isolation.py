@@ -9,6 +9,7 @@ import asyncpg
 import pytest
 from opspact.db import asyncpg_connect_args
 from opspact.db.tenant import TENANT_SETTING
+from opspact.testing.plugin import wait_until
 from opspact.testing.probes import fault, query
 from sqlalchemy.engine import make_url
 
@@ -39,18 +40,25 @@ def xinjiang_ticket(gateway):
     return r.json()
 
 
+def _owner_counts(stack, qualified: str) -> dict[str, int]:
+    return {r["tenant_id"]: r["n"] for r in query(
+        stack, f"SELECT tenant_id, count(*) AS n FROM {qualified} GROUP BY 1")}
+
+
 @pytest.mark.parametrize(("service", "table"), TENANT_TABLES)
 def test_app_role_sees_only_the_bound_tenant(stack, xinjiang_ticket, service, table):
     qualified = f"{service}.{table}"
     url = _as_app_role(stack, service)
-    per_tenant = {r["tenant_id"]: r["n"] for r in query(
-        stack, f"SELECT tenant_id, count(*) AS n FROM {qualified} GROUP BY 1")}
-    assert per_tenant.get("xinjiang", 0) > 0 or table == "notifications"
+    assert _owner_counts(stack, qualified).get("xinjiang", 0) > 0 or table == "notifications"
     assert asyncio.run(_count(url, qualified, None)) == 0
     assert asyncio.run(_count(url, qualified, "")) == 0
     assert asyncio.run(_count(url, qualified, "no-such-tenant")) == 0
     for tenant in ("xinjiang", "zhuhai"):
-        assert asyncio.run(_count(url, qualified, tenant)) == per_tenant.get(tenant, 0)
+        # notifications of earlier tests may still be landing: equal once the rows settle;
+        # a policy leaking other tenants' rows would never be equal
+        wait_until(lambda t=tenant: asyncio.run(_count(url, qualified, t))
+                   == _owner_counts(stack, qualified).get(t, 0),
+                   timeout=30, message=f"{qualified} as {service} bound to {tenant}")
 
 
 async def _move_tickets(url: str, bound: str, row_tenant: str) -> None:
