@@ -15,7 +15,6 @@ transaction-pooling PgBouncer forces) — and the ratio of the two is printed.
 
 from __future__ import annotations
 
-import argparse
 import os
 import statistics
 import tempfile
@@ -77,18 +76,14 @@ def restart_ticketing(stack: Stack, env: dict[str, str]) -> None:
                .get("relay", {}).get("leader"), timeout=60, message="the relay to lead")
 
 
-def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(prog="bench event-delay")
-    parser.add_argument("--rate", type=float, default=float(os.environ.get("BENCH_RATE", 20)),
-                        help="fault reports per second (default 20)")
-    parser.add_argument("--count", type=int, default=int(os.environ.get("BENCH_COUNT", 400)),
-                        help="fault reports per run (default 400)")
-    parser.add_argument("--poll-seconds", type=float, default=1.0,
-                        help="the relay's fallback poll interval in both runs (default 1)")
-    args = parser.parse_args(argv or [])
-
-    print(f"event delay, commit → notify consumer: {args.count} hooks at {args.rate:g}/s, "
-          f"relay poll {args.poll_seconds:g}s", flush=True)
+def main() -> None:
+    """Tuned by BENCH_RATE (hooks/s, 20), BENCH_COUNT (per run, 400) and
+    BENCH_POLL_SECONDS (the relay's fallback poll in both runs, 1)."""
+    rate = float(os.environ.get("BENCH_RATE", 20))
+    count = int(os.environ.get("BENCH_COUNT", 400))
+    poll_seconds = float(os.environ.get("BENCH_POLL_SECONDS", 1))
+    print(f"event delay, commit → notify consumer: {count} hooks at {rate:g}/s, "
+          f"relay poll {poll_seconds:g}s", flush=True)
     with tempfile.TemporaryDirectory(prefix="opspact-bench-") as tmp:
         stack = Stack(data_dir=Path(tmp), ports={n: free_port() for n in DEFAULT_PORTS},
                       durable=False)
@@ -97,11 +92,11 @@ def main(argv: list[str] | None = None) -> None:
             apply_tenants(repo_root() / "deploy" / "tenants", base_url=stack.url("gateway"))
             results = {}
             with httpx.Client(base_url=stack.url("gateway"), timeout=30) as gateway:
-                measure(stack, gateway, args.rate, 20)  # warm-up: connections, topics, group
+                measure(stack, gateway, rate, 20)  # warm-up: connections, topics, group
                 for label, listen in (("LISTEN/NOTIFY", "true"), ("poll only", "false")):
                     restart_ticketing(stack, {"OPSPACT_RELAY_LISTEN": listen,
-                                              "OPSPACT_RELAY_POLL_SECONDS": str(args.poll_seconds)})
-                    results[label] = measure(stack, gateway, args.rate, args.count)
+                                              "OPSPACT_RELAY_POLL_SECONDS": str(poll_seconds)})
+                    results[label] = measure(stack, gateway, rate, count)
         finally:
             stack.stop()
 

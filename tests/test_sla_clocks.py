@@ -6,9 +6,13 @@ from datetime import datetime, timedelta
 
 from opspact.calendar import WorkdayCalendar, due, parse_target
 from opspact.cli.stack import repo_root
-from opspact.tenancy.model import load_tenant_files
+from opspact.tenancy.model import load_tenant_file
 from opspact.testing.plugin import auth, wait_until
 from opspact.testing.probes import fault, query
+
+
+def tenant_file(slug: str):
+    return load_tenant_file(repo_root() / "deploy" / "tenants" / f"{slug}.yaml")
 
 
 def clocks(ticket: dict) -> dict[str, dict]:
@@ -57,8 +61,7 @@ def test_tenant_without_policies_gets_no_clocks(gateway):
 
 def test_deadline_in_a_year_without_calendar_is_explicit(stack, gateway):
     # A policy whose deadline reaches a year chinesecalendar does not know (2027 onwards).
-    beijing = next(t for t in load_tenant_files(repo_root() / "deploy" / "tenants")
-                   if t.slug == "beijing")
+    beijing = tenant_file("beijing")
     body = copy.deepcopy(beijing.slice_for("ticketing"))
     body["settings"]["sla"]["policies"].insert(0, {
         "name": "long-request", "match": {"kinds": ["service_request"]},
@@ -86,8 +89,7 @@ def test_deadline_in_a_year_without_calendar_is_explicit(stack, gateway):
 
 
 def test_bad_policy_is_refused_naming_it(gateway):
-    zhuhai = next(t for t in load_tenant_files(repo_root() / "deploy" / "tenants")
-                  if t.slug == "zhuhai")
+    zhuhai = tenant_file("zhuhai")
     body = copy.deepcopy(zhuhai.slice_for("ticketing"))
     body["settings"]["sla"]["policies"][0]["clocks"][0]["target"] = "-4h"
     r = gateway.put("/api/ticketing/tenants/zhuhai", json=body,

@@ -2,7 +2,6 @@
 
 import pytest
 from pydantic import ValidationError
-
 from ticketing.sla.policy import SlaSettings
 from ticketing.tenant_settings import validate
 

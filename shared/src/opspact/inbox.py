@@ -111,9 +111,12 @@ class InboxConsumer:
             return
         self._unassigned_checks = 0
         ends = await kafka.end_offsets(assigned)
-        shorter = [f"{tp.topic}/{tp.partition}: end {ends[tp]}, was {seen_ends.get(tp, 0)}, "
-                   f"position {await kafka.position(tp)}" for tp in assigned
-                   if ends[tp] < seen_ends.get(tp, 0) or await kafka.position(tp) > ends[tp]]
+        shorter = []
+        for tp in assigned:
+            position, was = await kafka.position(tp), seen_ends.get(tp, 0)
+            if ends[tp] < was or position > ends[tp]:
+                shorter.append(f"{tp.topic}/{tp.partition}: end {ends[tp]}, was {was}, "
+                               f"position {position}")
         if not shorter:
             self._suspect_checks = 0
             seen_ends.update(ends)

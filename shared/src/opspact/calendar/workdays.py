@@ -22,8 +22,7 @@ class CalendarMissing(LookupError):
             f"no working-day calendar for {year}: chinesecalendar knows "
             f"{LIBRARY_YEARS[0]}–{LIBRARY_YEARS[1]}; add {year}'s holidays and adjusted working "
             f"days (调休) under services.ticketing.calendar.years.{year} in the tenant file, "
-            "from the State Council notice (国务院办公厅关于{year}年部分节假日安排的通知)"
-            .replace("{year}", str(year)))
+            f"from the State Council notice (国务院办公厅关于{year}年部分节假日安排的通知)")
         self.year = year
 
 

@@ -4,12 +4,10 @@ from fastapi import APIRouter, Body, Depends, Path, Response
 from opspact.app import current_principal, current_session
 from opspact.auth import Principal
 from opspact.errors import NotFound, Unprocessable
-from opspact.tenancy.registry import load_tenant
 from pydantic import ValidationError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from ticketing.hooks.adapters import ADAPTERS
-from ticketing.tables import shared
 from ticketing.tickets import service
 from ticketing.tickets.endpoints import present, require
 from ticketing.tickets.schemas import TicketOut
@@ -28,8 +26,8 @@ async def receive_hook(
 ) -> TicketOut:
     require(principal, ("integration", "platform_admin"))
     adapter = ADAPTERS.get(source)
-    configured = (await load_tenant(session, shared.tenants, principal.tenant))["settings"].get(
-        "hook_sources", [])
+    settings = await service.settings_of(session, principal.tenant)
+    configured = settings.hook_sources
     if adapter is None or source not in configured:
         raise NotFound(f"hook source {source!r} is not configured for tenant {principal.tenant}; "
                        f"configured: {', '.join(configured) or '(none)'}")
@@ -42,7 +40,8 @@ async def receive_hook(
                             errors=errors) from None
     request, external_id = report.to_ticket()
     result = await service.create(session, principal.tenant, request, f"hook:{source}",
-                                  source=source, external_id=external_id)
+                                  source=source, external_id=external_id, settings=settings)
     if not result.fresh:
         response.status_code = 200
-    return (await present(session, principal.tenant, [result.ticket]))[0]
+    return (await present(session, principal.tenant, [result.ticket],
+                          systems=result.system_names()))[0]

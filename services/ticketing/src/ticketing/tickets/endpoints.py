@@ -63,9 +63,10 @@ def clock_out(clock: SlaClock, now: datetime) -> SlaClockOut:
 
 
 async def present(session: AsyncSession, tenant_id: str, tickets: list[Ticket],
-                  with_timeline: bool = False) -> list[TicketOut]:
+                  with_timeline: bool = False,
+                  systems: dict[str, str] | None = None) -> list[TicketOut]:
     """Tickets as the API shows them: system names and SLA clocks loaded once per call."""
-    systems = await service.systems_of(session, tenant_id)
+    systems = systems if systems is not None else await service.systems_of(session, tenant_id)
     clocks = await clocks_of(session, tenant_id, [t.id for t in tickets])
     now = datetime.now(UTC)
     out = []
@@ -90,7 +91,8 @@ async def create_ticket(
                                   idempotency_key=idempotency_key)
     if not result.fresh:
         response.status_code = 200
-    return (await present(session, principal.tenant, [result.ticket]))[0]
+    return (await present(session, principal.tenant, [result.ticket],
+                          systems=result.system_names()))[0]
 
 
 @router.get("", response_model=TicketPage)

@@ -26,6 +26,10 @@ from ticketing.tickets.schemas import TicketCreate
 class Created:
     ticket: Ticket
     fresh: bool
+    settings: TicketingTenantSettings  # read once here; the caller presents with it
+
+    def system_names(self) -> dict[str, str]:
+        return {s.code: s.name for s in self.settings.systems}
 
 
 async def settings_of(session: AsyncSession, tenant_id: str) -> TicketingTenantSettings:
@@ -43,8 +47,9 @@ def request_hash(body: TicketCreate) -> str:
 
 async def create(session: AsyncSession, tenant_id: str, body: TicketCreate, actor: str,
                  idempotency_key: str | None = None, source: str | None = None,
-                 external_id: str | None = None) -> Created:
-    settings = await settings_of(session, tenant_id)
+                 external_id: str | None = None,
+                 settings: TicketingTenantSettings | None = None) -> Created:
+    settings = settings or await settings_of(session, tenant_id)
     systems = {s.code: s.name for s in settings.systems}
     if body.system not in systems:
         raise Unprocessable(f"unknown system {body.system!r} for tenant {tenant_id}; "
@@ -56,7 +61,7 @@ async def create(session: AsyncSession, tenant_id: str, body: TicketCreate, acto
         if earlier is not None:
             if earlier.request_hash != digest:
                 raise Conflict("Idempotency-Key was already used with a different request")
-            return Created(earlier, fresh=False)
+            return Created(earlier, fresh=False, settings=settings)
     if external_id:
         repeat = await repository.by_external_id(session, tenant_id, source or "", external_id)
         if repeat is not None:  # the platform re-sent a fault we already hold
@@ -64,7 +69,7 @@ async def create(session: AsyncSession, tenant_id: str, body: TicketCreate, acto
             repeat.updated_at = func.now()
             await session.flush()
             await session.refresh(repeat)
-            return Created(repeat, fresh=False)
+            return Created(repeat, fresh=False, settings=settings)
     ticket = Ticket(
         tenant_id=tenant_id, kind=body.kind.value, status="new", priority=body.priority.value,
         channel=body.channel.value, system_code=body.system, title=body.title,
@@ -80,10 +85,10 @@ async def create(session: AsyncSession, tenant_id: str, body: TicketCreate, acto
                   await repository.by_external_id(session, tenant_id, source or "", external_id or ""))
         if winner is None:
             raise
-        return Created(winner, fresh=False)
+        return Created(winner, fresh=False, settings=settings)
     await start_clocks(session, ticket, settings)
     await outbox.add(session, shared.outbox, events.created(ticket, systems.get(ticket.system_code)))
-    return Created(ticket, fresh=True)
+    return Created(ticket, fresh=True, settings=settings)
 
 
 async def get(session: AsyncSession, tenant_id: str, ticket_id: UUID) -> Ticket:
