@@ -14,7 +14,7 @@ from opspact.testing.probes import fault, query
 from sqlalchemy.engine import make_url
 
 TENANT_TABLES = [("ticketing", "tickets"), ("ticketing", "ticket_timeline"),
-                 ("notify", "notifications")]
+                 ("ticketing", "ticket_sla_clocks"), ("notify", "notifications")]
 
 
 def _as_app_role(stack, service: str) -> str:
@@ -81,3 +81,25 @@ def test_app_role_cannot_move_rows_to_another_tenant(stack, xinjiang_ticket):
     moved = query(stack, "SELECT tenant_id FROM ticketing.tickets WHERE id::text = $1",
                   xinjiang_ticket["id"])
     assert moved[0]["tenant_id"] == "xinjiang"
+
+
+async def _as_scheduler(url: str, statement: str):
+    conn = await asyncpg.connect(**asyncpg_connect_args(url))
+    try:
+        async with conn.transaction():
+            await conn.execute("SET LOCAL ROLE opspact_ticketing_sla")
+            return await conn.fetchval(statement)
+    finally:
+        await conn.close()
+
+
+def test_scheduler_role_sees_all_tenants_but_changes_only_its_marks(stack, xinjiang_ticket):
+    url = _as_app_role(stack, "ticketing")
+    total = query(stack, "SELECT count(*) AS n FROM ticketing.ticket_sla_clocks")[0]["n"]
+    seen = asyncio.run(_as_scheduler(url, "SELECT count(*) FROM ticketing.ticket_sla_clocks"))
+    assert seen == total > 0
+    for statement in ("UPDATE ticketing.ticket_sla_clocks SET due_at = now()",
+                      "UPDATE ticketing.tickets SET title = 'x'",
+                      "DELETE FROM ticketing.ticket_sla_clocks"):
+        with pytest.raises(asyncpg.exceptions.InsufficientPrivilegeError):
+            asyncio.run(_as_scheduler(url, statement))

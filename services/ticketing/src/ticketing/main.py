@@ -7,12 +7,15 @@ import ticketing.tickets.models  # noqa: F401  (registers the ORM tables)
 from ticketing import tenant_settings
 from ticketing.api import routers
 from ticketing.config import get_settings
+from ticketing.sla.scheduler import scheduler_worker
 from ticketing.tables import shared
 
 
 def create_app() -> FastAPI:
+    settings = get_settings()
     return create_service_app(ServiceSpec(
-        settings=get_settings(), tables=shared, title="OpsPact ticketing",
+        settings=settings, tables=shared, title="OpsPact ticketing",
         description="Incidents, service requests and consultations, and their SLA clocks.",
         routers=routers, validate_tenant_settings=tenant_settings.validate,
+        extra_workers=[scheduler_worker(settings)] if settings.sla_scheduler_enabled else [],
     ))

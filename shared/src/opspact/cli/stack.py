@@ -175,6 +175,10 @@ class Stack:
         if wait:
             self.wait_ready(name)
 
+    def start_module(self, name: str, module: str, service: str) -> None:
+        """An extra process of a service (e.g. `ticketing.workers`), with its environment."""
+        self._spawn(name, [sys.executable, "-m", module], self.service_env(service))
+
     def _spawn(self, name: str, argv: list[str], env: dict[str, str]) -> None:
         self.log_dir.mkdir(parents=True, exist_ok=True)
         log = open(self.log_dir / f"{name}.log", "ab")  # noqa: SIM115 - the child owns it

@@ -1,53 +1,79 @@
-"""Starting a ticket's SLA clocks from its tenant's policy, and reading them back.
+"""Starting a ticket's SLA clocks, applying its changes to them, reading them back.
 
-Deadlines are computed once, when a clock starts or changes, and stored: the
-scheduler then only reads the head of an index. A clock whose deadline falls in a
-year without calendar data is stored as `calendar_missing` and announced by an
-event — never guessed."""
+Deadlines are computed when a clock starts or changes, and stored: the scheduler
+then only reads the head of an index. Whatever the engine reports — a clock
+breached at a transition, a deadline in a year without calendar data — goes out
+through the outbox in the same transaction."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 
 from opspact import outbox
-from opspact.calendar import CalendarMissing, WorkdayCalendar, due, parse_target, schedule_for
-from opspact.events import new_event
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from ticketing.sla import events
+from ticketing.sla.engine import ClockEngine, Outcome
 from ticketing.sla.models import SlaClock
 from ticketing.tables import shared
 from ticketing.tenant_settings import TicketingTenantSettings
 from ticketing.tickets.models import Ticket
 
 
+def policy_of(ticket: Ticket, settings: TicketingTenantSettings):
+    core = any(s.code == ticket.system_code and s.core for s in settings.systems)
+    return settings.sla.policy_for(ticket.kind, ticket.priority, ticket.system_code, core)
+
+
 async def start_clocks(session: AsyncSession, ticket: Ticket,
                        settings: TicketingTenantSettings) -> list[SlaClock]:
-    core = any(s.code == ticket.system_code and s.core for s in settings.systems)
-    policy = settings.sla.policy_for(ticket.kind, ticket.priority, ticket.system_code, core)
+    policy = policy_of(ticket, settings)
     if policy is None:
         return []
-    calendar = WorkdayCalendar(settings.calendar)
-    started = ticket.created_at
-    clocks = []
-    for rule in policy.base_rules():
-        target = parse_target(rule.target)
-        default = rule.schedule or policy.schedule
-        clock = SlaClock(tenant_id=ticket.tenant_id, ticket_id=ticket.id, clock=rule.clock,
-                         policy=policy.name, target=str(target), clause=rule.clause,
-                         schedule=schedule_for(target, default).value,
-                         stops_at=rule.stops_at.value, state="running", started_at=started)
-        try:
-            clock.due_at = due(started, target, calendar, default)
-        except CalendarMissing as missing:
-            clock.state, clock.missing_year = "calendar_missing", missing.year
-            await outbox.add(session, shared.outbox, calendar_missing(ticket, clock, str(missing)))
-        else:
-            clock.warn_at = started + (clock.due_at - started) * policy.warn_at_percent / 100
-        session.add(clock)
-        clocks.append(clock)
+    engine = ClockEngine(settings, ticket.created_at)
+    clocks = engine.start(ticket, policy)
+    session.add_all(clocks)
     await session.flush()
+    await announce(session, ticket, engine.outcome)
     return clocks
+
+
+async def on_status(session: AsyncSession, ticket: Ticket, settings: TicketingTenantSettings,
+                    old: str, new: str) -> None:
+    clocks = await locked_clocks(session, ticket)
+    engine = ClockEngine(settings, await db_now(session))
+    await announce(session, ticket, engine.on_status(clocks, old, new))
+
+
+async def on_policy(session: AsyncSession, ticket: Ticket, settings: TicketingTenantSettings,
+                    reached: Callable[[str], datetime | None]) -> None:
+    clocks = await locked_clocks(session, ticket)
+    engine = ClockEngine(settings, await db_now(session))
+    session.add_all(engine.on_policy(ticket, clocks, policy_of(ticket, settings), reached))
+    await session.flush()
+    await announce(session, ticket, engine.outcome)
+
+
+async def locked_clocks(session: AsyncSession, ticket: Ticket) -> list[SlaClock]:
+    # FOR UPDATE: the scheduler marks breaches on the same rows; one of us waits.
+    return list((await session.execute(select(SlaClock).where(
+        SlaClock.tenant_id == ticket.tenant_id, SlaClock.ticket_id == ticket.id
+    ).order_by(SlaClock.id).with_for_update())).scalars())
+
+
+async def db_now(session: AsyncSession) -> datetime:
+    """The transaction's timestamp: the same instant the rows' defaults record."""
+    return (await session.execute(select(func.now()))).scalar_one()
+
+
+async def announce(session: AsyncSession, ticket: Ticket, outcome: Outcome) -> None:
+    await session.flush()
+    for clock in outcome.breached:
+        await outbox.add(session, shared.outbox, events.breached(ticket, clock))
+    for clock, message in outcome.missing:
+        await outbox.add(session, shared.outbox, events.calendar_missing(ticket, clock, message))
 
 
 async def clocks_of(session: AsyncSession, tenant_id: str, ticket_ids: list) -> dict:
@@ -58,14 +84,6 @@ async def clocks_of(session: AsyncSession, tenant_id: str, ticket_ids: list) -> 
     for row in rows:
         grouped.setdefault(row.ticket_id, []).append(row)
     return grouped
-
-
-def calendar_missing(ticket: Ticket, clock: SlaClock, message: str):
-    return new_event("ticketing", "calendar", "missing", ticket.tenant_id, str(ticket.id), {
-        "ticket_id": str(ticket.id), "number": ticket.number, "clock": clock.clock,
-        "target": clock.target, "clause": clock.clause, "year": clock.missing_year,
-        "started_at": clock.started_at.isoformat(), "message": message,
-    })
 
 
 def remaining_seconds(clock: SlaClock, now: datetime) -> int | None:

@@ -2,6 +2,7 @@ import uuid
 from datetime import datetime, timedelta
 
 from sqlalchemy import BigInteger, DateTime, ForeignKey, Identity, Integer, Interval, String, Text, text
+from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ticketing.tables import Base
@@ -28,6 +29,8 @@ class SlaClock(Base):
     missing_year: Mapped[int | None] = mapped_column(Integer)
     paused_total: Mapped[timedelta] = mapped_column(Interval, server_default=text("'0'"))
     paused_since: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # Closed pauses as [from, to] ISO instants; paused_total is their wall-clock sum.
+    pauses: Mapped[list] = mapped_column(JSONB, default=list, server_default=text("'[]'::jsonb"))
     stopped_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     warned_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     breached_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))

@@ -80,6 +80,18 @@ class Policy(BaseModel):
     def base_rules(self) -> list[ClockRule]:
         return [c for c in self.clocks if c.while_status is None]
 
+    def rule_for(self, clock: str, status: str) -> ClockRule | None:
+        """The target a clock runs on while the ticket is in `status`."""
+        base = None
+        for rule in self.clocks:
+            if rule.clock != clock:
+                continue
+            if rule.while_status == status:
+                return rule
+            if rule.while_status is None:
+                base = rule
+        return base
+
     def matches(self, kind: str, priority: str, system: str, core: bool) -> bool:
         m = self.match
         return (kind in m.kinds and priority in m.priorities

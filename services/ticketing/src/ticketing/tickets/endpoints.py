@@ -11,7 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from ticketing.sla.clocks import clocks_of, remaining_seconds
 from ticketing.sla.models import SlaClock
-from ticketing.tickets import repository, service
+from ticketing.tickets import changes, repository, service
 from ticketing.tickets.models import Ticket
 from ticketing.tickets.schemas import (
     Channel,
@@ -22,7 +22,9 @@ from ticketing.tickets.schemas import (
     TicketCreate,
     TicketOut,
     TicketPage,
+    TicketUpdate,
     TimelineOut,
+    TransitionCreate,
 )
 
 router = APIRouter(prefix="/tickets", tags=["tickets"])
@@ -42,10 +44,12 @@ def to_out(ticket: Ticket, system_name: str | None = None, timeline=None,
         id=ticket.id, number=ticket.number, tenant=ticket.tenant_id, kind=ticket.kind,
         status=ticket.status, priority=ticket.priority, channel=ticket.channel,
         system=ticket.system_code, system_name=system_name, title=ticket.title,
-        description=ticket.description, reporter=ticket.reporter, source=ticket.source,
+        description=ticket.description, reporter=ticket.reporter, assignee=ticket.assignee,
+        source=ticket.source,
         external_id=ticket.external_id, occurrences=ticket.occurrences,
         created_at=ticket.created_at, updated_at=ticket.updated_at,
-        timeline=[TimelineOut(at=e.at, actor=e.actor, action=e.action, note=e.note)
+        timeline=[TimelineOut(at=e.at, actor=e.actor, action=e.action, note=e.note,
+                              from_status=e.from_status, to_status=e.to_status)
                   for e in timeline] if timeline is not None else None,
         sla=[clock_out(c, now) for c in clocks],
     )
@@ -99,6 +103,7 @@ async def create_ticket(
 async def list_tickets(
     status: Status | None = None, kind: Kind | None = None, priority: Priority | None = None,
     system: str | None = Query(default=None, max_length=64), channel: Channel | None = None,
+    assignee: str | None = Query(default=None, max_length=100),
     sort: Literal["created_at", "-created_at", "updated_at", "-updated_at",
                   "priority", "-priority", "status", "-status"] = "-created_at",
     limit: int = Query(50, ge=1, le=200), offset: int = Query(0, ge=0, le=1_000_000),
@@ -108,7 +113,7 @@ async def list_tickets(
     require(principal, READERS)
     filters = {"status": status and status.value, "kind": kind and kind.value,
                "priority": priority and priority.value, "system_code": system,
-               "channel": channel and channel.value}
+               "channel": channel and channel.value, "assignee": assignee}
     rows, total = await repository.page(session, principal.tenant, filters, sort, limit, offset)
     return TicketPage(items=await present(session, principal.tenant, rows),
                       total=total, limit=limit, offset=offset)
@@ -119,4 +124,28 @@ async def get_ticket(ticket_id: UUID, principal: Principal = Depends(current_pri
                      session: AsyncSession = Depends(current_session)) -> TicketOut:
     require(principal, READERS)
     ticket = await service.get(session, principal.tenant, ticket_id)
+    return (await present(session, principal.tenant, [ticket], with_timeline=True))[0]
+
+
+@router.post("/{ticket_id}/transitions", response_model=TicketOut,
+             responses={409: {"description": "not allowed from the ticket's current status"}})
+async def transition_ticket(ticket_id: UUID, body: TransitionCreate,
+                            principal: Principal = Depends(current_principal),
+                            session: AsyncSession = Depends(current_session)) -> TicketOut:
+    """Move the ticket along its workflow; the SLA clocks stop, pause or switch target."""
+    require(principal, WRITERS)
+    ticket = await changes.transition(session, principal.tenant, ticket_id, body,
+                                      principal.subject)
+    return (await present(session, principal.tenant, [ticket], with_timeline=True))[0]
+
+
+@router.patch("/{ticket_id}", response_model=TicketOut,
+              responses={409: {"description": "the ticket is closed"}})
+async def update_ticket(ticket_id: UUID, body: TicketUpdate,
+                        principal: Principal = Depends(current_principal),
+                        session: AsyncSession = Depends(current_session)) -> TicketOut:
+    """Change fields; a new priority, kind or system moves the clocks to the matching
+    policy, keeping their start and paused time."""
+    require(principal, WRITERS)
+    ticket = await changes.update(session, principal.tenant, ticket_id, body, principal.subject)
     return (await present(session, principal.tenant, [ticket], with_timeline=True))[0]

@@ -17,6 +17,7 @@ class Ticket(Base):
               postgresql_where="idempotency_key IS NOT NULL"),
         Index("tickets_tenant_created", "tenant_id", "created_at"),
         Index("tickets_tenant_status", "tenant_id", "status"),
+        Index("tickets_tenant_assignee", "tenant_id", "assignee"),
     )
 
     id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
@@ -30,6 +31,7 @@ class Ticket(Base):
     title: Mapped[str] = mapped_column(String(200))
     description: Mapped[str] = mapped_column(Text, default="")
     reporter: Mapped[str | None] = mapped_column(String(100))
+    assignee: Mapped[str | None] = mapped_column(String(100))
     source: Mapped[str | None] = mapped_column(String(32))
     external_id: Mapped[str | None] = mapped_column(String(128))
     idempotency_key: Mapped[str | None] = mapped_column(String(128))
@@ -54,3 +56,5 @@ class TimelineEntry(Base):
     actor: Mapped[str] = mapped_column(String(100))
     action: Mapped[str] = mapped_column(String(32))
     note: Mapped[str] = mapped_column(Text, default="")
+    from_status: Mapped[str | None] = mapped_column(String(32))
+    to_status: Mapped[str | None] = mapped_column(String(32))

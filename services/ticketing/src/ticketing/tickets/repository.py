@@ -15,8 +15,7 @@ async def add(session: AsyncSession, ticket: Ticket, actor: str, note: str) -> T
     async with session.begin_nested():  # a unique clash rolls back only this savepoint
         session.add(ticket)
         await session.flush()
-    session.add(TimelineEntry(tenant_id=ticket.tenant_id, ticket_id=ticket.id, actor=actor,
-                              action="created", note=note))
+    record(session, ticket, actor, "created", note, to_status=ticket.status)
     await session.flush()
     await session.refresh(ticket)
     return ticket
@@ -25,6 +24,20 @@ async def add(session: AsyncSession, ticket: Ticket, actor: str, note: str) -> T
 async def get(session: AsyncSession, tenant_id: str, ticket_id: UUID) -> Ticket | None:
     return (await session.execute(select(Ticket).where(
         Ticket.tenant_id == tenant_id, Ticket.id == ticket_id))).scalar_one_or_none()
+
+
+async def get_for_update(session: AsyncSession, tenant_id: str, ticket_id: UUID) -> Ticket | None:
+    """The ticket, locked until commit: changes to one ticket happen one at a time."""
+    return (await session.execute(select(Ticket).where(
+        Ticket.tenant_id == tenant_id, Ticket.id == ticket_id).with_for_update()
+    )).scalar_one_or_none()
+
+
+def record(session: AsyncSession, ticket: Ticket, actor: str, action: str, note: str = "",
+           from_status: str | None = None, to_status: str | None = None) -> None:
+    session.add(TimelineEntry(tenant_id=ticket.tenant_id, ticket_id=ticket.id, actor=actor,
+                              action=action, note=note, from_status=from_status,
+                              to_status=to_status))
 
 
 async def by_external_id(session: AsyncSession, tenant_id: str, source: str,
@@ -48,7 +61,7 @@ async def timeline(session: AsyncSession, tenant_id: str, ticket_id: UUID) -> li
 async def page(session: AsyncSession, tenant_id: str, filters: dict, sort: str,
                limit: int, offset: int) -> tuple[list[Ticket], int]:
     conditions = [Ticket.tenant_id == tenant_id]
-    for column in ("status", "kind", "priority", "system_code", "channel", "source"):
+    for column in ("status", "kind", "priority", "system_code", "channel", "source", "assignee"):
         if filters.get(column) is not None:
             conditions.append(getattr(Ticket, column) == filters[column])
     descending = sort.startswith("-")

@@ -51,11 +51,38 @@ class TicketCreate(BaseModel):
     reporter: str | None = Field(default=None, max_length=100)
 
 
+class TransitionCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    to: Status
+    note: str = Field(default="", max_length=2000, description="required when reopening")
+    expected_status: Status | None = Field(
+        default=None, description="refuse (409) unless the ticket is still in this status")
+    assignee: str | None = Field(default=None, min_length=1, max_length=100,
+                                 description="assign in the same step, e.g. when dispatching")
+
+
+class TicketUpdate(BaseModel):
+    """Only the fields sent are changed; `assignee: null` unassigns."""
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    kind: Kind | None = None
+    priority: Priority | None = None
+    system: str | None = Field(default=None, min_length=1, max_length=64)
+    title: str | None = Field(default=None, min_length=1, max_length=200)
+    description: str | None = Field(default=None, max_length=20000)
+    reporter: str | None = Field(default=None, max_length=100)
+    assignee: str | None = Field(default=None, min_length=1, max_length=100)
+    note: str = Field(default="", max_length=2000, description="why, for the timeline")
+
+
 class TimelineOut(BaseModel):
     at: datetime
     actor: str
     action: str
     note: str
+    from_status: Status | None = None
+    to_status: Status | None = None
 
 
 class SlaClockOut(BaseModel):
@@ -64,7 +91,7 @@ class SlaClockOut(BaseModel):
     target: str
     clause: str = Field(description="the contract clause the target comes from")
     schedule: str
-    state: str = Field(description="running, paused, met, breached or calendar_missing")
+    state: str = Field(description="running, paused, met, breached, calendar_missing or cancelled")
     started_at: datetime
     due_at: datetime | None = Field(description="Asia/Shanghai; null while the calendar is missing")
     remaining_seconds: int | None = Field(description="negative when overdue; null unless running")
@@ -87,6 +114,7 @@ class TicketOut(BaseModel):
     title: str
     description: str
     reporter: str | None
+    assignee: str | None = None
     source: str | None
     external_id: str | None
     occurrences: int

@@ -1,0 +1,131 @@
+"""Changing a ticket after it was created: status transitions and field updates.
+
+Each change locks the ticket row, writes a timeline entry, moves the SLA clocks
+and stages its events — one transaction, so a change is all there or not at all."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+from uuid import UUID
+
+from opspact import outbox
+from opspact.errors import Conflict, NotFound, Unprocessable
+from sqlalchemy import func
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from ticketing.sla import clocks
+from ticketing.tables import shared
+from ticketing.tickets import events, repository, workflow
+from ticketing.tickets.models import Ticket
+from ticketing.tickets.schemas import TicketUpdate, TransitionCreate
+from ticketing.tickets.service import settings_of
+
+# Fields whose change can put the ticket under another SLA policy.
+POLICY_FIELDS = {"kind", "priority", "system"}
+COLUMNS = {"system": "system_code"}
+
+
+async def _locked(session: AsyncSession, tenant_id: str, ticket_id: UUID) -> Ticket:
+    ticket = await repository.get_for_update(session, tenant_id, ticket_id)
+    if ticket is None:
+        raise NotFound(f"ticket {ticket_id} not found")
+    return ticket
+
+
+async def transition(session: AsyncSession, tenant_id: str, ticket_id: UUID,
+                     body: TransitionCreate, actor: str) -> Ticket:
+    settings = await settings_of(session, tenant_id)
+    ticket = await _locked(session, tenant_id, ticket_id)
+    old = ticket.status
+    if body.expected_status is not None and old != body.expected_status.value:
+        raise Conflict(f"ticket {ticket.number} is {old}, not {body.expected_status.value}: "
+                       "someone changed it first; reload and retry")
+    try:
+        reopened = workflow.check(old, body.to)
+    except workflow.Refused as refused:
+        raise Conflict(f"cannot move ticket {ticket.number} from {old} to {body.to.value}: "
+                       f"{refused}") from None
+    if reopened and not body.note:
+        raise Unprocessable("reopening needs a note saying why the fault is not resolved",
+                            errors=[{"field": "body.note", "message": "required when reopening"}])
+    previous_assignee = ticket.assignee
+    ticket.status = body.to.value
+    ticket.updated_at = func.now()
+    if body.assignee is not None:
+        ticket.assignee = body.assignee
+    repository.record(session, ticket, actor, "reopened" if reopened else "status_changed",
+                      body.note, from_status=old, to_status=ticket.status)
+    if ticket.assignee != previous_assignee:
+        repository.record(session, ticket, actor, "assigned",
+                          f"{previous_assignee or '—'} → {ticket.assignee}")
+    await session.flush()
+    await session.refresh(ticket)
+    await clocks.on_status(session, ticket, settings, old, ticket.status)
+    await outbox.add(session, shared.outbox,
+                     events.status_changed(ticket, old, actor, body.note, reopened))
+    if ticket.assignee != previous_assignee:
+        await outbox.add(session, shared.outbox, events.assigned(ticket, previous_assignee, actor))
+    if ticket.status == "resolved":
+        await outbox.add(session, shared.outbox, events.resolved(ticket, actor, body.note))
+    elif ticket.status == "closed":
+        await outbox.add(session, shared.outbox, events.closed(ticket, actor, body.note))
+    return ticket
+
+
+async def update(session: AsyncSession, tenant_id: str, ticket_id: UUID, body: TicketUpdate,
+                 actor: str) -> Ticket:
+    settings = await settings_of(session, tenant_id)
+    ticket = await _locked(session, tenant_id, ticket_id)
+    sent = body.model_dump(mode="json", exclude_unset=True, exclude={"note"})
+    for field in ("kind", "priority", "system", "title"):
+        if field in sent and sent[field] is None:
+            raise Unprocessable(f"{field} cannot be removed",
+                                errors=[{"field": f"body.{field}", "message": "must not be null"}])
+    changes = {field: (getattr(ticket, COLUMNS.get(field, field)), value)
+               for field, value in sent.items()
+               if getattr(ticket, COLUMNS.get(field, field)) != value}
+    if not changes:
+        return ticket  # nothing differs: no timeline entry, no event
+    if ticket.status == "closed":
+        raise Conflict(f"ticket {ticket.number} is closed; a closed ticket is final")
+    if "system" in changes and changes["system"][1] not in {s.code for s in settings.systems}:
+        raise Unprocessable(f"unknown system {changes['system'][1]!r} for tenant {tenant_id}",
+                            errors=[{"field": "body.system", "message": "unknown system"}])
+    for field, (_, value) in changes.items():
+        setattr(ticket, COLUMNS.get(field, field), value)
+    ticket.updated_at = func.now()
+    assignee = changes.pop("assignee", None)
+    if assignee is not None:
+        repository.record(session, ticket, actor, "assigned",
+                          f"{assignee[0] or '—'} → {assignee[1] or '—'}")
+    if changes:
+        described = "; ".join(f"{f}: {o} → {n}" for f, (o, n) in changes.items()
+                              if f not in ("description",)) or "description"
+        repository.record(session, ticket, actor, "updated",
+                          f"{described}. {body.note}".strip() if body.note else described)
+    await session.flush()
+    await session.refresh(ticket)
+    if POLICY_FIELDS & changes.keys():
+        timeline = await repository.timeline(session, tenant_id, ticket.id)
+        await clocks.on_policy(session, ticket, settings, reached_from(timeline))
+    if changes:
+        await outbox.add(session, shared.outbox, events.updated(ticket, changes, actor, body.note))
+    if assignee is not None:
+        await outbox.add(session, shared.outbox, events.assigned(ticket, assignee[0], actor))
+    return ticket
+
+
+def reached_from(timeline) -> Callable[[str], datetime | None]:
+    """`reached(status)`: when the ticket last got at least that far along the main line."""
+    def reached(status: str) -> datetime | None:
+        threshold, last, below = workflow.rank(status), None, True
+        for entry in timeline:
+            if entry.to_status is None:
+                continue
+            far = workflow.rank(entry.to_status) >= threshold
+            if far and below:
+                last = entry.at
+            below = not far
+        return last
+    return reached
