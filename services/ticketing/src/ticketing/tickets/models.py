@@ -13,6 +13,9 @@ class Ticket(Base):
         # Dedup of hook intake: one ticket per (source, external id) per tenant.
         Index("tickets_external_uq", "tenant_id", "source", "external_id", unique=True,
               postgresql_where="external_id IS NOT NULL"),
+        # Monitoring alerts: one open incident per fingerprint (see migration 0004).
+        Index("tickets_open_fingerprint_uq", "tenant_id", "source", "fingerprint", unique=True,
+              postgresql_where="fingerprint IS NOT NULL AND status NOT IN ('resolved', 'closed')"),
         Index("tickets_idempotency_uq", "tenant_id", "idempotency_key", unique=True,
               postgresql_where="idempotency_key IS NOT NULL"),
         Index("tickets_tenant_created", "tenant_id", "created_at"),
@@ -34,6 +37,8 @@ class Ticket(Base):
     assignee: Mapped[str | None] = mapped_column(String(100))
     source: Mapped[str | None] = mapped_column(String(32))
     external_id: Mapped[str | None] = mapped_column(String(128))
+    fingerprint: Mapped[str | None] = mapped_column(String(128))
+    last_seen_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     idempotency_key: Mapped[str | None] = mapped_column(String(128))
     request_hash: Mapped[str | None] = mapped_column(String(64))
     occurrences: Mapped[int] = mapped_column(Integer, default=1)

@@ -2,7 +2,7 @@
 
 from uuid import UUID
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from ticketing.tickets.models import Ticket, TimelineEntry
@@ -45,6 +45,23 @@ async def by_external_id(session: AsyncSession, tenant_id: str, source: str,
     return (await session.execute(select(Ticket).where(
         Ticket.tenant_id == tenant_id, Ticket.source == source,
         Ticket.external_id == external_id))).scalar_one_or_none()
+
+
+async def open_by_fingerprint(session: AsyncSession, tenant_id: str, source: str,
+                              fingerprint: str) -> Ticket | None:
+    return (await session.execute(select(Ticket).where(
+        Ticket.tenant_id == tenant_id, Ticket.source == source,
+        Ticket.fingerprint == fingerprint, Ticket.status.not_in(("resolved", "closed"))
+    ))).scalar_one_or_none()
+
+
+async def count_again(session: AsyncSession, ticket: Ticket) -> Ticket:
+    """One more report of the same fault. A single UPDATE, so a storm of concurrent
+    reports loses no count (a read-modify-write in Python would)."""
+    await session.execute(update(Ticket).where(Ticket.id == ticket.id).values(
+        occurrences=Ticket.occurrences + 1, last_seen_at=func.now(), updated_at=func.now()))
+    await session.refresh(ticket)
+    return ticket
 
 
 async def by_idempotency_key(session: AsyncSession, tenant_id: str, key: str) -> Ticket | None:

@@ -10,7 +10,6 @@ from uuid import UUID
 from opspact import outbox
 from opspact.errors import Conflict, NotFound, Unprocessable
 from opspact.tenancy.registry import load_tenant
-from sqlalchemy import func
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -47,8 +46,10 @@ def request_hash(body: TicketCreate) -> str:
 
 async def create(session: AsyncSession, tenant_id: str, body: TicketCreate, actor: str,
                  idempotency_key: str | None = None, source: str | None = None,
-                 external_id: str | None = None,
+                 external_id: str | None = None, fingerprint: str | None = None,
                  settings: TicketingTenantSettings | None = None) -> Created:
+    """A new ticket, or the one this request repeats: same Idempotency-Key, same
+    platform fault id, or same alert fingerprint while its incident is open."""
     settings = settings or await settings_of(session, tenant_id)
     systems = {s.code: s.name for s in settings.systems}
     if body.system not in systems:
@@ -62,33 +63,40 @@ async def create(session: AsyncSession, tenant_id: str, body: TicketCreate, acto
             if earlier.request_hash != digest:
                 raise Conflict("Idempotency-Key was already used with a different request")
             return Created(earlier, fresh=False, settings=settings)
-    if external_id:
-        repeat = await repository.by_external_id(session, tenant_id, source or "", external_id)
-        if repeat is not None:  # the platform re-sent a fault we already hold
-            repeat.occurrences += 1
-            repeat.updated_at = func.now()
-            await session.flush()
-            await session.refresh(repeat)
-            return Created(repeat, fresh=False, settings=settings)
+    repeat = await _repeated(session, tenant_id, source, external_id, fingerprint)
+    if repeat is not None:
+        return Created(await repository.count_again(session, repeat), False, settings)
     ticket = Ticket(
         tenant_id=tenant_id, kind=body.kind.value, status="new", priority=body.priority.value,
         channel=body.channel.value, system_code=body.system, title=body.title,
         description=body.description, reporter=body.reporter, source=source,
-        external_id=external_id, idempotency_key=idempotency_key, request_hash=digest,
+        external_id=external_id, fingerprint=fingerprint, idempotency_key=idempotency_key,
+        request_hash=digest,
     )
     try:
         ticket = await repository.add(session, ticket, actor, note=f"channel={body.channel.value}")
     except IntegrityError:
-        # A concurrent request with the same key won the race: answer with its ticket.
-        winner = (await repository.by_idempotency_key(session, tenant_id, idempotency_key)
-                  if idempotency_key else
-                  await repository.by_external_id(session, tenant_id, source or "", external_id or ""))
+        # A concurrent request for the same key, fault or alert won the race.
+        if idempotency_key:
+            winner = await repository.by_idempotency_key(session, tenant_id, idempotency_key)
+            if winner is not None:
+                return Created(winner, fresh=False, settings=settings)
+        winner = await _repeated(session, tenant_id, source, external_id, fingerprint)
         if winner is None:
             raise
-        return Created(winner, fresh=False, settings=settings)
+        return Created(await repository.count_again(session, winner), False, settings)
     await start_clocks(session, ticket, settings)
     await outbox.add(session, shared.outbox, events.created(ticket, systems.get(ticket.system_code)))
     return Created(ticket, fresh=True, settings=settings)
+
+
+async def _repeated(session: AsyncSession, tenant_id: str, source: str | None,
+                    external_id: str | None, fingerprint: str | None) -> Ticket | None:
+    if external_id:  # the platform re-sent a fault we already hold
+        return await repository.by_external_id(session, tenant_id, source or "", external_id)
+    if fingerprint:  # the monitor fires again while the incident is open
+        return await repository.open_by_fingerprint(session, tenant_id, source or "", fingerprint)
+    return None
 
 
 async def get(session: AsyncSession, tenant_id: str, ticket_id: UUID) -> Ticket:
