@@ -14,7 +14,8 @@ MAX_BODY_BYTES = 1024 * 1024
 # A JSON `\u0000` escape (preceded by an even number of backslashes): PostgreSQL
 # can store NUL neither in text nor in jsonb, so it is refused at the door.
 _JSON_NUL = re.compile(rb"(?<!\\)(?:\\\\)*\\u0000")
-_JSON_TYPES = ("application/json", "application/cloudevents+json")
+# text/csv: bulk imports (e.g. historical tickets) post the spreadsheet as it is.
+_ACCEPTED_TYPES = ("application/json", "application/cloudevents+json", "text/csv")
 
 
 async def _send_problem(scope, receive, send, problem: Problem) -> None:
@@ -24,7 +25,7 @@ async def _send_problem(scope, receive, send, problem: Problem) -> None:
 
 
 class BodyGuard:
-    """Refuse oversized bodies (413), non-JSON bodies where JSON is expected (415)
+    """Refuse oversized bodies (413), bodies neither JSON nor CSV (415)
     and NUL characters (422) before any handler or database sees them."""
 
     def __init__(self, app, max_bytes: int = MAX_BODY_BYTES) -> None:
@@ -51,9 +52,10 @@ class BodyGuard:
                 return await _send_problem(scope, receive, send, PayloadTooLarge(
                     f"request body exceeds {self.max_bytes} bytes"))
         ctype = headers.get(b"content-type", b"").split(b";")[0].strip().decode("latin-1").lower()
-        if body and ctype not in _JSON_TYPES:
+        if body and ctype not in _ACCEPTED_TYPES:
             return await _send_problem(scope, receive, send, UnsupportedMediaType(
-                f"content type {ctype or '(none)'!r} is not accepted; send application/json"))
+                f"content type {ctype or '(none)'!r} is not accepted; send application/json "
+                "(or text/csv to an import)"))
         if _JSON_NUL.search(body) or b"\x00" in body:
             return await _send_problem(scope, receive, send, Unprocessable(
                 "NUL characters (\\u0000) are not allowed in text"))

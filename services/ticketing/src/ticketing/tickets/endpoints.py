@@ -2,16 +2,16 @@ from datetime import UTC, datetime, timedelta
 from typing import Literal
 from uuid import UUID
 
-from fastapi import APIRouter, Depends, Header, Query, Response
+from fastapi import APIRouter, Depends, Header, Query, Request, Response
 from opspact.app import current_principal, current_session
 from opspact.auth import Principal
 from opspact.calendar import SHANGHAI
-from opspact.errors import Forbidden
+from opspact.errors import Forbidden, UnsupportedMediaType
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from ticketing.sla.clocks import clocks_of, remaining_seconds
 from ticketing.sla.models import SlaClock
-from ticketing.tickets import changes, repository, service
+from ticketing.tickets import changes, importer, repository, service
 from ticketing.tickets.models import Ticket
 from ticketing.tickets.schemas import (
     Channel,
@@ -117,6 +117,23 @@ async def list_tickets(
     rows, total = await repository.page(session, principal.tenant, filters, sort, limit, offset)
     return TicketPage(items=await present(session, principal.tenant, rows),
                       total=total, limit=limit, offset=offset)
+
+
+@router.post("/import", response_model=importer.ImportReport, openapi_extra={
+    "requestBody": {"required": True, "content": {"text/csv": {"schema": {"type": "string"}}},
+                    "description": "UTF-8 or GB18030; columns: " + ", ".join(
+                        importer.ImportRow.model_fields)}})
+async def import_tickets(request: Request, dry_run: bool = False,
+                         principal: Principal = Depends(current_principal),
+                         session: AsyncSession = Depends(current_session)) -> importer.ImportReport:
+    """Historical tickets from CSV, all or nothing, idempotent by `import_id`; their
+    timestamps replay the workflow so the SLA clocks come out as they ran then."""
+    require(principal, ("vendor_manager", "platform_admin"))
+    if request.headers.get("content-type", "").split(";")[0].strip().lower() != "text/csv":
+        raise UnsupportedMediaType("send the file as text/csv")
+    settings = await service.settings_of(session, principal.tenant)
+    return await importer.run(session, principal.tenant, await request.body(),
+                              principal.subject, settings, dry_run)
 
 
 @router.get("/{ticket_id}", response_model=TicketOut)

@@ -1,5 +1,6 @@
 """All ticket SQL. Every query filters on tenant_id; RLS enforces it again."""
 
+from datetime import datetime
 from uuid import UUID
 
 from sqlalchemy import func, select, update
@@ -34,10 +35,14 @@ async def get_for_update(session: AsyncSession, tenant_id: str, ticket_id: UUID)
 
 
 def record(session: AsyncSession, ticket: Ticket, actor: str, action: str, note: str = "",
-           from_status: str | None = None, to_status: str | None = None) -> None:
-    session.add(TimelineEntry(tenant_id=ticket.tenant_id, ticket_id=ticket.id, actor=actor,
-                              action=action, note=note, from_status=from_status,
-                              to_status=to_status))
+           from_status: str | None = None, to_status: str | None = None,
+           at: datetime | None = None) -> None:
+    """A timeline entry; `at` only for history (imports), otherwise the database's now."""
+    entry = TimelineEntry(tenant_id=ticket.tenant_id, ticket_id=ticket.id, actor=actor,
+                          action=action, note=note, from_status=from_status, to_status=to_status)
+    if at is not None:
+        entry.at = at
+    session.add(entry)
 
 
 async def by_external_id(session: AsyncSession, tenant_id: str, source: str,
