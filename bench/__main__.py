@@ -2,9 +2,9 @@
 
 import argparse
 
-from bench import event_delay
+from bench import event_delay, sla_scheduler
 
-BENCHMARKS = {"event-delay": event_delay.main}
+BENCHMARKS = {"event-delay": event_delay.main, "sla-scheduler": sla_scheduler.main}
 
 
 def main() -> None:
