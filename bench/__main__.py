@@ -2,9 +2,10 @@
 
 import argparse
 
-from bench import event_delay, sla_scheduler
+from bench import event_delay, hook_intake, sla_scheduler
 
-BENCHMARKS = {"event-delay": event_delay.main, "sla-scheduler": sla_scheduler.main}
+BENCHMARKS = {"event-delay": event_delay.main, "sla-scheduler": sla_scheduler.main,
+              "hook-intake": hook_intake.main}
 
 
 def main() -> None:

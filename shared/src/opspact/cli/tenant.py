@@ -4,12 +4,15 @@ and says so."""
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import httpx
 from pydantic import ValidationError
 
 from opspact import SERVICES
+from opspact.calendar import CalendarSettings
+from opspact.calendar.coverage import coverage_warning
 from opspact.cli.common import CliError, dev_token, gateway_url, print_json, print_table
 from opspact.tenancy.model import load_tenant_files
 
@@ -52,6 +55,19 @@ def apply_tenants(path: Path, dry_run: bool = False, base_url: str | None = None
     return results
 
 
+def calendar_warnings(path: Path) -> list[str]:
+    """One line per tenant whose term reaches a year the calendar does not know."""
+    warnings = []
+    for tenant in load_tenant_files(path):
+        calendar = CalendarSettings.model_validate(
+            tenant.services.get("ticketing", {}).get("calendar") or {})
+        term = tenant.contract.term
+        warning = coverage_warning(tenant.slug, term.start, term.end, calendar)
+        if warning:
+            warnings.append(warning)
+    return warnings
+
+
 def _detail(response: httpx.Response) -> str:
     try:
         return response.json().get("detail", response.text)
@@ -61,6 +77,8 @@ def _detail(response: httpx.Response) -> str:
 
 def _apply(args) -> int:
     results = apply_tenants(args.path, args.dry_run)
+    for warning in calendar_warnings(args.path):
+        print(f"warning: {warning}", file=sys.stderr)
     if args.json:
         print_json(results)
         return 0
