@@ -88,7 +88,7 @@ def main() -> None:
     print(f"hook intake vs pgbench: {clients} clients, {seconds}s each", flush=True)
     with tempfile.TemporaryDirectory(prefix="opspact-bench-") as tmp:
         stack = Stack(data_dir=Path(tmp), ports={n: free_port() for n in DEFAULT_PORTS},
-                      durable=False)
+                      durable=True)
         stack.start()
         try:
             apply_tenants(repo_root() / "deploy" / "tenants", base_url=stack.url("gateway"))
