@@ -25,7 +25,7 @@ from pathlib import Path
 import httpx
 from opspact.cli.stack import DEFAULT_PORTS, Stack, free_port, repo_root
 from opspact.cli.tenant import apply_tenants
-from opspact.testing.plugin import wait_until
+from opspact.testing.plugin import sign_hooks, wait_until
 from opspact.testing.probes import fault, query
 
 DELAYS_SQL = """
@@ -91,7 +91,8 @@ def main() -> None:
         try:
             apply_tenants(repo_root() / "deploy" / "tenants", base_url=stack.url("gateway"))
             results = {}
-            with httpx.Client(base_url=stack.url("gateway"), timeout=30) as gateway:
+            with httpx.Client(base_url=stack.url("gateway"), timeout=30,
+                              event_hooks={"request": [sign_hooks]}) as gateway:
                 measure(stack, gateway, rate, 20)  # warm-up: connections, topics, group
                 for label, listen in (("LISTEN/NOTIFY", "true"), ("poll only", "false")):
                     restart_ticketing(stack, {"OPSPACT_RELAY_LISTEN": listen,

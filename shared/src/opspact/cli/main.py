@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from opspact.cli import db, sla, tenant, token, up
+from opspact.cli import db, hook, sla, tenant, token, up
 from opspact.cli.common import CliError
 
 
@@ -17,6 +17,7 @@ def build_parser() -> argparse.ArgumentParser:
     tenant.register(nouns)
     db.register(nouns)
     sla.register(nouns)
+    hook.register(nouns)
     return parser
 
 

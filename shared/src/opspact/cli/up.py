@@ -70,9 +70,9 @@ OpsPact is up.
   PostgreSQL {stack.database_url}
   Kafka      {stack.kafka_bootstrap}
 
-Report a fault the way the 12123 platform does:
-  curl -s -X POST {gw}/hooks/xinjiang/12123 -H 'Content-Type: application/json' \\
-    -d '{{"fault_id": "F-0001", "system": "12123-fees", "title": "缴费失败"}}'
+Report a fault the way the 12123 platform does (signed with the dev secret):
+  echo '{{"fault_id": "F-0001", "system": "12123-fees", "title": "缴费失败"}}' |
+    .venv/bin/opspact hook send --tenant xinjiang --source 12123
 List the tickets:
   curl -s {gw}/api/ticketing/tickets -H 'Authorization: Bearer {token}'
 

@@ -40,9 +40,25 @@ def stack(tmp_path_factory) -> Iterator[Stack]:
         stack.stop()
 
 
+def sign_hooks(request: httpx.Request) -> None:
+    """httpx request hook: authenticate `/hooks/{tenant}/{source}` posts with the dev
+    secret as the integration would — Alertmanager with it as a bearer token (it cannot
+    sign), everyone else with a signature. Requests already carrying one are left alone."""
+    from opspact import hooksig
+    parts = request.url.path.strip("/").split("/")
+    if len(parts) != 3 or parts[0] != "hooks" or hooksig.SIGNATURE_HEADER in request.headers:
+        return
+    secret = hooksig.dev_secret(parts[1], parts[2])
+    if parts[2] == "alertmanager":
+        request.headers["Authorization"] = f"Bearer {secret}"
+    else:
+        request.headers.update(hooksig.signed_headers(secret, request.read()))
+
+
 @pytest.fixture(scope="session")
 def gateway(stack) -> Iterator[httpx.Client]:
-    with httpx.Client(base_url=stack.url("gateway"), timeout=30) as client:
+    with httpx.Client(base_url=stack.url("gateway"), timeout=30,
+                      event_hooks={"request": [sign_hooks]}) as client:
         yield client
 
 

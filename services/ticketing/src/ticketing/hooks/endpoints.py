@@ -7,7 +7,7 @@ from opspact.errors import NotFound, Unprocessable
 from pydantic import BaseModel, ValidationError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from ticketing.hooks import intake
+from ticketing.hooks import deliveries, intake
 from ticketing.hooks.adapters import ADAPTERS
 from ticketing.tickets import service
 from ticketing.tickets.endpoints import present, require
@@ -35,12 +35,16 @@ def _unprocessable(exc: ValidationError, prefix: str = "body") -> Unprocessable:
 
 @router.post("/{source}", status_code=201, response_model=TicketOut | HookBatchOut,
              responses={200: {"model": TicketOut | HookBatchOut,
-                              "description": "already reported, or recoveries and batches"}})
+                              "description": "already reported, or recoveries and batches"},
+                        409: {"description": "a replayed signed delivery"}})
 async def receive_hook(
     response: Response,
     source: str = Path(pattern=r"^[a-z0-9][a-z0-9-]{0,31}$"),
     payload: dict[str, Any] = Body(...),
     idempotency_key: str | None = Header(default=None, min_length=1, max_length=128),
+    delivery: str | None = Header(default=None, alias="x-opspact-hook-delivery",
+                                  pattern=r"^[0-9a-f]{64}$",
+                                  description="set by the gateway from the HMAC signature"),
     principal: Principal = Depends(current_principal),
     session: AsyncSession = Depends(current_session),
 ):
@@ -54,6 +58,8 @@ async def receive_hook(
     if adapter is None or source not in configured:
         raise NotFound(f"hook source {source!r} is not configured for tenant {principal.tenant}; "
                        f"configured: {', '.join(configured) or '(none)'}")
+    if delivery is not None:
+        await deliveries.accept_once(session, principal.tenant, source, delivery)
     try:
         signals = adapter.model_validate(payload).signals()
     except ValidationError as exc:
