@@ -20,4 +20,12 @@ def test_dev_accepts_the_dev_secret_and_prod_a_real_one():
     assert GatewaySettings(env="dev", gateway_internal_private_key="k").gateway_jwt_secret \
         == DEV_JWT_SECRET
     assert GatewaySettings(env="prod", gateway_internal_private_key="k",
-                           gateway_jwt_secret="x" * 40).env == "prod"
+                           gateway_jwt_secret="x" * 40, gateway_jwks_source="https://idp/jwks",
+                           gateway_jwt_issuer="https://idp").env == "prod"
+
+
+def test_outside_dev_tokens_need_a_jwks_and_its_issuer():
+    with pytest.raises(ValidationError, match="JWKS_SOURCE"):
+        GatewaySettings(env="prod", gateway_internal_private_key="k", gateway_jwt_secret="x" * 40)
+    with pytest.raises(ValidationError, match="JWT_ISSUER"):
+        GatewaySettings(env="dev", gateway_internal_private_key="k", gateway_jwks_source="f.json")

@@ -7,7 +7,8 @@ from opspact.hooksig import dev_secret
 
 def settings(env="prod", **extra) -> GatewaySettings:
     return GatewaySettings(env=env, gateway_internal_private_key="k",
-                           gateway_jwt_secret="x" * 40, **extra)
+                           gateway_jwt_secret="x" * 40, gateway_jwks_source="jwks.json",
+                           gateway_jwt_issuer="https://idp", **extra)
 
 
 def test_configured_secret_wins_then_file_then_dev(tmp_path):

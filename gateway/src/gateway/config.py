@@ -8,8 +8,14 @@ from pydantic import Field, model_validator
 class GatewaySettings(CommonSettings):
     # Ed25519 private key (PEM or path) that signs the internal tokens.
     gateway_internal_private_key: str = ""
-    # HS256 user tokens are a dev convenience only (JWKS/PKI come with the gateway issue).
+    # HS256 user tokens are a dev convenience only; everywhere else tokens are verified
+    # against the identity provider's JWKS (a URL or a file), see gateway.jwks.
     gateway_jwt_secret: str = DEV_JWT_SECRET
+    gateway_jwks_source: str = ""
+    gateway_jwt_issuer: str = ""
+    gateway_jwt_audience: str = "opspact"
+    gateway_jwks_refresh_seconds: float = 300
+    gateway_jwks_min_refetch_seconds: float = 30
     gateway_tenants_dir: Path = Path("deploy/tenants")
     gateway_upstreams: dict[str, str] = Field(default_factory=lambda: {
         "ticketing": "http://127.0.0.1:8001", "inventory": "http://127.0.0.1:8002",
@@ -27,6 +33,11 @@ class GatewaySettings(CommonSettings):
             raise ValueError("the default dev JWT secret is refused outside dev")
         if not self.gateway_internal_private_key:
             raise ValueError("OPSPACT_GATEWAY_INTERNAL_PRIVATE_KEY must be set")
+        if not self.is_dev and not self.gateway_jwks_source:
+            raise ValueError("OPSPACT_GATEWAY_JWKS_SOURCE must be set outside dev "
+                             "(HS256 tokens are accepted only in dev)")
+        if self.gateway_jwks_source and not self.gateway_jwt_issuer:
+            raise ValueError("OPSPACT_GATEWAY_JWT_ISSUER must name the JWKS's issuer")
         return self
 
 

@@ -2,18 +2,34 @@
 
 from __future__ import annotations
 
+import jwt
 from fastapi import Request
 from opspact.auth import Principal, verify_dev_user_token
 from opspact.errors import Forbidden, NotFound, Unauthorized, Unprocessable
 
+from gateway import jwks
+from gateway.config import GatewaySettings
+
 TENANT_HEADER = "x-opspact-tenant"
 
 
-def authenticate(request: Request, secret: str) -> dict:
+async def authenticate(request: Request, settings: GatewaySettings,
+                       keys: jwks.KeySet | None) -> dict:
     scheme, _, token = request.headers.get("authorization", "").partition(" ")
     if scheme.lower() != "bearer" or not token:
         raise Unauthorized("a bearer token is required")
-    return verify_dev_user_token(secret, token)
+    try:
+        algorithm = jwt.get_unverified_header(token).get("alg")
+    except jwt.PyJWTError as exc:
+        raise Unauthorized(f"token rejected: {exc}") from None
+    if algorithm == "HS256":
+        if not settings.is_dev:
+            raise Unauthorized("token rejected: HS256 tokens are accepted only in dev")
+        return verify_dev_user_token(settings.gateway_jwt_secret, token)
+    if keys is None:
+        raise Unauthorized("token rejected: no JWKS is configured (dev accepts HS256 only)")
+    return await jwks.verify(token, keys, settings.gateway_jwt_issuer,
+                             settings.gateway_jwt_audience)
 
 
 def resolve_tenant(request: Request, claims: dict, known: set[str]) -> Principal:

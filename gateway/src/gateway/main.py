@@ -16,6 +16,7 @@ from opspact.tenancy.model import SLUG_PATTERN, load_tenant_files
 from gateway.config import GatewaySettings, get_settings
 from gateway.hooks import authenticate_hook
 from gateway.identity import authenticate, resolve_tenant
+from gateway.jwks import KeySet
 from gateway.proxy import forward
 
 METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE"]
@@ -26,6 +27,9 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
     telemetry.setup("gateway", settings.otel_exporter)
     tenants = {t.slug: t for t in load_tenant_files(settings.gateway_tenants_dir)}
     private_key = load_pem(settings.gateway_internal_private_key)
+    keys = (KeySet(settings.gateway_jwks_source, settings.gateway_jwks_refresh_seconds,
+                   settings.gateway_jwks_min_refetch_seconds)
+            if settings.gateway_jwks_source else None)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI):
@@ -34,6 +38,8 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
         timeout = httpx.Timeout(settings.gateway_upstream_timeout_seconds, connect=3)
         async with httpx.AsyncClient(limits=limits, timeout=timeout) as client:
             app.state.client = client
+            if keys is not None:
+                await keys.refresh()  # a JWKS down at start is retried on first use
             yield
 
     app = FastAPI(title="OpsPact gateway", version="0.1.0", lifespan=lifespan,
@@ -49,7 +55,10 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
 
     @app.get("/readyz", tags=["health"])
     async def readyz() -> dict:
-        return {"status": "ok", "tenants": sorted(tenants)}
+        body = {"status": "ok", "tenants": sorted(tenants)}
+        if keys is not None:
+            body["jwks"] = {"keys": len(keys.keys), "last_error": keys.last_error}
+        return body
 
     @app.post("/hooks/{tenant}/{source}", tags=["hooks"],
               responses={200: {"description": "already reported"},
@@ -79,7 +88,7 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
                               503: {"description": "service unavailable"},
                               504: {"description": "service timed out"}})
     async def api(request: Request, service: str, path: str):
-        claims = authenticate(request, settings.gateway_jwt_secret)
+        claims = await authenticate(request, settings, keys)
         if service not in SERVICES:
             raise NotFound(f"unknown service {service!r}")
         principal = resolve_tenant(request, claims, set(tenants))
