@@ -11,6 +11,7 @@ from opspact.app import PROBLEM_RESPONSES
 from opspact.auth import Principal, load_pem
 from opspact.errors import NotFound, install_problem_handlers
 from opspact.http import BodyGuard, TraceContext
+from opspact.permissions import require, route_for
 from opspact.tenancy.model import SLUG_PATTERN, load_tenant_files
 
 from gateway.config import GatewaySettings, get_settings
@@ -85,6 +86,7 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
     @app.api_route("/api/{service}/{path:path}", methods=METHODS, tags=["api"],
                    responses={200: {"description": "the service's answer"},
                               201: {"description": "created"},
+                              403: {"description": "the role lacks the route's permission"},
                               503: {"description": "service unavailable"},
                               504: {"description": "service timed out"}})
     async def api(request: Request, service: str, path: str):
@@ -92,6 +94,10 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
         if service not in SERVICES:
             raise NotFound(f"unknown service {service!r}")
         principal = resolve_tenant(request, claims, set(tenants))
+        route = route_for(service, request.method, f"/{path}")
+        if route is None:  # deny by default: only listed routes are forwarded
+            raise NotFound(f"no route {request.method} /api/{service}/{path}")
+        require(principal, route.permission)
         return await forward(request, request.app.state.client,
                              settings.gateway_upstreams[service], f"/{path}", principal,
                              service, private_key, await request.body())

@@ -24,6 +24,7 @@ from opspact import outbox
 from opspact.auth import Principal
 from opspact.errors import Forbidden, NotFound, Unprocessable
 from opspact.events import new_event
+from opspact.permissions import require
 from opspact.tenancy.model import SLUG_PATTERN
 
 
@@ -93,8 +94,7 @@ def tenant_router(service: str, table: Table, outbox_table: Table,
     router = APIRouter(prefix="/tenants", tags=["tenants"])
 
     def _authorize(slug: str, principal: Principal) -> None:
-        if not principal.has_any("platform_admin"):
-            raise Forbidden("only platform_admin may configure tenants")
+        require(principal, "tenants.configure")
         if principal.tenant != slug:
             raise Forbidden(f"token is for tenant {principal.tenant!r}, not {slug!r}")
 
@@ -135,6 +135,7 @@ def tenant_router(service: str, table: Table, outbox_table: Table,
     async def get_tenant(slug: str = Path(pattern=SLUG_PATTERN),
                          principal: Principal = Depends(principal_dep),
                          session: AsyncSession = Depends(session_dep)) -> TenantView:
+        require(principal, "tenants.read")
         if principal.tenant != slug:
             raise Forbidden(f"token is for tenant {principal.tenant!r}, not {slug!r}")
         row = (await session.execute(select(table).where(table.c.tenant_id == slug))).first()

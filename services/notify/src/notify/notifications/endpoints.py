@@ -3,7 +3,8 @@ from uuid import UUID
 from fastapi import APIRouter, Depends, Query
 from opspact.app import current_principal, current_session
 from opspact.auth import Principal
-from opspact.errors import Forbidden, NotFound
+from opspact.errors import NotFound
+from opspact.permissions import require
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from notify.notifications import repository
@@ -11,12 +12,6 @@ from notify.notifications.models import Notification
 from notify.notifications.schemas import NotificationOut, NotificationPage, Status
 
 router = APIRouter(prefix="/notifications", tags=["notifications"])
-READERS = ("vendor_engineer", "vendor_manager", "client_admin", "auditor", "platform_admin")
-
-
-def _require_reader(principal: Principal) -> None:
-    if not principal.has_any(*READERS):
-        raise Forbidden("this role may not read notifications")
 
 
 def to_out(n: Notification) -> NotificationOut:
@@ -34,7 +29,7 @@ async def list_notifications(
     principal: Principal = Depends(current_principal),
     session: AsyncSession = Depends(current_session),
 ) -> NotificationPage:
-    _require_reader(principal)
+    require(principal, "notifications.read")
     rows, total = await repository.page(session, principal.tenant, status and status.value,
                                         limit, offset)
     return NotificationPage(items=[to_out(n) for n in rows], total=total, limit=limit,
@@ -45,7 +40,7 @@ async def list_notifications(
 async def get_notification(notification_id: UUID,
                            principal: Principal = Depends(current_principal),
                            session: AsyncSession = Depends(current_session)) -> NotificationOut:
-    _require_reader(principal)
+    require(principal, "notifications.read")
     note = await repository.get(session, principal.tenant, notification_id)
     if note is None:
         raise NotFound(f"notification {notification_id} not found")

@@ -4,13 +4,14 @@ from fastapi import APIRouter, Body, Depends, Header, Path, Response
 from opspact.app import current_principal, current_session
 from opspact.auth import Principal
 from opspact.errors import NotFound, Unprocessable
+from opspact.permissions import require
 from pydantic import BaseModel, ValidationError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from ticketing.hooks import deliveries, intake
 from ticketing.hooks.adapters import ADAPTERS
 from ticketing.tickets import service
-from ticketing.tickets.endpoints import present, require
+from ticketing.tickets.endpoints import present
 from ticketing.tickets.schemas import TicketOut
 
 router = APIRouter(prefix="/hooks", tags=["hooks"])
@@ -51,7 +52,7 @@ async def receive_hook(
     """A platform's fault report or a monitor's alert. One firing report answers with
     its ticket (201 new, 200 counted again on the open incident); recoveries and
     Alertmanager's groups answer with what each alert did."""
-    require(principal, ("integration", "platform_admin"))
+    require(principal, "hooks.post")
     adapter = ADAPTERS.get(source)
     settings = await service.settings_of(session, principal.tenant)
     configured = settings.hook_sources

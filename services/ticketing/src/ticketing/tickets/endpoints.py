@@ -6,7 +6,8 @@ from fastapi import APIRouter, Depends, Header, Query, Request, Response
 from opspact.app import current_principal, current_session
 from opspact.auth import Principal
 from opspact.calendar import SHANGHAI
-from opspact.errors import Forbidden, UnsupportedMediaType
+from opspact.errors import UnsupportedMediaType
+from opspact.permissions import require
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from ticketing.sla.clocks import clocks_of, remaining_seconds
@@ -28,13 +29,6 @@ from ticketing.tickets.schemas import (
 )
 
 router = APIRouter(prefix="/tickets", tags=["tickets"])
-WRITERS = ("vendor_engineer", "vendor_manager", "client_admin", "integration", "platform_admin")
-READERS = WRITERS + ("client_viewer", "auditor", "finance")
-
-
-def require(principal: Principal, roles: tuple[str, ...]) -> None:
-    if not principal.has_any(*roles):
-        raise Forbidden(f"role {', '.join(principal.roles) or '(none)'} may not do this")
 
 
 def to_out(ticket: Ticket, system_name: str | None = None, timeline=None,
@@ -90,7 +84,7 @@ async def create_ticket(
     principal: Principal = Depends(current_principal),
     session: AsyncSession = Depends(current_session),
 ) -> TicketOut:
-    require(principal, WRITERS)
+    require(principal, "tickets.write")
     result = await service.create(session, principal.tenant, body, principal.subject,
                                   idempotency_key=idempotency_key)
     if not result.fresh:
@@ -110,7 +104,7 @@ async def list_tickets(
     principal: Principal = Depends(current_principal),
     session: AsyncSession = Depends(current_session),
 ) -> TicketPage:
-    require(principal, READERS)
+    require(principal, "tickets.read")
     filters = {"status": status and status.value, "kind": kind and kind.value,
                "priority": priority and priority.value, "system_code": system,
                "channel": channel and channel.value, "assignee": assignee}
@@ -128,7 +122,7 @@ async def import_tickets(request: Request, dry_run: bool = False,
                          session: AsyncSession = Depends(current_session)) -> importer.ImportReport:
     """Historical tickets from CSV, all or nothing, idempotent by `import_id`; their
     timestamps replay the workflow so the SLA clocks come out as they ran then."""
-    require(principal, ("vendor_manager", "platform_admin"))
+    require(principal, "tickets.import")
     if request.headers.get("content-type", "").split(";")[0].strip().lower() != "text/csv":
         raise UnsupportedMediaType("send the file as text/csv")
     settings = await service.settings_of(session, principal.tenant)
@@ -139,7 +133,7 @@ async def import_tickets(request: Request, dry_run: bool = False,
 @router.get("/{ticket_id}", response_model=TicketOut)
 async def get_ticket(ticket_id: UUID, principal: Principal = Depends(current_principal),
                      session: AsyncSession = Depends(current_session)) -> TicketOut:
-    require(principal, READERS)
+    require(principal, "tickets.read")
     ticket = await service.get(session, principal.tenant, ticket_id)
     return (await present(session, principal.tenant, [ticket], with_timeline=True))[0]
 
@@ -150,7 +144,7 @@ async def transition_ticket(ticket_id: UUID, body: TransitionCreate,
                             principal: Principal = Depends(current_principal),
                             session: AsyncSession = Depends(current_session)) -> TicketOut:
     """Move the ticket along its workflow; the SLA clocks stop, pause or switch target."""
-    require(principal, WRITERS)
+    require(principal, "tickets.write")
     ticket = await changes.transition(session, principal.tenant, ticket_id, body,
                                       principal.subject)
     return (await present(session, principal.tenant, [ticket], with_timeline=True))[0]
@@ -163,6 +157,6 @@ async def update_ticket(ticket_id: UUID, body: TicketUpdate,
                         session: AsyncSession = Depends(current_session)) -> TicketOut:
     """Change fields; a new priority, kind or system moves the clocks to the matching
     policy, keeping their start and paused time."""
-    require(principal, WRITERS)
+    require(principal, "tickets.write")
     ticket = await changes.update(session, principal.tenant, ticket_id, body, principal.subject)
     return (await present(session, principal.tenant, [ticket], with_timeline=True))[0]

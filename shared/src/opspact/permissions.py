@@ -1,0 +1,79 @@
+"""Who may do what: the one permission table, enforced by the gateway before it
+forwards and again by each service before it acts.
+
+Every route of every service is listed here with the permission it needs. The
+gateway refuses a route that is not listed (deny by default), and a test walks
+every listed route with every role through the running gateway, and checks that
+the services' OpenAPI specs list no route this table does not.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from opspact.auth import ROLES, Principal
+from opspact.errors import Forbidden
+
+CLIENT_SIDE = {"client_admin", "client_viewer"}
+VENDOR_SIDE = {"vendor_engineer", "vendor_manager"}
+
+PERMISSIONS: dict[str, frozenset[str]] = {
+    # Tickets are read by everyone holding the engagement to account (finance: damages).
+    "tickets.read": frozenset(CLIENT_SIDE | VENDOR_SIDE | {"finance", "auditor", "platform_admin"}),
+    # The police side reports and closes faults; the vendor works them; systems post them.
+    "tickets.write": frozenset({"client_admin"} | VENDOR_SIDE | {"integration", "platform_admin"}),
+    "tickets.import": frozenset({"vendor_manager", "platform_admin"}),
+    "hooks.post": frozenset({"integration", "platform_admin"}),
+    "notifications.read": frozenset({"client_admin"} | VENDOR_SIDE | {"auditor", "platform_admin"}),
+    # Tenant files carry contract terms and contacts: not for viewers or integrations.
+    "tenants.read": frozenset({"client_admin", "vendor_manager", "finance", "auditor",
+                               "platform_admin"}),
+    "tenants.configure": frozenset({"platform_admin"}),
+}
+assert all(roles <= set(ROLES) for roles in PERMISSIONS.values())
+
+
+@dataclass(frozen=True)
+class Route:
+    service: str
+    method: str
+    template: str  # `{name}` marks a path parameter
+    permission: str
+
+    def matches(self, method: str, path: str) -> bool:
+        return method == self.method and _pattern(self.template).fullmatch(path) is not None
+
+
+ALL_SERVICES = ("ticketing", "inventory", "billing", "notify")
+ROUTES: tuple[Route, ...] = (
+    Route("ticketing", "GET", "/tickets", "tickets.read"),
+    Route("ticketing", "POST", "/tickets", "tickets.write"),
+    Route("ticketing", "POST", "/tickets/import", "tickets.import"),
+    Route("ticketing", "GET", "/tickets/{ticket_id}", "tickets.read"),
+    Route("ticketing", "PATCH", "/tickets/{ticket_id}", "tickets.write"),
+    Route("ticketing", "POST", "/tickets/{ticket_id}/transitions", "tickets.write"),
+    Route("ticketing", "POST", "/hooks/{source}", "hooks.post"),
+    Route("notify", "GET", "/notifications", "notifications.read"),
+    Route("notify", "GET", "/notifications/{notification_id}", "notifications.read"),
+    *(Route(s, "GET", "/tenants/{slug}", "tenants.read") for s in ALL_SERVICES),
+    *(Route(s, "PUT", "/tenants/{slug}", "tenants.configure") for s in ALL_SERVICES),
+)
+
+
+def _pattern(template: str) -> re.Pattern:
+    return re.compile(re.sub(r"\\\{[a-z_]+\\\}", "[^/]+", re.escape(template)))
+
+
+def route_for(service: str, method: str, path: str) -> Route | None:
+    """The listed route a request hits; literal segments win over parameters
+    (`/tickets/import` is not `/tickets/{ticket_id}`)."""
+    hits = [r for r in ROUTES if r.service == service and r.matches(method, path)]
+    return min(hits, key=lambda r: r.template.count("{"), default=None)
+
+
+def require(principal: Principal, permission: str) -> None:
+    allowed = PERMISSIONS[permission]
+    if not allowed & set(principal.roles):
+        raise Forbidden(f"{permission} needs one of the roles {', '.join(sorted(allowed))}; "
+                        f"the caller has {', '.join(principal.roles) or '(none)'}")
