@@ -24,6 +24,11 @@ class GatewaySettings(CommonSettings):
     gateway_hook_secrets: dict[str, str] = Field(default_factory=dict)
     gateway_hook_secrets_dir: Path | None = None
     gateway_hook_bearer_sources: list[str] = Field(default_factory=lambda: ["alertmanager"])
+    # Token buckets (requests/s, burst) per tenant and per client (user, system or hook);
+    # bursts sized for a monitor's alert storm. Per replica, see gateway.ratelimit.
+    gateway_rate_per_tenant: tuple[float, float] = (500.0, 2000.0)
+    gateway_rate_per_client: tuple[float, float] = (200.0, 1000.0)
+    gateway_cors_origins: list[str] = Field(default_factory=list)
     gateway_upstream_timeout_seconds: float = 30.0
     gateway_max_connections: int = 200
 

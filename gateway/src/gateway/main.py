@@ -6,6 +6,7 @@ from contextlib import asynccontextmanager
 
 import httpx
 from fastapi import FastAPI, Path, Request
+from fastapi.middleware.cors import CORSMiddleware
 from opspact import SERVICES, hooksig, telemetry
 from opspact.app import PROBLEM_RESPONSES
 from opspact.auth import Principal, load_pem
@@ -16,9 +17,11 @@ from opspact.tenancy.model import SLUG_PATTERN, load_tenant_files
 
 from gateway.config import GatewaySettings, get_settings
 from gateway.hooks import authenticate_hook
-from gateway.identity import authenticate, resolve_tenant
+from gateway.identity import TENANT_HEADER, authenticate, resolve_tenant
 from gateway.jwks import KeySet
 from gateway.proxy import forward
+from gateway.ratelimit import RateLimits
+from gateway.security import SecurityHeaders
 
 METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE"]
 
@@ -48,7 +51,14 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
                   description="The only public entry: authentication, tenant resolution, routing.")
     install_problem_handlers(app)
     app.add_middleware(BodyGuard)
+    if settings.gateway_cors_origins:
+        app.add_middleware(CORSMiddleware, allow_origins=settings.gateway_cors_origins,
+                           allow_methods=METHODS, allow_headers=[
+                               "authorization", "content-type", "idempotency-key",
+                               TENANT_HEADER], max_age=600)
+    app.add_middleware(SecurityHeaders)
     app.add_middleware(TraceContext, name="gateway")
+    limits = RateLimits(settings.gateway_rate_per_tenant, settings.gateway_rate_per_client)
 
     @app.get("/healthz", tags=["health"])
     async def healthz() -> dict[str, str]:
@@ -66,6 +76,7 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
                          201: {"description": "ticket created"},
                          401: {"description": "signature missing, stale or wrong"},
                          409: {"description": "a replayed signed delivery"},
+                         429: {"description": "rate limit reached (Retry-After)"},
                          503: {"description": "ticketing unavailable"}})
     async def hook(request: Request, tenant: str = Path(pattern=SLUG_PATTERN),
                    source: str = Path(pattern=r"^[a-z0-9][a-z0-9-]{0,31}$")):
@@ -77,6 +88,7 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
             raise NotFound(f"hook source {source!r} is not configured for tenant {tenant}")
         body = await request.body()
         delivery = authenticate_hook(request, settings, tenant, source, body)
+        limits.check(tenant, f"hook:{tenant}/{source}")
         principal = Principal(subject=f"hook:{source}", tenant=tenant, roles=("integration",))
         return await forward(request, request.app.state.client,
                              settings.gateway_upstreams["ticketing"], f"/hooks/{source}",
@@ -87,6 +99,7 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
                    responses={200: {"description": "the service's answer"},
                               201: {"description": "created"},
                               403: {"description": "the role lacks the route's permission"},
+                              429: {"description": "rate limit reached (Retry-After)"},
                               503: {"description": "service unavailable"},
                               504: {"description": "service timed out"}})
     async def api(request: Request, service: str, path: str):
@@ -98,6 +111,7 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
         if route is None:  # deny by default: only listed routes are forwarded
             raise NotFound(f"no route {request.method} /api/{service}/{path}")
         require(principal, route.permission)
+        limits.check(principal.tenant, principal.subject)
         return await forward(request, request.app.state.client,
                              settings.gateway_upstreams[service], f"/{path}", principal,
                              service, private_key, await request.body())

@@ -54,6 +54,18 @@ class Unprocessable(Problem):
     status, title, type_suffix = 422, "Unprocessable content", "validation"
 
 
+class TooManyRequests(Problem):
+    status, title, type_suffix = 429, "Too many requests", "rate-limited"
+
+    def __init__(self, detail: str, retry_after: int = 1, **extra: Any) -> None:
+        super().__init__(detail, **extra)
+        self.headers["Retry-After"] = str(retry_after)
+
+
+class HeadersTooLarge(Problem):
+    status, title, type_suffix = 431, "Request header fields too large", "headers-too-large"
+
+
 class ServiceUnavailable(Problem):
     status, title, type_suffix = 503, "Service unavailable", "unavailable"
 
