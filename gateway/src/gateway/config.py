@@ -1,8 +1,10 @@
 from functools import lru_cache
 from pathlib import Path
 
+from opspact.db.bootstrap import app_role
 from opspact.settings import DEV_JWT_SECRET, CommonSettings
 from pydantic import Field, model_validator
+from sqlalchemy.engine import make_url
 
 
 class GatewaySettings(CommonSettings):
@@ -29,8 +31,18 @@ class GatewaySettings(CommonSettings):
     gateway_rate_per_tenant: tuple[float, float] = (500.0, 2000.0)
     gateway_rate_per_client: tuple[float, float] = (200.0, 1000.0)
     gateway_cors_origins: list[str] = Field(default_factory=list)
+    # The audit log (gateway schema); by default the owner URL with the gateway's role.
+    gateway_audit_enabled: bool = True
+    gateway_database_url: str | None = None
     gateway_upstream_timeout_seconds: float = 30.0
     gateway_max_connections: int = 200
+
+    @property
+    def audit_database_url(self) -> str:
+        if self.gateway_database_url:
+            return self.gateway_database_url
+        url = make_url(self.database_url).set(username=app_role("gateway"), password=None)
+        return url.render_as_string(hide_password=False)
 
     @model_validator(mode="after")
     def _refuse_dev_secrets(self) -> "GatewaySettings":

@@ -15,6 +15,7 @@ from opspact.http import BodyGuard, TraceContext
 from opspact.permissions import require, route_for
 from opspact.tenancy.model import SLUG_PATTERN, load_tenant_files
 
+from gateway.audit import AuditLog, AuditTrail
 from gateway.config import GatewaySettings, get_settings
 from gateway.hooks import authenticate_hook
 from gateway.identity import TENANT_HEADER, authenticate, resolve_tenant
@@ -31,6 +32,7 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
     telemetry.setup("gateway", settings.otel_exporter)
     tenants = {t.slug: t for t in load_tenant_files(settings.gateway_tenants_dir)}
     private_key = load_pem(settings.gateway_internal_private_key)
+    audit = AuditLog(settings.audit_database_url) if settings.gateway_audit_enabled else None
     keys = (KeySet(settings.gateway_jwks_source, settings.gateway_jwks_refresh_seconds,
                    settings.gateway_jwks_min_refetch_seconds)
             if settings.gateway_jwks_source else None)
@@ -42,9 +44,15 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
         timeout = httpx.Timeout(settings.gateway_upstream_timeout_seconds, connect=3)
         async with httpx.AsyncClient(limits=limits, timeout=timeout) as client:
             app.state.client = client
+            if audit is not None:
+                await audit.start()
             if keys is not None:
                 await keys.refresh()  # a JWKS down at start is retried on first use
-            yield
+            try:
+                yield
+            finally:
+                if audit is not None:
+                    await audit.stop()
 
     app = FastAPI(title="OpsPact gateway", version="0.1.0", lifespan=lifespan,
                   responses=PROBLEM_RESPONSES,
@@ -57,6 +65,7 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
                                "authorization", "content-type", "idempotency-key",
                                TENANT_HEADER], max_age=600)
     app.add_middleware(SecurityHeaders)
+    app.add_middleware(AuditTrail, log_=audit)
     app.add_middleware(TraceContext, name="gateway")
     limits = RateLimits(settings.gateway_rate_per_tenant, settings.gateway_rate_per_client)
 
@@ -69,6 +78,8 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
         body = {"status": "ok", "tenants": sorted(tenants)}
         if keys is not None:
             body["jwks"] = {"keys": len(keys.keys), "last_error": keys.last_error}
+        if audit is not None:
+            body["audit"] = {"written": audit.written, "failed": audit.failed}
         return body
 
     @app.post("/hooks/{tenant}/{source}", tags=["hooks"],
@@ -90,6 +101,7 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
         delivery = authenticate_hook(request, settings, tenant, source, body)
         limits.check(tenant, f"hook:{tenant}/{source}")
         principal = Principal(subject=f"hook:{source}", tenant=tenant, roles=("integration",))
+        request.state.principal = principal
         return await forward(request, request.app.state.client,
                              settings.gateway_upstreams["ticketing"], f"/hooks/{source}",
                              principal, "ticketing", private_key, body,
@@ -107,6 +119,7 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
         if service not in SERVICES:
             raise NotFound(f"unknown service {service!r}")
         principal = resolve_tenant(request, claims, set(tenants))
+        request.state.principal = principal
         route = route_for(service, request.method, f"/{path}")
         if route is None:  # deny by default: only listed routes are forwarded
             raise NotFound(f"no route {request.method} /api/{service}/{path}")

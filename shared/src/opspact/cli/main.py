@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from opspact.cli import db, hook, sla, tenant, token, up
+from opspact.cli import audit, db, hook, sla, tenant, token, up
 from opspact.cli.common import CliError
 
 
@@ -18,6 +18,7 @@ def build_parser() -> argparse.ArgumentParser:
     db.register(nouns)
     sla.register(nouns)
     hook.register(nouns)
+    audit.register(nouns)
     return parser
 
 

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import httpx
 
-from opspact import SERVICES
+from opspact import DATABASE_USERS, SERVICES
 from opspact.auth import ensure_keypair
 from opspact.cli.postgres import EmbeddedPostgres
 from opspact.settings import DEV_JWT_SECRET
@@ -132,8 +132,9 @@ class Stack:
             raise StackError(f"database bootstrap failed: {exc}") from exc
 
     def migrate(self) -> None:
-        for service in SERVICES:
-            ini = self.root / "services" / service / "alembic.ini"
+        for service in DATABASE_USERS:
+            home = self.root / ("gateway" if service == "gateway" else f"services/{service}")
+            ini = home / "alembic.ini"
             result = subprocess.run(
                 [sys.executable, "-m", "alembic", "-c", str(ini), "upgrade", "head"],
                 env={**os.environ, "OPSPACT_DATABASE_URL": self.database_url},

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import asyncpg
 
-from opspact import SERVICES
+from opspact import DATABASE_USERS
 from opspact.db.engine import asyncpg_connect_args
 
 
@@ -28,7 +28,8 @@ async def ensure_database(owner_url: str) -> None:
         await conn.close()
 
 
-async def ensure_roles_and_schemas(owner_url: str, services=SERVICES, password: str | None = None) -> None:
+async def ensure_roles_and_schemas(owner_url: str, services=DATABASE_USERS,
+                                   password: str | None = None) -> None:
     conn = await asyncpg.connect(**asyncpg_connect_args(owner_url))
     try:
         for service in services:
@@ -44,6 +45,6 @@ async def ensure_roles_and_schemas(owner_url: str, services=SERVICES, password: 
         await conn.close()
 
 
-async def bootstrap(owner_url: str, services=SERVICES, password: str | None = None) -> None:
+async def bootstrap(owner_url: str, services=DATABASE_USERS, password: str | None = None) -> None:
     await ensure_database(owner_url)
     await ensure_roles_and_schemas(owner_url, services, password)

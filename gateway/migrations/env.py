@@ -1,0 +1,4 @@
+from gateway.audit import metadata
+from opspact.db.migrations import run_env
+
+run_env(metadata, "gateway")
