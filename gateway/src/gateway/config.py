@@ -6,6 +6,8 @@ from opspact.settings import DEV_JWT_SECRET, CommonSettings
 from pydantic import Field, model_validator
 from sqlalchemy.engine import make_url
 
+from gateway.routing import Member
+
 
 class GatewaySettings(CommonSettings):
     # Ed25519 private key (PEM or path) that signs the internal tokens.
@@ -34,6 +36,9 @@ class GatewaySettings(CommonSettings):
     # The audit log (gateway schema); by default the owner URL with the gateway's role.
     gateway_audit_enabled: bool = True
     gateway_database_url: str | None = None
+    # Named upstream pools a tenant file may route to (see gateway.routing).
+    gateway_pools: dict[str, dict[str, list[Member]]] = Field(default_factory=dict)
+    gateway_upstream_down_seconds: float = 10.0
     gateway_upstream_timeout_seconds: float = 30.0
     gateway_max_connections: int = 200
 

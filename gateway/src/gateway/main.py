@@ -22,6 +22,7 @@ from gateway.identity import TENANT_HEADER, authenticate, resolve_tenant
 from gateway.jwks import KeySet
 from gateway.proxy import forward
 from gateway.ratelimit import RateLimits
+from gateway.routing import Router
 from gateway.security import SecurityHeaders
 
 METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE"]
@@ -32,6 +33,10 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
     telemetry.setup("gateway", settings.otel_exporter)
     tenants = {t.slug: t for t in load_tenant_files(settings.gateway_tenants_dir)}
     private_key = load_pem(settings.gateway_internal_private_key)
+    router = Router.build(settings.gateway_upstreams, settings.gateway_pools,
+                          {slug: t.services.get("gateway", {}) for slug, t in tenants.items()},
+                          strict=not settings.is_dev,
+                          down_seconds=settings.gateway_upstream_down_seconds)
     audit = AuditLog(settings.audit_database_url) if settings.gateway_audit_enabled else None
     keys = (KeySet(settings.gateway_jwks_source, settings.gateway_jwks_refresh_seconds,
                    settings.gateway_jwks_min_refetch_seconds)
@@ -75,7 +80,7 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
 
     @app.get("/readyz", tags=["health"])
     async def readyz() -> dict:
-        body = {"status": "ok", "tenants": sorted(tenants)}
+        body = {"status": "ok", "tenants": sorted(tenants), "upstreams": router.status()}
         if keys is not None:
             body["jwks"] = {"keys": len(keys.keys), "last_error": keys.last_error}
         if audit is not None:
@@ -102,8 +107,7 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
         limits.check(tenant, f"hook:{tenant}/{source}")
         principal = Principal(subject=f"hook:{source}", tenant=tenant, roles=("integration",))
         request.state.principal = principal
-        return await forward(request, request.app.state.client,
-                             settings.gateway_upstreams["ticketing"], f"/hooks/{source}",
+        return await forward(request, request.app.state.client, router, f"/hooks/{source}",
                              principal, "ticketing", private_key, body,
                              extra_headers={hooksig.DELIVERY_HEADER: delivery} if delivery else None)
 
@@ -125,8 +129,7 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
             raise NotFound(f"no route {request.method} /api/{service}/{path}")
         require(principal, route.permission)
         limits.check(principal.tenant, principal.subject)
-        return await forward(request, request.app.state.client,
-                             settings.gateway_upstreams[service], f"/{path}", principal,
+        return await forward(request, request.app.state.client, router, f"/{path}", principal,
                              service, private_key, await request.body())
 
     return app

@@ -10,13 +10,15 @@ from opspact.errors import GatewayTimeout, ServiceUnavailable
 from starlette.background import BackgroundTask
 from starlette.responses import StreamingResponse
 
+from gateway.routing import Router
+
 FORWARDED_REQUEST_HEADERS = ("content-type", "accept", "accept-language", "idempotency-key",
                              "x-request-id")
 HOP_BY_HOP = {"connection", "keep-alive", "transfer-encoding", "te", "trailer", "upgrade",
               "proxy-authenticate", "proxy-authorization", "content-length"}
 
 
-async def forward(request: Request, client: httpx.AsyncClient, upstream: str, path: str,
+async def forward(request: Request, client: httpx.AsyncClient, router: Router, path: str,
                   principal: Principal, audience: str, private_key: str, body: bytes,
                   extra_headers: dict[str, str] | None = None) -> StreamingResponse:
     # Only listed headers pass: anything a client adds claiming to be the gateway is dropped.
@@ -24,14 +26,24 @@ async def forward(request: Request, client: httpx.AsyncClient, upstream: str, pa
     headers.update(extra_headers or {})
     headers["authorization"] = f"Bearer {issue_internal(private_key, principal, audience)}"
     telemetry.inject(headers)
-    outgoing = client.build_request(request.method, f"{upstream}{path}",
-                                    params=request.query_params, headers=headers, content=body)
-    try:
-        response = await client.send(outgoing, stream=True)
-    except httpx.TimeoutException as exc:
-        raise GatewayTimeout(f"{audience} did not answer in time") from exc
-    except httpx.TransportError as exc:
-        raise ServiceUnavailable(f"{audience} is unavailable", retry_after=5) from exc
-    passed = {k: v for k, v in response.headers.items() if k.lower() not in HOP_BY_HOP}
-    return StreamingResponse(response.aiter_raw(), status_code=response.status_code,
-                             headers=passed, background=BackgroundTask(response.aclose))
+    route = router.route(principal.tenant, audience)
+    timeout = (httpx.Timeout(route.timeout_seconds, connect=3) if route.timeout_seconds
+               else httpx.USE_CLIENT_DEFAULT)
+    for member in router.candidates(principal.tenant, audience):
+        outgoing = client.build_request(request.method, f"{member.url}{path}", timeout=timeout,
+                                        params=request.query_params, headers=headers,
+                                        content=body)
+        try:
+            response = await client.send(outgoing, stream=True)
+        except (httpx.ConnectError, httpx.ConnectTimeout):
+            router.mark_down(member)  # nothing was sent: the next member may take it
+            continue
+        except httpx.TimeoutException as exc:
+            raise GatewayTimeout(f"{audience} did not answer in time") from exc
+        except httpx.TransportError as exc:
+            raise ServiceUnavailable(f"{audience} is unavailable", retry_after=5) from exc
+        passed = {k: v for k, v in response.headers.items() if k.lower() not in HOP_BY_HOP}
+        return StreamingResponse(response.aiter_raw(), status_code=response.status_code,
+                                 headers=passed, background=BackgroundTask(response.aclose))
+    raise ServiceUnavailable(f"no {audience} upstream for tenant {principal.tenant} accepts "
+                             "connections", retry_after=int(router.down_seconds))

@@ -159,6 +159,9 @@ class Stack:
                 "OPSPACT_GATEWAY_TENANTS_DIR": str(self.root / "deploy" / "tenants"),
                 "OPSPACT_GATEWAY_UPSTREAMS": json.dumps(
                     {s: f"http://127.0.0.1:{self.ports[s]}" for s in SERVICES}),
+                # beijing's own pool (its tenant file routes there); one machine in dev
+                "OPSPACT_GATEWAY_POOLS": json.dumps({"beijing": {"ticketing": [
+                    {"url": f"http://127.0.0.1:{self.ports['ticketing']}"}]}}),
             })
         return env
 
