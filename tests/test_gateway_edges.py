@@ -56,3 +56,12 @@ def test_cors_only_for_configured_origins(tight_gateway):
     other = tight_gateway.options("/api/ticketing/tickets", headers={
         "Origin": "https://evil.example", "Access-Control-Request-Method": "GET"})
     assert "access-control-allow-origin" not in other.headers
+
+
+def test_certificate_header_from_an_untrusted_address_is_refused(gateway):
+    # The default test gateway trusts no proxy: a client sending the header itself is
+    # refused, whatever certificate it claims.
+    from opspact.testing.pki import FakeCa, forwarded
+    cert = FakeCa("任意CA").issue("冒充者")
+    r = gateway.post("/auth/cert", headers={"X-SSL-Client-Cert": forwarded(cert)})
+    assert r.status_code == 401 and "only from the configured proxies" in r.json()["detail"]

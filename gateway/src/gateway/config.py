@@ -39,6 +39,11 @@ class GatewaySettings(CommonSettings):
     # Named upstream pools a tenant file may route to (see gateway.routing).
     gateway_pools: dict[str, dict[str, list[Member]]] = Field(default_factory=dict)
     gateway_upstream_down_seconds: float = 10.0
+    # Police PKI behind a TLS-terminating front proxy (see gateway.pki).
+    gateway_pki_dir: Path | None = None
+    gateway_trusted_proxies: list[str] = Field(default_factory=list)
+    gateway_client_cert_header: str = "x-ssl-client-cert"
+    gateway_cert_token_ttl_seconds: int = Field(default=900, ge=60, le=12 * 3600)
     gateway_upstream_timeout_seconds: float = 30.0
     gateway_max_connections: int = 200
 

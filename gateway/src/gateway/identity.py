@@ -7,21 +7,24 @@ from fastapi import Request
 from opspact.auth import Principal, verify_dev_user_token
 from opspact.errors import Forbidden, NotFound, Unauthorized, Unprocessable
 
-from gateway import jwks
+from gateway import jwks, pki
 from gateway.config import GatewaySettings
 
 TENANT_HEADER = "x-opspact-tenant"
 
 
 async def authenticate(request: Request, settings: GatewaySettings,
-                       keys: jwks.KeySet | None) -> dict:
+                       keys: jwks.KeySet | None, own_public_key=None) -> dict:
     scheme, _, token = request.headers.get("authorization", "").partition(" ")
     if scheme.lower() != "bearer" or not token:
         raise Unauthorized("a bearer token is required")
     try:
-        algorithm = jwt.get_unverified_header(token).get("alg")
+        header = jwt.get_unverified_header(token)
     except jwt.PyJWTError as exc:
         raise Unauthorized(f"token rejected: {exc}") from None
+    algorithm = header.get("alg")
+    if header.get("kid") == pki.CERT_TOKEN_KID and own_public_key is not None:
+        return pki.verify_cert_token(own_public_key, token)  # minted by POST /auth/cert
     if algorithm == "HS256":
         if not settings.is_dev:
             raise Unauthorized("token rejected: HS256 tokens are accepted only in dev")

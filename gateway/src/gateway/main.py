@@ -5,21 +5,30 @@ from __future__ import annotations
 from contextlib import asynccontextmanager
 
 import httpx
+from cryptography.hazmat.primitives import serialization
 from fastapi import FastAPI, Path, Request
 from fastapi.middleware.cors import CORSMiddleware
 from opspact import SERVICES, hooksig, telemetry
 from opspact.app import PROBLEM_RESPONSES
 from opspact.auth import Principal, load_pem
-from opspact.errors import NotFound, install_problem_handlers
+from opspact.errors import NotFound, Unauthorized, install_problem_handlers
 from opspact.http import BodyGuard, TraceContext
 from opspact.permissions import require, route_for
 from opspact.tenancy.model import SLUG_PATTERN, load_tenant_files
+from pydantic import BaseModel
 
 from gateway.audit import AuditLog, AuditTrail
 from gateway.config import GatewaySettings, get_settings
 from gateway.hooks import authenticate_hook
 from gateway.identity import TENANT_HEADER, authenticate, resolve_tenant
 from gateway.jwks import KeySet
+from gateway.pki import (
+    authenticate_certificate,
+    forwarded_certificate,
+    issue_cert_token,
+    load_trust,
+    trusted_proxy,
+)
 from gateway.proxy import forward
 from gateway.ratelimit import RateLimits
 from gateway.routing import Router
@@ -28,11 +37,23 @@ from gateway.security import SecurityHeaders
 METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE"]
 
 
+class CertToken(BaseModel):
+    access_token: str
+    token_type: str = "Bearer"
+    expires_in: int
+    tenant: str
+    subject: str
+    roles: list[str]
+
+
 def create_app(settings: GatewaySettings | None = None) -> FastAPI:
     settings = settings or get_settings()
     telemetry.setup("gateway", settings.otel_exporter)
     tenants = {t.slug: t for t in load_tenant_files(settings.gateway_tenants_dir)}
     private_key = load_pem(settings.gateway_internal_private_key)
+    own_public_key = serialization.load_pem_private_key(
+        private_key.encode(), password=None).public_key()
+    trust = load_trust(settings.gateway_pki_dir) if settings.gateway_pki_dir else {}
     router = Router.build(settings.gateway_upstreams, settings.gateway_pools,
                           {slug: t.services.get("gateway", {}) for slug, t in tenants.items()},
                           strict=not settings.is_dev,
@@ -111,6 +132,24 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
                              principal, "ticketing", private_key, body,
                              extra_headers={hooksig.DELIVERY_HEADER: delivery} if delivery else None)
 
+    @app.post("/auth/cert", tags=["auth"], response_model=CertToken,
+              responses={401: {"description": "no, expired, untrusted, revoked or unregistered "
+                                              "certificate"}})
+    async def exchange_certificate(request: Request) -> CertToken:
+        """A police PKI certificate (verified by the front proxy, checked again here)
+        exchanged for a short-lived bearer token."""
+        client_host = request.client.host if request.client else None
+        header = request.headers.get(settings.gateway_client_cert_header)
+        if header and not trusted_proxy(client_host, settings.gateway_trusted_proxies):
+            raise Unauthorized("the client certificate header is honoured only from the "
+                               "configured proxies; log in through the PKI entrance")
+        principal = authenticate_certificate(forwarded_certificate(header), trust)
+        request.state.principal = principal
+        ttl = settings.gateway_cert_token_ttl_seconds
+        return CertToken(access_token=issue_cert_token(private_key, principal, ttl),
+                         expires_in=ttl, tenant=principal.tenant, subject=principal.subject,
+                         roles=list(principal.roles))
+
     @app.api_route("/api/{service}/{path:path}", methods=METHODS, tags=["api"],
                    responses={200: {"description": "the service's answer"},
                               201: {"description": "created"},
@@ -119,7 +158,7 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
                               503: {"description": "service unavailable"},
                               504: {"description": "service timed out"}})
     async def api(request: Request, service: str, path: str):
-        claims = await authenticate(request, settings, keys)
+        claims = await authenticate(request, settings, keys, own_public_key)
         if service not in SERVICES:
             raise NotFound(f"unknown service {service!r}")
         principal = resolve_tenant(request, claims, set(tenants))
