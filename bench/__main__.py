@@ -2,10 +2,10 @@
 
 import argparse
 
-from bench import event_delay, hook_intake, sla_scheduler
+from bench import event_delay, gateway_overhead, hook_intake, sla_scheduler
 
 BENCHMARKS = {"event-delay": event_delay.main, "sla-scheduler": sla_scheduler.main,
-              "hook-intake": hook_intake.main}
+              "hook-intake": hook_intake.main, "gateway-overhead": gateway_overhead.main}
 
 
 def main() -> None:
