@@ -9,15 +9,27 @@ from opspact.errors import Forbidden, NotFound, Unauthorized, Unprocessable
 
 from gateway import jwks, pki
 from gateway.config import GatewaySettings
+from gateway.tokencache import VerifiedTokens
 
 TENANT_HEADER = "x-opspact-tenant"
 
 
 async def authenticate(request: Request, settings: GatewaySettings,
-                       keys: jwks.KeySet | None, own_public_key=None) -> dict:
+                       keys: jwks.KeySet | None, own_public_key=None,
+                       verified: VerifiedTokens | None = None) -> dict:
     scheme, _, token = request.headers.get("authorization", "").partition(" ")
     if scheme.lower() != "bearer" or not token:
         raise Unauthorized("a bearer token is required")
+    claims = verified.get(token) if verified is not None else None
+    if claims is None:
+        claims = await _verify(token, settings, keys, own_public_key)
+        if verified is not None:
+            verified.put(token, claims)
+    return claims
+
+
+async def _verify(token: str, settings: GatewaySettings, keys: jwks.KeySet | None,
+                  own_public_key) -> dict:
     try:
         header = jwt.get_unverified_header(token)
     except jwt.PyJWTError as exc:

@@ -33,6 +33,7 @@ from gateway.proxy import forward
 from gateway.ratelimit import RateLimits
 from gateway.routing import Router
 from gateway.security import SecurityHeaders
+from gateway.tokencache import InternalTokens, VerifiedTokens
 
 METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE"]
 
@@ -51,6 +52,8 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
     telemetry.setup("gateway", settings.otel_exporter)
     tenants = {t.slug: t for t in load_tenant_files(settings.gateway_tenants_dir)}
     private_key = load_pem(settings.gateway_internal_private_key)
+    internal_tokens = InternalTokens(private_key)
+    verified_tokens = VerifiedTokens()
     own_public_key = serialization.load_pem_private_key(
         private_key.encode(), password=None).public_key()
     trust = load_trust(settings.gateway_pki_dir) if settings.gateway_pki_dir else {}
@@ -129,7 +132,7 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
         principal = Principal(subject=f"hook:{source}", tenant=tenant, roles=("integration",))
         request.state.principal = principal
         return await forward(request, request.app.state.client, router, f"/hooks/{source}",
-                             principal, "ticketing", private_key, body,
+                             principal, "ticketing", internal_tokens, body,
                              extra_headers={hooksig.DELIVERY_HEADER: delivery} if delivery else None)
 
     @app.post("/auth/cert", tags=["auth"], response_model=CertToken,
@@ -158,7 +161,7 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
                               503: {"description": "service unavailable"},
                               504: {"description": "service timed out"}})
     async def api(request: Request, service: str, path: str):
-        claims = await authenticate(request, settings, keys, own_public_key)
+        claims = await authenticate(request, settings, keys, own_public_key, verified_tokens)
         if service not in SERVICES:
             raise NotFound(f"unknown service {service!r}")
         principal = resolve_tenant(request, claims, set(tenants))
@@ -169,6 +172,6 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
         require(principal, route.permission)
         limits.check(principal.tenant, principal.subject)
         return await forward(request, request.app.state.client, router, f"/{path}", principal,
-                             service, private_key, await request.body())
+                             service, internal_tokens, await request.body())
 
     return app

@@ -5,12 +5,13 @@ from __future__ import annotations
 import httpx
 from fastapi import Request
 from opspact import telemetry
-from opspact.auth import Principal, issue_internal
+from opspact.auth import Principal
 from opspact.errors import GatewayTimeout, ServiceUnavailable
 from starlette.background import BackgroundTask
 from starlette.responses import Response, StreamingResponse
 
 from gateway.routing import Router
+from gateway.tokencache import InternalTokens
 
 FORWARDED_REQUEST_HEADERS = ("content-type", "accept", "accept-language", "idempotency-key",
                              "x-request-id")
@@ -20,12 +21,12 @@ HOP_BY_HOP = {"connection", "keep-alive", "transfer-encoding", "te", "trailer", 
 
 
 async def forward(request: Request, client: httpx.AsyncClient, router: Router, path: str,
-                  principal: Principal, audience: str, private_key: str, body: bytes,
+                  principal: Principal, audience: str, tokens: InternalTokens, body: bytes,
                   extra_headers: dict[str, str] | None = None) -> Response:
     # Only listed headers pass: anything a client adds claiming to be the gateway is dropped.
     headers = {k: v for k, v in request.headers.items() if k in FORWARDED_REQUEST_HEADERS}
     headers.update(extra_headers or {})
-    headers["authorization"] = f"Bearer {issue_internal(private_key, principal, audience)}"
+    headers["authorization"] = f"Bearer {tokens.for_(principal, audience)}"
     telemetry.inject(headers)
     route = router.route(principal.tenant, audience)
     timeout = (httpx.Timeout(route.timeout_seconds, connect=3) if route.timeout_seconds
