@@ -3,8 +3,8 @@ gateway (RS256 JWT checked against a JWKS, permission table, rate limits,
 internal-token minting), all in one run.
 
 The upstream is ticketing's `GET /tickets?limit=1` for a tenant with few tickets.
-Latency is measured at a fixed moderate rate by one sequential client (added =
-path − direct, per percentile); throughput by wrk (2 threads, 16 connections). nginx
+Latency is measured at a fixed moderate rate by one client taking the paths in
+turn (added = path − direct, per percentile); throughput by wrk (2 threads, 16 connections). nginx
 (Debian's nginx-light) and wrk are installed with apt when missing (root only); when
 they cannot be, those columns are skipped and the run says so.
 """
@@ -69,19 +69,29 @@ def internal_token(stack: Stack, seconds: int = 3600) -> str:
                       stack.private_key, algorithm="EdDSA")
 
 
-def latencies(url: str, headers: dict, rate: float, count: int) -> list[float]:
-    samples = []
-    with httpx.Client(headers=headers, timeout=30) as client:
-        for _ in range(20):
-            client.get(url).raise_for_status()
+def interleaved_latencies(paths: dict[str, tuple[str, dict]], rate: float,
+                          count: int) -> dict[str, list[float]]:
+    """One request per path in turn, `rate` rounds a second: the machine's noise falls
+    on every path alike, so the differences are the paths' own."""
+    clients = {name: httpx.Client(headers=headers, timeout=30)
+               for name, (_, headers) in paths.items()}
+    samples: dict[str, list[float]] = {name: [] for name in paths}
+    try:
+        for name, (url, _) in paths.items():
+            for _ in range(20):
+                clients[name].get(url).raise_for_status()
         start = time.monotonic()
         for i in range(count):
             pause = start + i / rate - time.monotonic()
             if pause > 0:
                 time.sleep(pause)
-            t0 = time.perf_counter()
-            client.get(url).raise_for_status()
-            samples.append((time.perf_counter() - t0) * 1000)
+            for name, (url, _) in paths.items():
+                t0 = time.perf_counter()
+                clients[name].get(url).raise_for_status()
+                samples[name].append((time.perf_counter() - t0) * 1000)
+    finally:
+        for client in clients.values():
+            client.close()
     return samples
 
 
@@ -143,8 +153,7 @@ def main() -> None:
                                          stderr=subprocess.DEVNULL)
                 time.sleep(1)
                 paths["nginx"] = (f"http://127.0.0.1:{port}/api/ticketing{PATH}", direct_headers)
-            for name, (url, headers) in paths.items():
-                samples = latencies(url, headers, rate, count)
+            for name, samples in interleaved_latencies(paths, rate, count).items():
                 results[name] = {"p50": statistics.median(samples), "p99": pct(samples, 99)}
             for name, (url, headers) in paths.items():
                 results[name]["rps"] = (wrk_rps(tools["wrk"], url, headers, seconds)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from contextlib import asynccontextmanager
 
-import httpx
 from cryptography.hazmat.primitives import serialization
 from fastapi import FastAPI, Path, Request
 from fastapi.middleware.cors import CORSMiddleware
@@ -29,7 +28,7 @@ from gateway.pki import (
     load_trust,
     trusted_proxy,
 )
-from gateway.proxy import forward
+from gateway.proxy import forward, new_session
 from gateway.ratelimit import RateLimits
 from gateway.routing import Router
 from gateway.security import SecurityHeaders
@@ -68,20 +67,19 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI):
-        limits = httpx.Limits(max_connections=settings.gateway_max_connections,
-                              max_keepalive_connections=settings.gateway_max_connections)
-        timeout = httpx.Timeout(settings.gateway_upstream_timeout_seconds, connect=3)
-        async with httpx.AsyncClient(limits=limits, timeout=timeout) as client:
-            app.state.client = client
+        client = new_session(settings.gateway_max_connections,
+                             settings.gateway_upstream_timeout_seconds)
+        app.state.client = client
+        if audit is not None:
+            await audit.start()
+        if keys is not None:
+            await keys.refresh()  # a JWKS down at start is retried on first use
+        try:
+            yield
+        finally:
+            await client.close()
             if audit is not None:
-                await audit.start()
-            if keys is not None:
-                await keys.refresh()  # a JWKS down at start is retried on first use
-            try:
-                yield
-            finally:
-                if audit is not None:
-                    await audit.stop()
+                await audit.stop()
 
     app = FastAPI(title="OpsPact gateway", version="0.1.0", lifespan=lifespan,
                   responses=PROBLEM_RESPONSES,

@@ -1,8 +1,11 @@
-"""Forward a request to a service with the internal token, streaming the answer back."""
+"""Forward a request to a service with the internal token and send its answer back.
+
+The upstream client is aiohttp: py-spy on the gateway under bench gateway-overhead
+counted about a third of httpx's samples for the same requests."""
 
 from __future__ import annotations
 
-import httpx
+import aiohttp
 from fastapi import Request
 from opspact import telemetry
 from opspact.auth import Principal
@@ -18,9 +21,18 @@ FORWARDED_REQUEST_HEADERS = ("content-type", "accept", "accept-language", "idemp
 BUFFER_LIMIT = 256 * 1024  # larger answers (reports, exports) stream through
 HOP_BY_HOP = {"connection", "keep-alive", "transfer-encoding", "te", "trailer", "upgrade",
               "proxy-authenticate", "proxy-authorization", "content-length"}
+CONNECT_TIMEOUT = 3.0
 
 
-async def forward(request: Request, client: httpx.AsyncClient, router: Router, path: str,
+def new_session(max_connections: int, timeout_seconds: float) -> aiohttp.ClientSession:
+    return aiohttp.ClientSession(
+        connector=aiohttp.TCPConnector(limit=max_connections, keepalive_timeout=30),
+        timeout=aiohttp.ClientTimeout(total=timeout_seconds, connect=CONNECT_TIMEOUT),
+        auto_decompress=False,  # pass bodies through as the service encoded them
+        skip_auto_headers=("User-Agent",))
+
+
+async def forward(request: Request, client: aiohttp.ClientSession, router: Router, path: str,
                   principal: Principal, audience: str, tokens: InternalTokens, body: bytes,
                   extra_headers: dict[str, str] | None = None) -> Response:
     # Only listed headers pass: anything a client adds claiming to be the gateway is dropped.
@@ -29,31 +41,34 @@ async def forward(request: Request, client: httpx.AsyncClient, router: Router, p
     headers["authorization"] = f"Bearer {tokens.for_(principal, audience)}"
     telemetry.inject(headers)
     route = router.route(principal.tenant, audience)
-    timeout = (httpx.Timeout(route.timeout_seconds, connect=3) if route.timeout_seconds
-               else httpx.USE_CLIENT_DEFAULT)
+    per_route = ({"timeout": aiohttp.ClientTimeout(total=route.timeout_seconds,
+                                                   connect=CONNECT_TIMEOUT)}
+                 if route.timeout_seconds else {})
+    query = request.url.query
     for member in router.candidates(principal.tenant, audience):
-        outgoing = client.build_request(request.method, f"{member.url}{path}", timeout=timeout,
-                                        params=request.query_params, headers=headers,
-                                        content=body)
+        url = f"{member.url}{path}" + (f"?{query}" if query else "")
         try:
-            response = await client.send(outgoing, stream=True)
-        except (httpx.ConnectError, httpx.ConnectTimeout):
+            response = await client.request(request.method, url, headers=headers, data=body,
+                                            **per_route)
+        except (aiohttp.ClientConnectorError, aiohttp.ConnectionTimeoutError):
             router.mark_down(member)  # nothing was sent: the next member may take it
             continue
-        except httpx.TimeoutException as exc:
+        except TimeoutError as exc:
             raise GatewayTimeout(f"{audience} did not answer in time") from exc
-        except httpx.TransportError as exc:
+        except aiohttp.ClientError as exc:
             raise ServiceUnavailable(f"{audience} is unavailable", retry_after=5) from exc
         passed = {k: v for k, v in response.headers.items() if k.lower() not in HOP_BY_HOP}
-        if int(response.headers.get("content-length", BUFFER_LIMIT + 1)) <= BUFFER_LIMIT:
-            # Small answers (nearly all API JSON) are read whole: a streamed response
-            # costs a task group and a stream per request.
+        length = response.content_length
+        if length is not None and length <= BUFFER_LIMIT:
             try:
-                content = await response.aread()
+                content = await response.read()
+            except TimeoutError as exc:
+                raise GatewayTimeout(f"{audience} did not finish its answer in time") from exc
             finally:
-                await response.aclose()
-            return Response(content, status_code=response.status_code, headers=passed)
-        return StreamingResponse(response.aiter_raw(), status_code=response.status_code,
-                                 headers=passed, background=BackgroundTask(response.aclose))
+                response.release()
+            return Response(content, status_code=response.status, headers=passed)
+        return StreamingResponse(response.content.iter_chunked(64 * 1024),
+                                 status_code=response.status, headers=passed,
+                                 background=BackgroundTask(response.release))
     raise ServiceUnavailable(f"no {audience} upstream for tenant {principal.tenant} accepts "
                              "connections", retry_after=int(router.down_seconds))
