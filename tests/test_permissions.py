@@ -10,7 +10,8 @@ from opspact.permissions import PERMISSIONS, ROUTES, route_for
 from opspact.testing.plugin import auth
 
 PARAMS = {"ticket_id": "00000000-0000-0000-0000-000000000000", "source": "generic",
-          "notification_id": "00000000-0000-0000-0000-000000000000", "slug": "xinjiang"}
+          "notification_id": "00000000-0000-0000-0000-000000000000",
+          "code": "no-such-asset", "type": "runs_on", "to": "other-asset", "slug": "xinjiang"}
 CASES = [(route, role) for route in ROUTES for role in ROLES]
 
 

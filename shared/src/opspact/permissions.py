@@ -25,6 +25,10 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "tickets.write": frozenset({"client_admin"} | VENDOR_SIDE | {"integration", "platform_admin"}),
     "tickets.import": frozenset({"vendor_manager", "platform_admin"}),
     "hooks.post": frozenset({"integration", "platform_admin"}),
+    # The asset register is read by both sides; the vendor keeps it (the client's
+    # administrators may correct it too).
+    "assets.read": frozenset(CLIENT_SIDE | VENDOR_SIDE | {"auditor", "platform_admin"}),
+    "assets.write": frozenset({"client_admin"} | VENDOR_SIDE | {"platform_admin"}),
     "notifications.read": frozenset({"client_admin"} | VENDOR_SIDE | {"auditor", "platform_admin"}),
     # Tenant files carry contract terms and contacts: not for viewers or integrations.
     "tenants.read": frozenset({"client_admin", "vendor_manager", "finance", "auditor",
@@ -54,6 +58,16 @@ ROUTES: tuple[Route, ...] = (
     Route("ticketing", "PATCH", "/tickets/{ticket_id}", "tickets.write"),
     Route("ticketing", "POST", "/tickets/{ticket_id}/transitions", "tickets.write"),
     Route("ticketing", "POST", "/hooks/{source}", "hooks.post"),
+    Route("inventory", "GET", "/assets", "assets.read"),
+    Route("inventory", "POST", "/assets", "assets.write"),
+    Route("inventory", "GET", "/assets/{code}", "assets.read"),
+    Route("inventory", "PATCH", "/assets/{code}", "assets.write"),
+    Route("inventory", "POST", "/assets/{code}/retire", "assets.write"),
+    Route("inventory", "GET", "/assets/{code}/relations", "assets.read"),
+    Route("inventory", "POST", "/assets/{code}/relations", "assets.write"),
+    Route("inventory", "DELETE", "/assets/{code}/relations/{type}/{to}", "assets.write"),
+    Route("inventory", "GET", "/assets/{code}/impact", "assets.read"),
+    Route("inventory", "GET", "/eol/risks", "assets.read"),
     Route("notify", "GET", "/notifications", "notifications.read"),
     Route("notify", "GET", "/notifications/{notification_id}", "notifications.read"),
     *(Route(s, "GET", "/tenants/{slug}", "tenants.read") for s in ALL_SERVICES),

@@ -3,7 +3,9 @@
 from fastapi import FastAPI
 from opspact.app import ServiceSpec, create_service_app
 
+import inventory.assets.models  # noqa: F401  (registers the ORM tables)
 from inventory import tenant_settings
+from inventory.api import routers
 from inventory.config import get_settings
 from inventory.tables import shared
 
@@ -12,5 +14,5 @@ def create_app() -> FastAPI:
     return create_service_app(ServiceSpec(
         settings=get_settings(), tables=shared, title="OpsPact inventory",
         description="Assets and their relations, staff, posts and the duty roster.",
-        routers=[], validate_tenant_settings=tenant_settings.validate,
+        routers=routers, validate_tenant_settings=tenant_settings.validate,
     ))

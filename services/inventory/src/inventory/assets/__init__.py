@@ -1,0 +1,1 @@
+"""Assets (CMDB): typed by kind, related to each other, with end-of-life status."""

@@ -1,0 +1,117 @@
+"""The asset register through the gateway: typed attributes, relations without cycles,
+the impact walk, end-of-life risks, retirement and events."""
+
+import uuid
+
+import pytest
+from opspact.testing.plugin import auth
+from opspact.testing.probes import query
+
+ASSETS = "/api/inventory/assets"
+
+
+def make(gateway, tenant, kind, code, name, expect=201, **attributes):
+    r = gateway.post(ASSETS, headers=auth(tenant, "vendor_engineer"),
+                     json={"kind": kind, "code": code, "name": name, "attributes": attributes})
+    assert r.status_code == expect, r.text
+    return r.json()
+
+
+def relate(gateway, tenant, code, type_, to, expect=201):
+    r = gateway.post(f"{ASSETS}/{code}/relations", headers=auth(tenant, "vendor_engineer"),
+                     json={"type": type_, "to": to})
+    assert r.status_code == expect, r.text
+    return r
+
+
+@pytest.fixture(scope="module")
+def wuqia(gateway):
+    """A slice of wuqia's data pool: CentOS 7.5 servers, MySQL, apps on top."""
+    run = uuid.uuid4().hex[:6]
+    c = lambda name: f"{name}-{run}"  # noqa: E731
+    make(gateway, "wuqia", "server", c("db-master"), "生产数据库主库", cpu_cores=64, memory_gb=128,
+         disk_gb=2048, os="CentOS 7.5", form="physical")
+    make(gateway, "wuqia", "server", c("app-01"), "社区平台应用服务器", os="CentOS 7.5", form="vm")
+    make(gateway, "wuqia", "software", c("mysql"), "MySQL", category="database", product="MySQL",
+         version="8.0")
+    make(gateway, "wuqia", "application", c("collection"), "信息采集平台",
+         system_code="collection-platform", core=True)
+    make(gateway, "wuqia", "application", c("rpa"), "RPA分发平台", system_code="rpa-platform")
+    make(gateway, "wuqia", "interface", c("push"), "数据推送接口", provider="数据资源池",
+         transport="kafka", used_by=["rpa"])
+    relate(gateway, "wuqia", c("mysql"), "runs_on", c("db-master"))
+    relate(gateway, "wuqia", c("collection"), "depends_on", c("mysql"))
+    relate(gateway, "wuqia", c("collection"), "runs_on", c("app-01"))
+    relate(gateway, "wuqia", c("push"), "depends_on", c("collection"))
+    relate(gateway, "wuqia", c("rpa"), "depends_on", c("push"))
+    relate(gateway, "wuqia", c("app-01"), "connects_to", c("db-master"))
+    return c
+
+
+def test_impact_of_the_database_server(gateway, wuqia):
+    r = gateway.get(f"{ASSETS}/{wuqia('db-master')}/impact", headers=auth("wuqia", "client_viewer"))
+    assert r.status_code == 200, r.text
+    impact = {i["code"]: i for i in r.json()["impacted"]}
+    assert set(impact) == {wuqia(n) for n in ("mysql", "collection", "push", "rpa")}
+    assert impact[wuqia("rpa")]["depth"] == 4 and impact[wuqia("rpa")]["via"] == wuqia("push")
+    assert impact[wuqia("mysql")]["path"] == [wuqia("db-master"), wuqia("mysql")]
+    assert wuqia("app-01") not in impact  # connects_to is adjacency, not dependency
+    shallow = gateway.get(f"{ASSETS}/{wuqia('db-master')}/impact", params={"max_depth": 2},
+                          headers=auth("wuqia", "auditor")).json()
+    assert {i["code"] for i in shallow["impacted"]} == {wuqia("mysql"), wuqia("collection")}
+    assert shallow["truncated"] is True
+
+
+def test_cycles_and_duplicates_are_refused(gateway, wuqia):
+    r = relate(gateway, "wuqia", wuqia("db-master"), "depends_on", wuqia("rpa"), expect=409)
+    assert "cycle" in r.json()["detail"]
+    relate(gateway, "wuqia", wuqia("mysql"), "runs_on", wuqia("db-master"), expect=409)
+    relate(gateway, "wuqia", wuqia("mysql"), "runs_on", wuqia("mysql"), expect=422)
+    relate(gateway, "wuqia", wuqia("mysql"), "runs_on", "nowhere", expect=404)
+    make(gateway, "wuqia", "server", wuqia("db-master"), "重复", expect=409)
+
+
+def test_centos_servers_are_past_end_of_life(stack, gateway, wuqia):
+    server = gateway.get(f"{ASSETS}/{wuqia('db-master')}", headers=auth("wuqia", "auditor")).json()
+    assert server["eol"]["status"] == "past" and server["eol"]["date"] == "2024-06-30"
+    assert server["eol"]["source"].startswith("https://")
+    risks = gateway.get("/api/inventory/eol/risks", headers=auth("wuqia", "client_admin")).json()
+    codes = [a["code"] for a in risks]
+    assert wuqia("db-master") in codes and wuqia("app-01") in codes and wuqia("mysql") in codes
+    assert [a["eol"]["date"] for a in risks] == sorted(a["eol"]["date"] for a in risks)
+    events = query(stack, "SELECT count(*) AS n FROM inventory.outbox WHERE "
+                   "event_type = 'inventory.eol.risk.v1' AND payload->'data'->>'code' = $1",
+                   wuqia("db-master"))
+    assert events[0]["n"] == 1
+
+
+@pytest.mark.parametrize(("body", "words"), [
+    ({"kind": "server", "code": "x1", "name": "n", "attributes": {"cpu_cores": "many"}},
+     "cpu_cores"),
+    ({"kind": "server", "code": "x2", "name": "n", "attributes": {"colour": "red"}}, "colour"),
+    ({"kind": "spaceship", "code": "x3", "name": "n"}, "kind"),
+    ({"kind": "software", "code": "x4", "name": "n", "attributes": {"category": "os"}}, "product"),
+    ({"kind": "server", "code": "bad code!", "name": "n"}, "code"),
+])
+def test_bad_assets_name_the_problem(gateway, body, words):
+    r = gateway.post(ASSETS, json=body, headers=auth("zhuhai", "vendor_engineer"))
+    assert r.status_code == 422 and words in r.text
+    assert r.headers["content-type"].startswith("application/problem+json")
+
+
+def test_update_retire_and_list(gateway, wuqia):
+    headers = auth("wuqia", "vendor_manager")
+    r = gateway.patch(f"{ASSETS}/{wuqia('app-01')}", headers=headers,
+                      json={"attributes": {"os": "CentOS 7.9", "form": "vm", "memory_gb": 32}})
+    assert r.status_code == 200 and r.json()["attributes"]["memory_gb"] == 32
+    spare = make(gateway, "wuqia", "spare_part", wuqia("disk"), "备用硬盘", stock=2, minimum=1)
+    r = gateway.post(f"{ASSETS}/{spare['code']}/retire", headers=headers, json={"reason": "已用完"})
+    assert r.status_code == 200 and r.json()["status"] == "retired"
+    again = gateway.post(f"{ASSETS}/{spare['code']}/retire", headers=headers, json={"reason": "x"})
+    assert again.status_code == 409
+    listed = gateway.get(ASSETS, params={"kind": "server", "q": wuqia("")[-6:]},
+                         headers=headers).json()
+    assert {a["code"] for a in listed["items"]} == {wuqia("db-master"), wuqia("app-01")}
+    assert gateway.get(f"{ASSETS}/{wuqia('db-master')}", headers=auth("zhuhai", "auditor")
+                       ).status_code == 404  # another tenant's asset does not exist for zhuhai
+
