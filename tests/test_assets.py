@@ -115,3 +115,77 @@ def test_update_retire_and_list(gateway, wuqia):
     assert gateway.get(f"{ASSETS}/{wuqia('db-master')}", headers=auth("zhuhai", "auditor")
                        ).status_code == 404  # another tenant's asset does not exist for zhuhai
 
+
+
+IMPORT = f"{ASSETS}/import"
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def post_file(gateway, content: bytes, content_type="text/csv", dry_run=False, tenant="zhuhai"):
+    return gateway.post(IMPORT, params={"dry_run": dry_run}, content=content,
+                        headers={**auth(tenant, "vendor_manager"), "Content-Type": content_type})
+
+
+def test_csv_import_dry_run_then_upsert_with_relations(gateway):
+    run = uuid.uuid4().hex[:6]
+    text = "\n".join([
+        "kind,code,name,form,cpu_cores,memory_gb,os,category,product,version,runs_on,depends_on",
+        f"server,vm01-{run},视频云虚拟机1,vm,16,64,CentOS 7.6,,,,,",
+        f"server,vm02-{run},视频云虚拟机2,vm,8,32,CentOS 7.6,,,,,",
+        f"software,pg-{run},数据库,,,,,database,PostgreSQL,12,vm01-{run},",
+        f"application,station-{run},智慧新警务,,,,,,,,vm02-{run},pg-{run}",
+    ]) + "\n"
+    dry = post_file(gateway, text.encode(), dry_run=True)
+    assert dry.status_code == 200, dry.text
+    body = dry.json()
+    assert (body["created"], body["updated"], body["dry_run"]) == (4, 0, True)
+    assert gateway.get(f"{ASSETS}/vm01-{run}", headers=auth("zhuhai", "auditor")).status_code == 404
+    done = post_file(gateway, text.encode()).json()
+    assert (done["created"], done["relations"]) == (4, 3)
+    impact = gateway.get(f"{ASSETS}/vm01-{run}/impact", headers=auth("zhuhai", "auditor")).json()
+    assert [i["code"] for i in impact["impacted"]] == [f"pg-{run}", f"station-{run}"]
+    again = post_file(gateway, text.encode()).json()
+    assert (again["created"], again["unchanged"], again["relations"]) == (0, 4, 0)
+    changed = text.replace("视频云虚拟机2,vm,8,32", "视频云虚拟机2,vm,8,48")
+    assert post_file(gateway, changed.encode()).json()["updated"] == 1
+
+
+def test_bad_rows_are_reported_and_nothing_is_written(gateway):
+    run = uuid.uuid4().hex[:6]
+    text = "\n".join([
+        "kind,code,name,cpu_cores,runs_on",
+        f"server,ok-{run},正常,4,",
+        f"server,bad-{run},核数错,many,",
+        f"spaceship,ship-{run},未知类型,,",
+        f"server,ok-{run},重复,4,",
+        f"software,sw-{run},缺产品,,",
+        f"server,rel-{run},关系错,2,nowhere-{run}",
+    ]) + "\n"
+    dry = post_file(gateway, text.encode(), dry_run=True).json()
+    errors = {r["line"]: " ".join(r["errors"]) for r in dry["report"] if r["action"] == "error"}
+    assert set(errors) == {3, 4, 5, 6, 7}
+    assert "cpu_cores" in errors[3] and "kind" in errors[4] and "line 2" in errors[5]
+    assert "product" in errors[6] and f"nowhere-{run}" in errors[7]
+    real = post_file(gateway, text.encode())
+    assert real.status_code == 422 and "nothing was imported" in real.json()["detail"]
+    assert gateway.get(f"{ASSETS}/ok-{run}", headers=auth("zhuhai", "auditor")).status_code == 404
+
+
+def test_xlsx_import_with_chinese_and_list_cells(gateway):
+    from io import BytesIO
+
+    from openpyxl import Workbook
+    run = uuid.uuid4().hex[:6]
+    book = Workbook()
+    sheet = book.active
+    sheet.append(["kind", "code", "name", "provider", "transport", "used_by"])
+    sheet.append(["interface", f"if-{run}", "人口数据接口", "公安数据资源中心", "http",
+                  "智慧新警务;移动警务"])
+    sheet.append([None, None, None, None, None, None])  # Excel's formatted empty row
+    buffer = BytesIO()
+    book.save(buffer)
+    r = post_file(gateway, buffer.getvalue(), XLSX)
+    assert r.status_code == 200, r.text
+    asset = gateway.get(f"{ASSETS}/if-{run}", headers=auth("zhuhai", "auditor")).json()
+    assert asset["attributes"]["used_by"] == ["智慧新警务", "移动警务"]
+    assert post_file(gateway, b"PK\x03\x04 not really", XLSX).status_code == 422

@@ -14,8 +14,9 @@ MAX_BODY_BYTES = 1024 * 1024
 # A JSON `\u0000` escape (preceded by an even number of backslashes): PostgreSQL
 # can store NUL neither in text nor in jsonb, so it is refused at the door.
 _JSON_NUL = re.compile(rb"(?<!\\)(?:\\\\)*\\u0000")
-# text/csv: bulk imports (e.g. historical tickets) post the spreadsheet as it is.
-_ACCEPTED_TYPES = ("application/json", "application/cloudevents+json", "text/csv")
+# CSV and XLSX: bulk imports post the spreadsheet as it is.
+_XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+_ACCEPTED_TYPES = ("application/json", "application/cloudevents+json", "text/csv", _XLSX)
 
 
 async def _send_problem(scope, receive, send, problem: Problem) -> None:
@@ -55,8 +56,9 @@ class BodyGuard:
         if body and ctype not in _ACCEPTED_TYPES:
             return await _send_problem(scope, receive, send, UnsupportedMediaType(
                 f"content type {ctype or '(none)'!r} is not accepted; send application/json "
-                "(or text/csv to an import)"))
-        if _JSON_NUL.search(body) or b"\x00" in body:
+                "(or CSV / XLSX to an import)"))
+        # XLSX is a zip archive: binary by nature, its text cells are checked when read.
+        if ctype != _XLSX and (_JSON_NUL.search(body) or b"\x00" in body):
             return await _send_problem(scope, receive, send, Unprocessable(
                 "NUL characters (\\u0000) are not allowed in text"))
         replayed = False

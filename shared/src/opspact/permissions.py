@@ -60,6 +60,7 @@ ROUTES: tuple[Route, ...] = (
     Route("ticketing", "POST", "/hooks/{source}", "hooks.post"),
     Route("inventory", "GET", "/assets", "assets.read"),
     Route("inventory", "POST", "/assets", "assets.write"),
+    Route("inventory", "POST", "/assets/import", "assets.write"),
     Route("inventory", "GET", "/assets/{code}", "assets.read"),
     Route("inventory", "PATCH", "/assets/{code}", "assets.write"),
     Route("inventory", "POST", "/assets/{code}/retire", "assets.write"),

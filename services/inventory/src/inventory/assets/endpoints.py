@@ -1,13 +1,15 @@
 from typing import Literal
 
-from fastapi import APIRouter, Depends, Path, Query
+from fastapi import APIRouter, Depends, Path, Query, Request
+from opspact import tabular
 from opspact.app import current_principal, current_session
 from opspact.auth import Principal
+from opspact.errors import UnsupportedMediaType
 from opspact.permissions import require
 from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from inventory.assets import service
+from inventory.assets import importer, service
 from inventory.assets.kinds import Kind
 from inventory.assets.schemas import (
     CODE,
@@ -36,6 +38,24 @@ async def create_asset(body: AssetCreate, principal: Principal = Depends(current
                        session: AsyncSession = Depends(current_session)) -> AssetOut:
     require(principal, "assets.write")
     return service.out(await service.create(session, principal.tenant, body))
+
+
+@router.post("/assets/import", response_model=importer.ImportReport, openapi_extra={
+    "requestBody": {"required": True, "content": {
+        tabular.CSV: {"schema": {"type": "string"}},
+        tabular.XLSX: {"schema": {"type": "string", "format": "binary"}}},
+        "description": "columns kind, code, name, attributes by name, runs_on/depends_on/"
+                       "part_of/connects_to (codes, `;`-separated)"}})
+async def import_assets(request: Request, dry_run: bool = False,
+                        principal: Principal = Depends(current_principal),
+                        session: AsyncSession = Depends(current_session)) -> importer.ImportReport:
+    """Upsert by code, all or nothing; `dry_run` returns the row-by-row report only."""
+    require(principal, "assets.write")
+    content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    if content_type not in (tabular.CSV, tabular.XLSX):
+        raise UnsupportedMediaType("send the file as text/csv or XLSX")
+    return await importer.run(session, principal.tenant, await request.body(), content_type,
+                              dry_run)
 
 
 @router.get("/assets", response_model=AssetPage)

@@ -13,11 +13,9 @@ thousand times), and warnings and breaches already past are marked without event
 
 from __future__ import annotations
 
-import csv
-import io
 from datetime import datetime
 
-from opspact import outbox
+from opspact import outbox, tabular
 from opspact.calendar import SHANGHAI
 from opspact.errors import Unprocessable
 from opspact.events import new_event
@@ -96,20 +94,8 @@ class ImportReport(BaseModel):
     dry_run: bool
 
 
-def decode(raw: bytes) -> str:
-    """UTF-8 (with or without Excel's BOM), else GB18030 — what Chinese Excel saves."""
-    try:
-        return raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        try:
-            return raw.decode("gb18030")
-        except UnicodeDecodeError:
-            raise Unprocessable("the file is neither UTF-8 nor GB18030 text") from None
-
-
 def parse(raw: bytes) -> list[ImportRow]:
-    reader = csv.DictReader(io.StringIO(decode(raw), newline=""))
-    header = reader.fieldnames or []
+    header, records = tabular.read(raw, tabular.CSV, MAX_ROWS)
     missing = [c for c in ("import_id", "system", "title", "created_at") if c not in header]
     unknown = [c for c in header if c not in ImportRow.model_fields]
     if missing or unknown:
@@ -117,20 +103,15 @@ def parse(raw: bytes) -> list[ImportRow]:
             ([f"missing columns: {', '.join(missing)}"] if missing else [])
             + ([f"unknown columns: {', '.join(map(str, unknown))}"] if unknown else [])))
     rows, errors = [], []
-    try:
-        for line, record in enumerate(reader, start=2):  # line 1 is the header
-            if len(rows) + len(errors) >= MAX_ROWS:
-                raise Unprocessable(f"more than {MAX_ROWS} rows: split the file")
-            if None in record or None in record.values():
-                errors.append({"field": f"row {line}", "message": "wrong number of cells"})
-                continue
-            try:
-                rows.append(ImportRow.model_validate(record))
-            except ValidationError as exc:
-                errors += [{"field": f"row {line}." + ".".join(map(str, e["loc"])) if e["loc"]
-                            else f"row {line}", "message": e["msg"]} for e in exc.errors()]
-    except csv.Error as exc:
-        raise Unprocessable(f"not readable as CSV: {exc}") from None
+    for line, record in records:
+        if None in record or None in record.values():
+            errors.append({"field": f"row {line}", "message": "wrong number of cells"})
+            continue
+        try:
+            rows.append(ImportRow.model_validate(record))
+        except ValidationError as exc:
+            errors += [{"field": f"row {line}." + ".".join(map(str, e["loc"])) if e["loc"]
+                        else f"row {line}", "message": e["msg"]} for e in exc.errors()]
     if not rows and not errors:
         raise Unprocessable("the file has a header but no rows")
     seen: dict[str, int] = {}

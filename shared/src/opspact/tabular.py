@@ -1,0 +1,81 @@
+"""Spreadsheets as the users send them: CSV (UTF-8, Excel's BOM, or GB18030 as Chinese
+Excel saves it) or XLSX (first sheet). Rows come back as dicts of text by header."""
+
+from __future__ import annotations
+
+import csv
+import io
+from datetime import date, datetime
+
+from opspact.errors import Unprocessable
+
+CSV = "text/csv"
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def decode(raw: bytes) -> str:
+    """UTF-8 (with or without Excel's BOM), else GB18030."""
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        try:
+            return raw.decode("gb18030")
+        except UnicodeDecodeError:
+            raise Unprocessable("the file is neither UTF-8 nor GB18030 text") from None
+
+
+def read(raw: bytes, content_type: str, max_rows: int) -> tuple[list[str], list[tuple[int, dict]]]:
+    """(header, [(line number, {column: text}), …]); a row with the wrong number of cells
+    comes back with the key None so the caller can name it."""
+    if content_type == XLSX:
+        return _xlsx(raw, max_rows)
+    reader = csv.DictReader(io.StringIO(decode(raw), newline=""))
+    rows = []
+    try:
+        header = [h.strip() for h in reader.fieldnames or []]
+        reader.fieldnames = header
+        for line, record in enumerate(reader, start=2):  # line 1 is the header
+            if len(rows) >= max_rows:
+                raise Unprocessable(f"more than {max_rows} rows: split the file")
+            rows.append((line, record))
+    except csv.Error as exc:
+        raise Unprocessable(f"not readable as CSV: {exc}") from None
+    return header, rows
+
+
+def _cell(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        return value.isoformat(sep=" ")
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value).strip()
+
+
+def _xlsx(raw: bytes, max_rows: int) -> tuple[list[str], list[tuple[int, dict]]]:
+    from openpyxl import load_workbook
+    try:
+        sheet = load_workbook(io.BytesIO(raw), read_only=True, data_only=True).worksheets[0]
+    except Exception as exc:  # openpyxl raises many kinds for a file that is not XLSX
+        raise Unprocessable(f"not readable as XLSX: {type(exc).__name__}") from None
+    lines = sheet.iter_rows(values_only=True)
+    header = [_cell(h) for h in next(lines, ())]
+    while header and not header[-1]:
+        header.pop()
+    rows = []
+    for line, values in enumerate(lines, start=2):
+        cells = [_cell(v) for v in values]
+        if not any(cells):
+            continue  # Excel leaves formatted empty rows behind
+        if any("\x00" in c for c in cells):
+            raise Unprocessable(f"row {line} contains NUL characters")
+        if len(rows) >= max_rows:
+            raise Unprocessable(f"more than {max_rows} rows: split the file")
+        record = dict(zip(header, cells, strict=False))
+        if any(cells[len(header):]):
+            record[None] = cells[len(header):]
+        rows.append((line, record))
+    return header, rows
