@@ -25,6 +25,30 @@ def dev_token(tenants: list[str], roles: list[str], subject: str = "opspact-cli"
     return issue_dev_user_token(secret, subject, tenants, roles)
 
 
+def bearer_for(tenant: str, roles: list[str]) -> dict[str, str]:
+    """OPSPACT_TOKEN when set (a real identity), else a dev token for the tenant."""
+    token = os.environ.get("OPSPACT_TOKEN") or dev_token([tenant], roles)
+    return {"Authorization": f"Bearer {token}", "X-OpsPact-Tenant": tenant}
+
+
+def api_call(method: str, path: str, tenant: str, roles: list[str], **kwargs):
+    """A call through the gateway; problems become one-line CliErrors."""
+    import httpx
+    try:
+        response = httpx.request(method, f"{gateway_url()}{path}", timeout=120,
+                                 headers={**bearer_for(tenant, roles), **kwargs.pop("headers", {})},
+                                 **kwargs)
+    except httpx.HTTPError as exc:
+        raise CliError(f"cannot reach the gateway at {gateway_url()}: {exc}") from exc
+    if response.status_code >= 400:
+        try:
+            detail = response.json().get("detail", response.text)
+        except ValueError:
+            detail = response.text[:200]
+        raise CliError(f"{response.status_code} {detail}")
+    return response
+
+
 def print_table(rows: list[dict[str, Any]], columns: list[str]) -> None:
     widths = {c: max([len(c)] + [_width(str(r.get(c, ""))) for r in rows]) for c in columns}
     print("  ".join(c.upper().ljust(widths[c]) for c in columns))

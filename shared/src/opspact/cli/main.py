@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from opspact.cli import audit, db, hook, sla, tenant, token, up
+from opspact.cli import audit, db, hook, inventory, sla, tenant, token, up
 from opspact.cli.common import CliError
 
 
@@ -19,6 +19,7 @@ def build_parser() -> argparse.ArgumentParser:
     sla.register(nouns)
     hook.register(nouns)
     audit.register(nouns)
+    inventory.register(nouns)
     return parser
 
 
