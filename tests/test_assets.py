@@ -189,3 +189,25 @@ def test_xlsx_import_with_chinese_and_list_cells(gateway):
     asset = gateway.get(f"{ASSETS}/if-{run}", headers=auth("zhuhai", "auditor")).json()
     assert asset["attributes"]["used_by"] == ["智慧新警务", "移动警务"]
     assert post_file(gateway, b"PK\x03\x04 not really", XLSX).status_code == 422
+
+
+def test_tenant_files_register_the_contract_lists(gateway):
+    """Applied with the tenant files: wuqia's 14 CentOS 7.5 servers are past end of life."""
+    risks = gateway.get("/api/inventory/eol/risks", params={"include_unknown": True},
+                        headers=auth("wuqia", "auditor")).json()
+    servers = [a for a in risks if a["kind"] == "server" and a["code"] in {
+        "db-master", "srv-02", "srv-03", "srv-04", "db-test", "app-test", "community", "log-01",
+        "log-02", "log-03", "file", "lb-dispatch", "auth-report", "mobile-cloud"}]
+    assert len(servers) == 14 and {a["eol"]["status"] for a in servers} == {"past"}
+    mysql = next(a for a in risks if a["code"] == "mysql")
+    assert mysql["eol"]["status"] == "unknown"  # the contract gives no version
+    vpn = gateway.get(ASSETS, params={"kind": "vpn_account", "limit": 100},
+                      headers=auth("wuqia", "auditor")).json()
+    assert vpn["total"] == 20
+    zhuhai = gateway.get(ASSETS, params={"kind": "interface", "limit": 100},
+                         headers=auth("zhuhai", "auditor")).json()
+    assert zhuhai["total"] >= 14
+    impact = gateway.get(f"{ASSETS}/if-faces/impact", headers=auth("zhuhai", "auditor")).json()
+    assert [i["code"] for i in impact["impacted"]] == ["data-sync", "smart-station"]
+    xinxiang = gateway.get("/api/inventory/eol/risks", headers=auth("xinxiang", "auditor")).json()
+    assert {a["code"] for a in xinxiang} >= {"oracle", "mysql", "nginx", "tomcat", "zabbix"}

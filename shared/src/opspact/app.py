@@ -79,6 +79,8 @@ class ServiceSpec:
     handlers: dict[str, Handler] = field(default_factory=dict)
     validate_tenant_settings: Callable[[dict[str, Any]], dict[str, Any]] = lambda s: s
     extra_workers: list[Callable[[FastAPI], Any]] = field(default_factory=list)
+    # Runs when a tenant's slice changes, in the apply's transaction (see tenant_router).
+    on_tenant_configured: Callable | None = None
 
 
 def create_service_app(spec: ServiceSpec) -> FastAPI:
@@ -125,7 +127,7 @@ def create_service_app(spec: ServiceSpec) -> FastAPI:
     app.include_router(health_router())
     app.include_router(tenant_router(settings.service_name, spec.tables.tenants,
                                      spec.tables.outbox, current_principal, current_session,
-                                     spec.validate_tenant_settings))
+                                     spec.validate_tenant_settings, spec.on_tenant_configured))
     for router in spec.routers:
         app.include_router(router)
     return app

@@ -6,6 +6,7 @@ from opspact.app import ServiceSpec, create_service_app
 import inventory.assets.models  # noqa: F401  (registers the ORM tables)
 from inventory import tenant_settings
 from inventory.api import routers
+from inventory.assets import seed
 from inventory.config import get_settings
 from inventory.tables import shared
 
@@ -15,4 +16,5 @@ def create_app() -> FastAPI:
         settings=get_settings(), tables=shared, title="OpsPact inventory",
         description="Assets and their relations, staff, posts and the duty roster.",
         routers=routers, validate_tenant_settings=tenant_settings.validate,
+        on_tenant_configured=seed.register,
     ))

@@ -1,8 +1,10 @@
-"""Inventory's section of a tenant file: on-site posts (the roster comes later)."""
+"""Inventory's section of a tenant file: on-site posts and the assets the contract lists."""
 
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from inventory.assets.seed import AssetSeed, validate_codes
 
 
 class Post(BaseModel):
@@ -16,7 +18,15 @@ class Post(BaseModel):
 class InventoryTenantSettings(BaseModel):
     model_config = ConfigDict(extra="allow")
     posts: list[Post] = Field(default_factory=list)
+    assets: list[AssetSeed] = Field(default_factory=list)
+
+    @field_validator("assets")
+    @classmethod
+    def _consistent(cls, assets: list[AssetSeed]) -> list[AssetSeed]:
+        validate_codes(assets)
+        return assets
 
 
 def validate(settings: dict[str, Any]) -> dict[str, Any]:
-    return InventoryTenantSettings.model_validate(settings).model_dump(mode="json")
+    return InventoryTenantSettings.model_validate(settings).model_dump(mode="json",
+                                                                      exclude_none=True)

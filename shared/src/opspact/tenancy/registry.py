@@ -90,7 +90,10 @@ async def load_tenant(session: AsyncSession, table: Table, slug: str) -> dict[st
 
 def tenant_router(service: str, table: Table, outbox_table: Table,
                   principal_dep: Callable, session_dep: Callable,
-                  validate_settings: Callable[[dict[str, Any]], dict[str, Any]]) -> APIRouter:
+                  validate_settings: Callable[[dict[str, Any]], dict[str, Any]],
+                  on_configured: Callable | None = None) -> APIRouter:
+    """`on_configured(session, slug, settings)` runs in the same transaction when a
+    tenant's slice changed (e.g. inventory registers the assets the file lists)."""
     router = APIRouter(prefix="/tenants", tags=["tenants"])
 
     def _authorize(slug: str, principal: Principal) -> None:
@@ -128,6 +131,8 @@ def tenant_router(service: str, table: Table, outbox_table: Table,
             await outbox.add(session, outbox_table, new_event(
                 service, "tenant", "configured", slug, slug,
                 {"tenant": slug, "config_hash": new_hash, "changed_paths": [c.path for c in changes]}))
+            if on_configured is not None:
+                await on_configured(session, slug, document["settings"])
         return ApplyResult(tenant=slug, changed=changed, dry_run=dry_run, changes=changes)
 
     @router.get("/{slug}", response_model=TenantView,

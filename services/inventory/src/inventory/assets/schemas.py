@@ -15,7 +15,7 @@ CODE = r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$"
 class RelationType(str, Enum):
     runs_on = "runs_on"  # application → server, VM → host
     depends_on = "depends_on"  # application → database, interface
-    part_of = "part_of"  # module → system
+    part_of = "part_of"  # module → system (the system relies on its modules)
     connects_to = "connects_to"  # network adjacency: not followed by the impact walk
 
 

@@ -164,9 +164,9 @@ async def relate(session: AsyncSession, tenant_id: str, code: str, body: Relatio
     if source.id == target.id:
         raise Unprocessable("an asset cannot relate to itself")
     if body.type.value in graph.DEPENDENCY_TYPES and \
-            await graph.reaches(session, tenant_id, target.id, source.id):
-        raise Conflict(f"{body.to} already depends on {code}: {code} {body.type.value} {body.to} "
-                       "would make a cycle")
+            await graph.would_cycle(session, tenant_id, source.id, target.id, body.type.value):
+        raise Conflict(f"{code} {body.type.value} {body.to} would make a cycle: the other side "
+                       "already relies on this one")
     try:
         async with session.begin_nested():
             session.add(Relation(tenant_id=tenant_id, from_asset=source.id, to_asset=target.id,
