@@ -29,6 +29,14 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     # administrators may correct it too).
     "assets.read": frozenset(CLIENT_SIDE | VENDOR_SIDE | {"auditor", "platform_admin"}),
     "assets.write": frozenset({"client_admin"} | VENDOR_SIDE | {"platform_admin"}),
+    # Staff records hold security paperwork: the vendor's managers keep them, the
+    # client's administrators and auditors check them.
+    "staff.read": frozenset({"client_admin", "vendor_manager", "auditor", "platform_admin"}),
+    "staff.write": frozenset({"vendor_manager", "platform_admin"}),
+    # Who is on duty is needed by everyone who may have to call them (and by notify).
+    "roster.read": frozenset(CLIENT_SIDE | VENDOR_SIDE | {"auditor", "integration",
+                                                          "platform_admin"}),
+    "roster.write": frozenset({"vendor_manager", "platform_admin"}),
     "notifications.read": frozenset({"client_admin"} | VENDOR_SIDE | {"auditor", "platform_admin"}),
     # Tenant files carry contract terms and contacts: not for viewers or integrations.
     "tenants.read": frozenset({"client_admin", "vendor_manager", "finance", "auditor",
@@ -69,6 +77,14 @@ ROUTES: tuple[Route, ...] = (
     Route("inventory", "DELETE", "/assets/{code}/relations/{type}/{to}", "assets.write"),
     Route("inventory", "GET", "/assets/{code}/impact", "assets.read"),
     Route("inventory", "GET", "/eol/risks", "assets.read"),
+    Route("inventory", "POST", "/staff", "staff.write"),
+    Route("inventory", "GET", "/staff", "staff.read"),
+    Route("inventory", "POST", "/posts/{post}/replacements", "staff.write"),
+    Route("inventory", "POST", "/roster/shifts", "roster.write"),
+    Route("inventory", "GET", "/roster/shifts", "roster.read"),
+    Route("inventory", "DELETE", "/roster/shifts/{shift_id}", "roster.write"),
+    Route("inventory", "GET", "/roster/gaps", "roster.read"),
+    Route("inventory", "GET", "/on-duty", "roster.read"),
     Route("notify", "GET", "/notifications", "notifications.read"),
     Route("notify", "GET", "/notifications/{notification_id}", "notifications.read"),
     *(Route(s, "GET", "/tenants/{slug}", "tenants.read") for s in ALL_SERVICES),

@@ -1,7 +1,9 @@
 """Inventory's section of a tenant file: on-site posts and the assets the contract lists."""
 
+from datetime import time
 from typing import Any
 
+from opspact.calendar import CalendarSettings
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from inventory.assets.seed import AssetSeed, validate_codes
@@ -11,14 +13,26 @@ class Post(BaseModel):
     model_config = ConfigDict(extra="forbid")
     code: str = Field(pattern=r"^[a-z0-9][a-z0-9-]{0,63}$")
     name: str = Field(min_length=1, max_length=100)
-    headcount: int = Field(ge=1, le=100)
-    coverage: str = Field(pattern=r"^(5x8|7x8|7x24)$")
+    headcount: int = Field(ge=1, le=100, description="people on shift at every required moment")
+    coverage: str = Field(pattern=r"^(5x8|7x8|7x24|off_days)$",
+                          description="5x8 working days, 7x8 every day, 7x24, off_days "
+                                      "(weekends and holidays)")
+    hours: str = Field(default="09:00-17:00", pattern=r"^\d{2}:\d{2}-\d{2}:\d{2}$",
+                       description="the 8 hours of x8 and off_days coverage, Asia/Shanghai")
+
+    def window(self) -> tuple[time, time]:
+        start, end = self.hours.split("-")
+        return time.fromisoformat(start), time.fromisoformat(end)
 
 
 class InventoryTenantSettings(BaseModel):
     model_config = ConfigDict(extra="allow")
     posts: list[Post] = Field(default_factory=list)
+    calendar: CalendarSettings = Field(default_factory=CalendarSettings)
     assets: list[AssetSeed] = Field(default_factory=list)
+
+    def post(self, code: str) -> Post | None:
+        return next((p for p in self.posts if p.code == code), None)
 
     @field_validator("assets")
     @classmethod

@@ -1,0 +1,1 @@
+"""Staff, posts, replacements and the duty roster (值班表)."""

@@ -1,0 +1,109 @@
+from datetime import datetime
+from typing import Literal
+
+from fastapi import APIRouter, Depends, Path, Query
+from opspact.app import current_principal, current_session
+from opspact.auth import Principal
+from opspact.calendar import SHANGHAI
+from opspact.errors import Unprocessable
+from opspact.permissions import require
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from inventory.people import service
+from inventory.people.schemas import (
+    GapOut,
+    OnDutyOut,
+    ReplacementCreate,
+    ReplacementOut,
+    ShiftOut,
+    ShiftsCreate,
+    StaffCreate,
+    StaffOut,
+)
+
+router = APIRouter(tags=["people"])
+
+
+def aware(value: datetime, name: str) -> datetime:
+    if value.tzinfo is None:
+        raise Unprocessable(f"{name} needs a UTC offset (e.g. 2026-11-21T09:00+08:00)")
+    return value
+
+
+@router.post("/staff", status_code=201, response_model=StaffOut,
+             responses={409: {"description": "the code is already used"}})
+async def add_staff(body: StaffCreate, principal: Principal = Depends(current_principal),
+                    session: AsyncSession = Depends(current_session)) -> StaffOut:
+    require(principal, "staff.write")
+    return service.staff_out(await service.add_staff(session, principal.tenant, body))
+
+
+@router.get("/staff", response_model=list[StaffOut])
+async def list_staff(post: str | None = Query(default=None, max_length=64),
+                     status: Literal["active", "left"] | None = None,
+                     principal: Principal = Depends(current_principal),
+                     session: AsyncSession = Depends(current_session)) -> list[StaffOut]:
+    require(principal, "staff.read")
+    return [service.staff_out(s) for s in await service.list_staff(session, principal.tenant,
+                                                                    post, status)]
+
+
+@router.post("/posts/{post}/replacements", status_code=201, response_model=ReplacementOut,
+             responses={409: {"description": "not on that post, or cannot take it"}})
+async def replace_staff(body: ReplacementCreate, post: str = Path(max_length=64),
+                        principal: Principal = Depends(current_principal),
+                        session: AsyncSession = Depends(current_session)) -> ReplacementOut:
+    """Someone leaves a post and someone takes it: recorded with the reason, counted
+    within the contract year (xinjiang penalises the second replacement)."""
+    require(principal, "staff.write")
+    return await service.replace(session, principal.tenant, post, body)
+
+
+@router.post("/roster/shifts", status_code=201, response_model=list[ShiftOut],
+             responses={409: {"description": "a shift overlaps another of the same person"}})
+async def add_shifts(body: ShiftsCreate, principal: Principal = Depends(current_principal),
+                     session: AsyncSession = Depends(current_session)) -> list[ShiftOut]:
+    require(principal, "roster.write")
+    return await service.add_shifts(session, principal.tenant, body)
+
+
+@router.get("/roster/shifts", response_model=list[ShiftOut])
+async def list_shifts(from_: datetime = Query(alias="from"), to: datetime = Query(),
+                      post: str | None = Query(default=None, max_length=64),
+                      principal: Principal = Depends(current_principal),
+                      session: AsyncSession = Depends(current_session)) -> list[ShiftOut]:
+    require(principal, "roster.read")
+    rows = await service.shifts_between(session, principal.tenant, aware(from_, "from"),
+                                        aware(to, "to"), post)
+    return [ShiftOut(id=s.id, post=s.post, staff=s.staff, starts_at=s.starts_at.astimezone(SHANGHAI),
+                     ends_at=s.ends_at.astimezone(SHANGHAI)) for s in rows]
+
+
+@router.delete("/roster/shifts/{shift_id}", status_code=204)
+async def remove_shift(shift_id: int = Path(ge=1, le=2**62),
+                       principal: Principal = Depends(current_principal),
+                       session: AsyncSession = Depends(current_session)) -> None:
+    require(principal, "roster.write")
+    await service.remove_shift(session, principal.tenant, shift_id)
+
+
+@router.get("/roster/gaps", response_model=list[GapOut])
+async def roster_gaps(from_: datetime = Query(alias="from"), to: datetime = Query(),
+                      principal: Principal = Depends(current_principal),
+                      session: AsyncSession = Depends(current_session)) -> list[GapOut]:
+    """Every stretch where a post has fewer people on shift than the contract requires,
+    across weekends, statutory holidays and 调休 working days."""
+    require(principal, "roster.read")
+    return await service.roster_gaps(session, principal.tenant, aware(from_, "from"),
+                                     aware(to, "to"))
+
+
+@router.get("/on-duty", response_model=list[OnDutyOut])
+async def on_duty(at: datetime | None = None, principal: Principal = Depends(current_principal),
+                  session: AsyncSession = Depends(current_session)) -> list[OnDutyOut]:
+    """Who is on duty at `at` (default now) — what notify asks before it texts."""
+    require(principal, "roster.read")
+    moment = aware(at, "at") if at is not None else datetime.now(SHANGHAI)
+    return await service.on_duty(session, principal.tenant, moment)
+
+

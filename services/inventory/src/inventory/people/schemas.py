@@ -1,0 +1,94 @@
+from datetime import date, datetime
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+CODE = r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$"
+
+
+class Paperwork(BaseModel):
+    """Security paperwork the contracts ask for (xinjiang, beijing)."""
+    model_config = ConfigDict(extra="forbid")
+    confidentiality_signed_on: date | None = None
+    background_check_on: date | None = None
+    security_trainings: list[date] = Field(default_factory=list, max_length=240,
+                                           description="monthly security training attended")
+
+
+class StaffCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+    code: str = Field(pattern=CODE)
+    name: str = Field(min_length=1, max_length=100, description="a placeholder, never a real name")
+    role: str = Field(min_length=1, max_length=100, description="e.g. 驻场工程师, 项目经理")
+    categories: list[str] = Field(default_factory=list, max_length=20,
+                                  description="areas of responsibility, as in xinxiang's roster")
+    post: str | None = Field(default=None, max_length=64)
+    paperwork: Paperwork = Field(default_factory=Paperwork)
+
+
+class StaffOut(StaffCreate):
+    status: str
+    created_at: datetime
+    left_at: datetime | None
+
+
+class ReplacementCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+    leaving: str = Field(pattern=CODE)
+    joining: str = Field(pattern=CODE, description="already registered as staff")
+    reason: str = Field(min_length=1, max_length=500)
+
+
+class ReplacementOut(BaseModel):
+    post: str
+    leaving: str
+    joining: str
+    reason: str
+    contract_year: int = Field(description="1 for the first year of the term")
+    count_in_year: int = Field(description="replacements in this contract year, this one included")
+    at: datetime
+
+
+class ShiftIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    post: str = Field(max_length=64)
+    staff: str = Field(pattern=CODE)
+    starts_at: datetime
+    ends_at: datetime
+
+    @model_validator(mode="after")
+    def _sane(self) -> "ShiftIn":
+        if self.starts_at.tzinfo is None or self.ends_at.tzinfo is None:
+            raise ValueError("shift times need a UTC offset (e.g. +08:00)")
+        if self.ends_at <= self.starts_at:
+            raise ValueError("a shift must end after it starts")
+        if (self.ends_at - self.starts_at).total_seconds() > 24 * 3600:
+            raise ValueError("a shift lasts at most 24 hours")
+        return self
+
+
+class ShiftsCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    shifts: list[ShiftIn] = Field(min_length=1, max_length=2000)
+
+
+class ShiftOut(ShiftIn):
+    id: int
+
+
+class GapOut(BaseModel):
+    post: str
+    starts_at: datetime
+    ends_at: datetime
+    required: int
+    covered: int
+    hours: float
+
+
+class OnDutyOut(BaseModel):
+    post: str
+    post_name: str
+    staff: str
+    name: str
+    role: str
+    starts_at: datetime
+    ends_at: datetime
