@@ -1,5 +1,5 @@
 from datetime import datetime
-from typing import Literal
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, Path, Query
 from opspact.app import current_principal, current_session
@@ -7,6 +7,7 @@ from opspact.auth import Principal
 from opspact.calendar import SHANGHAI
 from opspact.errors import Unprocessable
 from opspact.permissions import require
+from opspact.types import IsoDateTime
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from inventory.people import service
@@ -68,7 +69,8 @@ async def add_shifts(body: ShiftsCreate, principal: Principal = Depends(current_
 
 
 @router.get("/roster/shifts", response_model=list[ShiftOut])
-async def list_shifts(from_: datetime = Query(alias="from"), to: datetime = Query(),
+async def list_shifts(from_: Annotated[IsoDateTime, Query(alias="from")],
+                      to: Annotated[IsoDateTime, Query()],
                       post: str | None = Query(default=None, max_length=64),
                       principal: Principal = Depends(current_principal),
                       session: AsyncSession = Depends(current_session)) -> list[ShiftOut]:
@@ -88,7 +90,8 @@ async def remove_shift(shift_id: int = Path(ge=1, le=2**62),
 
 
 @router.get("/roster/gaps", response_model=list[GapOut])
-async def roster_gaps(from_: datetime = Query(alias="from"), to: datetime = Query(),
+async def roster_gaps(from_: Annotated[IsoDateTime, Query(alias="from")],
+                      to: Annotated[IsoDateTime, Query()],
                       principal: Principal = Depends(current_principal),
                       session: AsyncSession = Depends(current_session)) -> list[GapOut]:
     """Every stretch where a post has fewer people on shift than the contract requires,
@@ -99,7 +102,7 @@ async def roster_gaps(from_: datetime = Query(alias="from"), to: datetime = Quer
 
 
 @router.get("/on-duty", response_model=list[OnDutyOut])
-async def on_duty(at: datetime | None = None, principal: Principal = Depends(current_principal),
+async def on_duty(at: IsoDateTime | None = None, principal: Principal = Depends(current_principal),
                   session: AsyncSession = Depends(current_session)) -> list[OnDutyOut]:
     """Who is on duty at `at` (default now) — what notify asks before it texts."""
     require(principal, "roster.read")

@@ -1,5 +1,6 @@
 from datetime import date, datetime
 
+from opspact.types import IsoDateTime
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 CODE = r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$"
@@ -52,8 +53,8 @@ class ShiftIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
     post: str = Field(max_length=64)
     staff: str = Field(pattern=CODE)
-    starts_at: datetime
-    ends_at: datetime
+    starts_at: IsoDateTime
+    ends_at: IsoDateTime
 
     @model_validator(mode="after")
     def _sane(self) -> "ShiftIn":

@@ -19,6 +19,7 @@ from opspact import outbox, tabular
 from opspact.calendar import SHANGHAI
 from opspact.errors import Unprocessable
 from opspact.events import new_event
+from opspact.types import IsoDateTime
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -44,17 +45,17 @@ class ImportRow(BaseModel):
     import_id: str = Field(min_length=1, max_length=128)
     system: str = Field(min_length=1, max_length=64)
     title: str = Field(min_length=1, max_length=200)
-    created_at: datetime
+    created_at: IsoDateTime
     kind: Kind = Kind.incident
     priority: Priority = Priority.p3
     channel: Channel = Channel.hotline
     description: str = Field(default="", max_length=20000)
     reporter: str | None = Field(default=None, max_length=100)
     assignee: str | None = Field(default=None, max_length=100)
-    acknowledged_at: datetime | None = None
-    on_site_at: datetime | None = None
-    resolved_at: datetime | None = None
-    closed_at: datetime | None = None
+    acknowledged_at: IsoDateTime | None = None
+    on_site_at: IsoDateTime | None = None
+    resolved_at: IsoDateTime | None = None
+    closed_at: IsoDateTime | None = None
 
     @field_validator("*", mode="before")
     @classmethod
