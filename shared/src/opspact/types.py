@@ -2,21 +2,52 @@
 
 from __future__ import annotations
 
-import re
 from datetime import datetime
+from enum import Enum
 from typing import Annotated
 
-from pydantic import BeforeValidator
+from pydantic import BaseModel, BeforeValidator, model_validator
 
-_NUMBER = re.compile(r"^\s*[+-]?\d+(\.\d+)?\s*$")
+
+def _is_number(value: str) -> bool:
+    try:
+        float(value)
+    except ValueError:
+        return False
+    return True
 
 
 def _iso_only(value):
-    # Pydantic's lax mode reads 304 or "304" as seconds after 1970: in an operations
-    # record that is always a mistake, so only ISO 8601 text is taken.
-    if isinstance(value, int | float) or (isinstance(value, str) and _NUMBER.match(value)):
+    # Pydantic's lax mode reads 304, "304" or "3e-9" as seconds after 1970: in an
+    # operations record that is always a mistake, so only ISO 8601 text is taken.
+    if isinstance(value, int | float) or (isinstance(value, str) and _is_number(value)):
         raise ValueError("give an ISO 8601 date-time, e.g. 2026-11-21T09:00+08:00")
     return value
 
 
 IsoDateTime = Annotated[datetime, BeforeValidator(_iso_only)]
+
+
+class Stripped(BaseModel):
+    """Text fields are stripped of surrounding whitespace *after* their length limits
+    are checked (pydantic's `str_strip_whitespace` strips first, so a 105-character
+    title padded with spaces would pass a 100-character limit the schema documents).
+    A required text that is only whitespace is refused."""
+
+    @model_validator(mode="after")
+    def _strip(self):
+        for name, field in type(self).model_fields.items():
+            value = getattr(self, name)
+            if isinstance(value, str) and not isinstance(value, Enum):
+                stripped = value.strip()
+                if not stripped and _min_length(field) > 0:
+                    raise ValueError(f"{name} is blank")
+                object.__setattr__(self, name, stripped)
+            elif isinstance(value, list) and value and all(
+                    isinstance(v, str) and not isinstance(v, Enum) for v in value):
+                object.__setattr__(self, name, [v.strip() for v in value])
+        return self
+
+
+def _min_length(field) -> int:
+    return max((getattr(m, "min_length", 0) or 0 for m in field.metadata), default=0)

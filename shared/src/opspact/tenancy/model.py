@@ -12,14 +12,16 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import ConfigDict, Field, field_validator, model_validator
+
+from opspact.types import Stripped
 
 SLUG_PATTERN = r"^[a-z][a-z0-9-]{1,31}$"
 MOBILE_PATTERN = r"^1[3-9]\d{9}$"
 
 
-class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+class Strict(Stripped):
+    model_config = ConfigDict(extra="forbid")
 
 
 class Contact(Strict):

@@ -6,7 +6,8 @@ from opspact.app import current_principal, current_session
 from opspact.auth import Principal
 from opspact.errors import UnsupportedMediaType
 from opspact.permissions import require
-from pydantic import BaseModel, ConfigDict, Field
+from opspact.types import Stripped
+from pydantic import ConfigDict, Field
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from inventory.assets import importer, service
@@ -27,8 +28,8 @@ router = APIRouter(tags=["assets"])
 Code = Path(pattern=CODE)
 
 
-class Retirement(BaseModel):
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+class Retirement(Stripped):
+    model_config = ConfigDict(extra="forbid")
     reason: str = Field(min_length=1, max_length=500)
 
 

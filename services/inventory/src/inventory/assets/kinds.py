@@ -5,7 +5,8 @@ from __future__ import annotations
 from enum import Enum
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from opspact.types import Stripped
+from pydantic import ConfigDict, Field
 
 
 class Kind(str, Enum):
@@ -22,8 +23,8 @@ class Kind(str, Enum):
     spare_part = "spare_part"
 
 
-class Attributes(BaseModel):
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+class Attributes(Stripped):
+    model_config = ConfigDict(extra="forbid")
 
 
 class Server(Attributes):

@@ -4,6 +4,7 @@ from enum import Enum
 from typing import Any
 from uuid import UUID
 
+from opspact.types import Stripped
 from pydantic import BaseModel, ConfigDict, Field
 
 from inventory.assets.kinds import Kind
@@ -19,16 +20,16 @@ class RelationType(str, Enum):
     connects_to = "connects_to"  # network adjacency: not followed by the impact walk
 
 
-class AssetCreate(BaseModel):
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+class AssetCreate(Stripped):
+    model_config = ConfigDict(extra="forbid")
     kind: Kind
     code: str = Field(pattern=CODE, description="the natural key within the tenant")
     name: str = Field(min_length=1, max_length=200)
     attributes: dict[str, Any] = Field(default_factory=dict)
 
 
-class AssetUpdate(BaseModel):
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+class AssetUpdate(Stripped):
+    model_config = ConfigDict(extra="forbid")
     name: str | None = Field(default=None, min_length=1, max_length=200)
     attributes: dict[str, Any] | None = None
 

@@ -1,6 +1,6 @@
 from datetime import date, datetime
 
-from opspact.types import IsoDateTime
+from opspact.types import IsoDateTime, Stripped
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 CODE = r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$"
@@ -15,8 +15,8 @@ class Paperwork(BaseModel):
                                            description="monthly security training attended")
 
 
-class StaffCreate(BaseModel):
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+class StaffCreate(Stripped):
+    model_config = ConfigDict(extra="forbid")
     code: str = Field(pattern=CODE)
     name: str = Field(min_length=1, max_length=100, description="a placeholder, never a real name")
     role: str = Field(min_length=1, max_length=100, description="e.g. 驻场工程师, 项目经理")
@@ -32,8 +32,8 @@ class StaffOut(StaffCreate):
     left_at: datetime | None
 
 
-class ReplacementCreate(BaseModel):
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+class ReplacementCreate(Stripped):
+    model_config = ConfigDict(extra="forbid")
     leaving: str = Field(pattern=CODE)
     joining: str = Field(pattern=CODE, description="already registered as staff")
     reason: str = Field(min_length=1, max_length=500)

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import ClassVar, Literal
 
+from opspact.types import Stripped
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from ticketing.tickets.schemas import Channel, Kind, Priority, TicketCreate
@@ -35,10 +36,10 @@ class Signal:
         return self.ticket is None
 
 
-class FeePlatformFault(BaseModel):
+class FeePlatformFault(Stripped):
     """A fault report posted by the 12123 / fee platforms (交管12123、缴费平台)."""
 
-    model_config = ConfigDict(extra="ignore", str_strip_whitespace=True)
+    model_config = ConfigDict(extra="ignore")
     batch: ClassVar[bool] = False
 
     fault_id: str = Field(min_length=1, max_length=128, description="the platform's own fault id")
@@ -59,10 +60,10 @@ class FeePlatformFault(BaseModel):
             by_fingerprint=False)]
 
 
-class GenericAlert(BaseModel):
+class GenericAlert(Stripped):
     """Any JSON monitor: `id` is the alert's fingerprint, `status: resolved` recovers."""
 
-    model_config = ConfigDict(extra="ignore", str_strip_whitespace=True)
+    model_config = ConfigDict(extra="ignore")
     batch: ClassVar[bool] = False
 
     id: str = Field(min_length=1, max_length=128)
@@ -85,12 +86,12 @@ ZABBIX_PRIORITY = {"5": Priority.p1, "disaster": Priority.p1, "4": Priority.p2,
                    "high": Priority.p2, "3": Priority.p3, "average": Priority.p3}
 
 
-class ZabbixEvent(BaseModel):
+class ZabbixEvent(Stripped):
     """What the OpsPact webhook media type in Zabbix posts (README: Zabbix setup):
     one problem or its recovery. The fingerprint is host + trigger, so a trigger that
     keeps firing counts on one incident; its recovery resolves it."""
 
-    model_config = ConfigDict(extra="ignore", str_strip_whitespace=True, coerce_numbers_to_str=True)
+    model_config = ConfigDict(extra="ignore", coerce_numbers_to_str=True)
     batch: ClassVar[bool] = False
 
     event_id: str = Field(min_length=1, max_length=64, description="{EVENT.ID}")

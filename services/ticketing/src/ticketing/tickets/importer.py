@@ -19,7 +19,7 @@ from opspact import outbox, tabular
 from opspact.calendar import SHANGHAI
 from opspact.errors import Unprocessable
 from opspact.events import new_event
-from opspact.types import IsoDateTime
+from opspact.types import IsoDateTime, Stripped
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -39,8 +39,8 @@ STEPS = (("acknowledged_at", Status.acknowledged), ("on_site_at", Status.on_site
          ("resolved_at", Status.resolved), ("closed_at", Status.closed))
 
 
-class ImportRow(BaseModel):
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+class ImportRow(Stripped):
+    model_config = ConfigDict(extra="forbid")
 
     import_id: str = Field(min_length=1, max_length=128)
     system: str = Field(min_length=1, max_length=64)

@@ -2,6 +2,7 @@ from datetime import datetime
 from enum import Enum
 from uuid import UUID
 
+from opspact.types import Stripped
 from pydantic import BaseModel, ConfigDict, Field
 
 
@@ -39,8 +40,8 @@ class Channel(str, Enum):
     on_site = "on_site"
 
 
-class TicketCreate(BaseModel):
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+class TicketCreate(Stripped):
+    model_config = ConfigDict(extra="forbid")
 
     kind: Kind = Kind.incident
     priority: Priority = Priority.p3
@@ -51,8 +52,8 @@ class TicketCreate(BaseModel):
     reporter: str | None = Field(default=None, max_length=100)
 
 
-class TransitionCreate(BaseModel):
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+class TransitionCreate(Stripped):
+    model_config = ConfigDict(extra="forbid")
 
     to: Status
     note: str = Field(default="", max_length=2000, description="required when reopening")
@@ -62,9 +63,9 @@ class TransitionCreate(BaseModel):
                                  description="assign in the same step, e.g. when dispatching")
 
 
-class TicketUpdate(BaseModel):
+class TicketUpdate(Stripped):
     """Only the fields sent are changed; `assignee: null` unassigns."""
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+    model_config = ConfigDict(extra="forbid")
 
     kind: Kind | None = None
     priority: Priority | None = None
