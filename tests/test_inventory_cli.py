@@ -40,3 +40,13 @@ def test_import_errors_exit_non_zero(url, tmp_path, capsys):
     assert cli(["inventory", "import", str(path), "--tenant", "beijing"]) == 1
     assert "nothing imported" in capsys.readouterr().err
     assert cli(["inventory", "impact", "no-such", "--tenant", "beijing"]) == 1
+
+
+def test_roster_gaps_over_the_national_day_week(url, capsys):
+    # xinjiang needs someone on site every day of the 2025 holiday week (off_days post)
+    assert cli(["roster", "gaps", "--tenant", "xinjiang", "--from", "2025-10-01",
+                "--to", "2025-10-08"]) == 0
+    out = capsys.readouterr().out
+    assert "off-day-duty" in out and "2025-10-01 10:00" in out and "uncovered post-hours" in out
+    assert cli(["roster", "gaps", "--tenant", "xinjiang", "--from", "yesterday",
+                "--to", "2025-10-08"]) == 1

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from opspact.cli import audit, db, hook, inventory, sla, tenant, token, up
+from opspact.cli import audit, db, hook, inventory, roster, sla, tenant, token, up
 from opspact.cli.common import CliError
 
 
@@ -20,6 +20,7 @@ def build_parser() -> argparse.ArgumentParser:
     hook.register(nouns)
     audit.register(nouns)
     inventory.register(nouns)
+    roster.register(nouns)
     return parser
 
 
