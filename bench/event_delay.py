@@ -17,16 +17,15 @@ from __future__ import annotations
 
 import os
 import statistics
-import tempfile
 import time
 import uuid
-from pathlib import Path
 
 import httpx
-from opspact.cli.stack import DEFAULT_PORTS, Stack, free_port, repo_root
-from opspact.cli.tenant import apply_tenants
+from opspact.cli.stack import Stack
 from opspact.testing.plugin import sign_hooks, wait_until
 from opspact.testing.probes import fault, query
+
+from bench.common import percentile, running_stack
 
 DELAYS_SQL = """
 SELECT extract(epoch FROM o.published_at - o.created_at) * 1000 AS relay_ms,
@@ -35,12 +34,6 @@ SELECT extract(epoch FROM o.published_at - o.created_at) * 1000 AS relay_ms,
   JOIN notify.inbox i ON i.event_id = o.event_id
  WHERE o.payload->'data'->>'ticket_id' = ANY($1::text[])
 """
-
-
-def percentile(values: list[float], p: float) -> float:
-    ordered = sorted(values)
-    index = min(len(ordered) - 1, max(0, round(p / 100 * len(ordered)) - 1))
-    return ordered[index]
 
 
 def post_at_fixed_rate(gateway: httpx.Client, rate: float, count: int) -> tuple[list[str], float]:
@@ -70,8 +63,7 @@ def measure(stack: Stack, gateway: httpx.Client, rate: float, count: int) -> dic
 
 
 def restart_ticketing(stack: Stack, env: dict[str, str]) -> None:
-    stack.stop_process("ticketing")
-    stack.start_process("ticketing", env)
+    stack.restart_process("ticketing", env)
     wait_until(lambda: httpx.get(f"{stack.url('ticketing')}/readyz").json()
                .get("relay", {}).get("leader"), timeout=60, message="the relay to lead")
 
@@ -84,22 +76,15 @@ def main() -> None:
     poll_seconds = float(os.environ.get("BENCH_POLL_SECONDS", 1))
     print(f"event delay, commit → notify consumer: {count} hooks at {rate:g}/s, "
           f"relay poll {poll_seconds:g}s", flush=True)
-    with tempfile.TemporaryDirectory(prefix="opspact-bench-") as tmp:
-        stack = Stack(data_dir=Path(tmp), ports={n: free_port() for n in DEFAULT_PORTS},
-                      durable=False)
-        stack.start()
-        try:
-            apply_tenants(repo_root() / "deploy" / "tenants", base_url=stack.url("gateway"))
-            results = {}
-            with httpx.Client(base_url=stack.url("gateway"), timeout=30,
-                              event_hooks={"request": [sign_hooks]}) as gateway:
-                measure(stack, gateway, rate, 20)  # warm-up: connections, topics, group
-                for label, listen in (("LISTEN/NOTIFY", "true"), ("poll only", "false")):
-                    restart_ticketing(stack, {"OPSPACT_RELAY_LISTEN": listen,
-                                              "OPSPACT_RELAY_POLL_SECONDS": str(poll_seconds)})
-                    results[label] = measure(stack, gateway, rate, count)
-        finally:
-            stack.stop()
+    results = {}
+    with running_stack() as (stack, _), httpx.Client(
+            base_url=stack.url("gateway"), timeout=30,
+            event_hooks={"request": [sign_hooks]}) as gateway:
+        measure(stack, gateway, rate, 20)  # warm-up: connections, topics, group
+        for label, listen in (("LISTEN/NOTIFY", "true"), ("poll only", "false")):
+            restart_ticketing(stack, {"OPSPACT_RELAY_LISTEN": listen,
+                                      "OPSPACT_RELAY_POLL_SECONDS": str(poll_seconds)})
+            results[label] = measure(stack, gateway, rate, count)
 
     print(f"{'relay wake-up':<15}{'rate/s':>8}{'n':>6}{'relay p50':>11}{'relay p99':>11}"
           f"{'p50 ms':>9}{'p99 ms':>9}{'max ms':>9}")

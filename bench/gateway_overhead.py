@@ -15,17 +15,14 @@ import os
 import shutil
 import statistics
 import subprocess
-import tempfile
 import time
-import uuid
 from pathlib import Path
 
 import httpx
-import jwt
-from opspact.auth import INTERNAL_ISSUER
-from opspact.cli.stack import DEFAULT_PORTS, Stack, free_port, repo_root
-from opspact.cli.tenant import apply_tenants
+from opspact.cli.stack import free_port
 from opspact.testing.idp import AUDIENCE, ISSUER, FakeIdp
+
+from bench.common import internal_token, percentile, running_stack
 
 PATH = "/tickets?limit=1"
 NGINX_CONF = """
@@ -58,15 +55,6 @@ def ensure_tools() -> dict[str, str | None]:
                        capture_output=True, timeout=600)
         tools = {"nginx": shutil.which("nginx") or "/usr/sbin/nginx", "wrk": shutil.which("wrk")}
     return {n: p if p and Path(p).exists() else None for n, p in tools.items()}
-
-
-def internal_token(stack: Stack, seconds: int = 3600) -> str:
-    """What the gateway would mint, but long enough for the run (direct and nginx)."""
-    now = int(time.time())
-    return jwt.encode({"iss": INTERNAL_ISSUER, "aud": "ticketing", "sub": "bench",
-                       "tenant": "wuqia", "roles": ["auditor"], "iat": now,
-                       "exp": now + seconds, "jti": uuid.uuid4().hex},
-                      stack.private_key, algorithm="EdDSA")
 
 
 def interleaved_latencies(paths: dict[str, tuple[str, dict]], rate: float,
@@ -107,11 +95,6 @@ def wrk_rps(wrk: str, url: str, headers: dict, seconds: int) -> float:
     return float(line.split()[-1]) if line else float("nan")
 
 
-def pct(values: list[float], p: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, max(0, round(p / 100 * len(ordered)) - 1))]
-
-
 def main() -> None:
     """Tuned by BENCH_GW_RATE (req/s for latency, 50), BENCH_GW_COUNT (500) and
     BENCH_GW_SECONDS (wrk duration, 10)."""
@@ -126,20 +109,16 @@ def main() -> None:
     idp.add_key("bench-1", "RS256")
     idp.start()
     results: dict[str, dict] = {}
-    with tempfile.TemporaryDirectory(prefix="opspact-bench-") as tmp:
-        stack = Stack(data_dir=Path(tmp), ports={n: free_port() for n in DEFAULT_PORTS},
-                      durable=False)
-        stack.start()
+    with running_stack() as (stack, tmp):
         nginx = None
         try:
-            apply_tenants(repo_root() / "deploy" / "tenants", base_url=stack.url("gateway"))
-            stack.stop_process("gateway")
-            stack.start_process("gateway", {
+            stack.restart_process("gateway", {
                 "OPSPACT_GATEWAY_JWKS_SOURCE": idp.url, "OPSPACT_GATEWAY_JWT_ISSUER": ISSUER,
                 "OPSPACT_GATEWAY_JWT_AUDIENCE": AUDIENCE,
                 "OPSPACT_GATEWAY_RATE_PER_CLIENT": "[1000000, 1000000]",
                 "OPSPACT_GATEWAY_RATE_PER_TENANT": "[1000000, 1000000]"})
-            direct_headers = {"Authorization": f"Bearer {internal_token(stack)}"}
+            direct_headers = {"Authorization": "Bearer " + internal_token(
+                stack, "ticketing", "wuqia", ["auditor"])}
             user = idp.token("bench-1", ["wuqia"], ["auditor"], exp=int(time.time()) + 3600)
             paths = {"direct": (f"{stack.url('ticketing')}{PATH}", direct_headers),
                      "gateway": (f"{stack.url('gateway')}/api/ticketing{PATH}",
@@ -154,7 +133,8 @@ def main() -> None:
                 time.sleep(1)
                 paths["nginx"] = (f"http://127.0.0.1:{port}/api/ticketing{PATH}", direct_headers)
             for name, samples in interleaved_latencies(paths, rate, count).items():
-                results[name] = {"p50": statistics.median(samples), "p99": pct(samples, 99)}
+                results[name] = {"p50": statistics.median(samples),
+                                 "p99": percentile(samples, 99)}
             for name, (url, headers) in paths.items():
                 results[name]["rps"] = (wrk_rps(tools["wrk"], url, headers, seconds)
                                         if tools["wrk"] else float("nan"))
@@ -162,7 +142,6 @@ def main() -> None:
             if nginx is not None:
                 nginx.terminate()
                 nginx.wait(10)
-            stack.stop()
             idp.stop()
     base = results["direct"]
     print(f"{'path':<9}{'p50 ms':>9}{'p99 ms':>9}{'+p50 ms':>9}{'+p99 ms':>9}{'req/s':>9}")

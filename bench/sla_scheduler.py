@@ -26,8 +26,9 @@ from pathlib import Path
 import asyncpg
 from opspact.cli.stack import DEFAULT_PORTS, Stack, free_port
 from opspact.db import Database, asyncpg_connect_args
-from sqlalchemy.engine import make_url
 from ticketing.sla.scheduler import SlaScheduler
+
+from bench.common import percentile
 
 FILL_SQL = """
 WITH t AS (
@@ -67,11 +68,6 @@ SELECT extract(epoch FROM o.created_at - (o.payload->'data'->>'due_at')::timesta
   FROM ticketing.outbox o
  WHERE o.event_type = 'ticketing.sla.breached.v1' AND o.payload->'data'->>'title' LIKE $1
 """
-
-
-def percentile(values: list[float], p: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, max(0, round(p / 100 * len(ordered)) - 1))]
 
 
 async def fill(conn: asyncpg.Connection, tickets: int, chunk: int = 100_000) -> None:
@@ -144,8 +140,7 @@ def main() -> None:
         try:
             stack.bootstrap_database()
             stack.migrate()
-            app_url = make_url(stack.database_url).set(
-                username="opspact_ticketing", password=None).render_as_string(hide_password=False)
+            app_url = stack.app_database_url("ticketing")
             results = {}
 
             async def run() -> None:

@@ -2,10 +2,9 @@
 
 import json
 
-import httpx
 import pytest
 from opspact.cli.common import dev_token
-from opspact.testing.plugin import auth
+from opspact.testing.plugin import auth, gateway_with
 
 
 def test_security_headers_on_answers_and_problems(gateway):
@@ -26,14 +25,8 @@ def test_oversized_headers_are_refused(gateway):
 def tight_gateway(stack):
     env = {"OPSPACT_GATEWAY_RATE_PER_CLIENT": json.dumps([2, 3]),
            "OPSPACT_GATEWAY_CORS_ORIGINS": json.dumps(["https://ops.example.gov.cn"])}
-    stack.stop_process("gateway")
-    stack.start_process("gateway", env)
-    try:
-        with httpx.Client(base_url=stack.url("gateway"), timeout=30) as client:
-            yield client
-    finally:
-        stack.stop_process("gateway")
-        stack.start_process("gateway")
+    with gateway_with(stack, env) as client:
+        yield client
 
 
 def test_rate_limit_answers_429_with_retry_after(tight_gateway):

@@ -1,9 +1,8 @@
 """Tokens from an identity provider's JWKS through the running gateway."""
 
-import httpx
 import pytest
 from opspact.testing.idp import AUDIENCE, ISSUER, FakeIdp
-from opspact.testing.plugin import auth
+from opspact.testing.plugin import auth, gateway_with
 
 
 @pytest.fixture(scope="module")
@@ -13,14 +12,10 @@ def idp_gateway(stack):
     idp.start()
     env = {"OPSPACT_GATEWAY_JWKS_SOURCE": idp.url, "OPSPACT_GATEWAY_JWT_ISSUER": ISSUER,
            "OPSPACT_GATEWAY_JWT_AUDIENCE": AUDIENCE, "OPSPACT_GATEWAY_JWKS_MIN_REFETCH_SECONDS": "0"}
-    stack.stop_process("gateway")
-    stack.start_process("gateway", env)
     try:
-        with httpx.Client(base_url=stack.url("gateway"), timeout=30) as client:
+        with gateway_with(stack, env) as client:
             yield idp, client
     finally:
-        stack.stop_process("gateway")
-        stack.start_process("gateway")
         idp.stop()
 
 

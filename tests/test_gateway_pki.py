@@ -1,9 +1,9 @@
 """POST /auth/cert through the running gateway: a police certificate forwarded by the
 trusted front proxy becomes a short-lived token that works on the API."""
 
-import httpx
 import pytest
 from opspact.testing.pki import FakeCa, forwarded, registration
+from opspact.testing.plugin import gateway_with
 
 HEADER = "X-SSL-Client-Cert"
 
@@ -18,15 +18,9 @@ def pki_gateway(stack, tmp_path_factory):
     ca.revoke(certs["revoked"])
     ca.write(root, "xinjiang", [registration(certs[n], f"officer-{n}", "client_admin")
                                 for n in ("admin", "revoked", "expired")])
-    stack.stop_process("gateway")
-    stack.start_process("gateway", {"OPSPACT_GATEWAY_PKI_DIR": str(root),
-                                    "OPSPACT_GATEWAY_TRUSTED_PROXIES": '["127.0.0.1/32"]'})
-    try:
-        with httpx.Client(base_url=stack.url("gateway"), timeout=30) as client:
-            yield client, certs
-    finally:
-        stack.stop_process("gateway")
-        stack.start_process("gateway")
+    with gateway_with(stack, {"OPSPACT_GATEWAY_PKI_DIR": str(root),
+                              "OPSPACT_GATEWAY_TRUSTED_PROXIES": '["127.0.0.1/32"]'}) as client:
+        yield client, certs
 
 
 def test_certificate_exchanged_for_a_token_that_works(pki_gateway):

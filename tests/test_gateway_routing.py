@@ -6,11 +6,10 @@ import socket
 import tempfile
 from pathlib import Path
 
-import httpx
 import pytest
 import yaml
 from opspact.cli.stack import free_port, repo_root
-from opspact.testing.plugin import auth
+from opspact.testing.plugin import auth, gateway_with
 
 
 @pytest.fixture(scope="module")
@@ -34,16 +33,12 @@ def routed_gateway(stack):
                     "routes": {"ticketing": routes[document["slug"]]}}
             (tenants / source.name).write_text(yaml.safe_dump(document, allow_unicode=True),
                                                encoding="utf-8")
-        stack.stop_process("gateway")
-        stack.start_process("gateway", {"OPSPACT_GATEWAY_POOLS": json.dumps(pools),
-                                        "OPSPACT_GATEWAY_TENANTS_DIR": str(tenants),
-                                        "OPSPACT_GATEWAY_UPSTREAM_DOWN_SECONDS": "60"})
         try:
-            with httpx.Client(base_url=stack.url("gateway"), timeout=30) as client:
+            with gateway_with(stack, {"OPSPACT_GATEWAY_POOLS": json.dumps(pools),
+                                      "OPSPACT_GATEWAY_TENANTS_DIR": str(tenants),
+                                      "OPSPACT_GATEWAY_UPSTREAM_DOWN_SECONDS": "60"}) as client:
                 yield client
         finally:
-            stack.stop_process("gateway")
-            stack.start_process("gateway")
             hanging.close()
 
 

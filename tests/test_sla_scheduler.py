@@ -9,7 +9,6 @@ from collections import Counter
 from opspact.db import Database
 from opspact.testing.plugin import auth, wait_until
 from opspact.testing.probes import query
-from sqlalchemy.engine import make_url
 from ticketing.sla.scheduler import SlaScheduler
 
 TICKETS = "/api/ticketing/tickets"
@@ -85,8 +84,7 @@ def test_each_warning_and_breach_announced_exactly_once(stack, gateway):
 async def split_brain(stack, seconds: float) -> None:
     """Two schedulers ticking at once, as if both believed they led (a network cut):
     row locks and the re-checked marks still let each announcement out once."""
-    url = make_url(stack.database_url).set(username="opspact_ticketing", password=None)
-    dbs = [Database(url.render_as_string(hide_password=False), 2) for _ in range(2)]
+    dbs = [Database(stack.app_database_url("ticketing"), 2) for _ in range(2)]
     schedulers = [SlaScheduler(db) for db in dbs]
     deadline = time.monotonic() + seconds
     try:

@@ -11,15 +11,9 @@ from opspact.db import asyncpg_connect_args
 from opspact.db.tenant import TENANT_SETTING
 from opspact.testing.plugin import wait_until
 from opspact.testing.probes import fault, query
-from sqlalchemy.engine import make_url
 
 TENANT_TABLES = [("ticketing", "tickets"), ("ticketing", "ticket_timeline"),
                  ("ticketing", "ticket_sla_clocks"), ("notify", "notifications")]
-
-
-def _as_app_role(stack, service: str) -> str:
-    url = make_url(stack.database_url).set(username=f"opspact_{service}", password=None)
-    return url.render_as_string(hide_password=False)
 
 
 async def _count(url: str, table: str, tenant: str | None) -> int:
@@ -48,7 +42,7 @@ def _owner_counts(stack, qualified: str) -> dict[str, int]:
 @pytest.mark.parametrize(("service", "table"), TENANT_TABLES)
 def test_app_role_sees_only_the_bound_tenant(stack, xinjiang_ticket, service, table):
     qualified = f"{service}.{table}"
-    url = _as_app_role(stack, service)
+    url = stack.app_database_url(service)
     assert _owner_counts(stack, qualified).get("xinjiang", 0) > 0 or table == "notifications"
     assert asyncio.run(_count(url, qualified, None)) == 0
     assert asyncio.run(_count(url, qualified, "")) == 0
@@ -75,7 +69,7 @@ async def _move_tickets(url: str, bound: str, row_tenant: str) -> None:
 
 
 def test_app_role_cannot_move_rows_to_another_tenant(stack, xinjiang_ticket):
-    url = _as_app_role(stack, "ticketing")
+    url = stack.app_database_url("ticketing")
     with pytest.raises(asyncpg.exceptions.InsufficientPrivilegeError):
         asyncio.run(_move_tickets(url, "xinjiang", "zhuhai"))
     moved = query(stack, "SELECT tenant_id FROM ticketing.tickets WHERE id::text = $1",
@@ -94,7 +88,7 @@ async def _as_scheduler(url: str, statement: str):
 
 
 def test_scheduler_role_sees_all_tenants_but_changes_only_its_marks(stack, xinjiang_ticket):
-    url = _as_app_role(stack, "ticketing")
+    url = stack.app_database_url("ticketing")
     total = query(stack, "SELECT count(*) AS n FROM ticketing.ticket_sla_clocks")[0]["n"]
     seen = asyncio.run(_as_scheduler(url, "SELECT count(*) FROM ticketing.ticket_sla_clocks"))
     assert seen == total > 0

@@ -23,6 +23,7 @@ from opspact import telemetry
 from opspact.db.engine import Database
 from opspact.events import CloudEvent
 from opspact.kafka import ensure_topics, make_consumer
+from opspact.supervise import keep_running
 from opspact.testing.failpoints import failpoint
 
 log = logging.getLogger(__name__)
@@ -66,15 +67,11 @@ class InboxConsumer:
         self._stopping.set()
 
     async def run(self) -> None:
-        while not self._stopping.is_set():
-            try:
-                await self._run_connected()
-            except asyncio.CancelledError:
-                raise
-            except Exception as exc:
-                self.last_error = f"{type(exc).__name__}: {exc}"
-                log.warning("consumer %s restarting: %s", self.consumer, self.last_error)
-                await asyncio.sleep(2.0)
+        await keep_running(f"consumer {self.consumer}", self._run_connected, self._stopping,
+                           self._failed)
+
+    def _failed(self, error: str) -> None:
+        self.last_error = error
 
     async def _run_connected(self) -> None:
         await ensure_topics(self.bootstrap, self.topics)

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import logging
 import zlib
 
 import asyncpg
@@ -35,9 +34,9 @@ from opspact import telemetry
 from opspact.db.engine import asyncpg_connect_args
 from opspact.events import CONTENT_TYPE, CloudEvent
 from opspact.kafka import ensure_topics, make_producer
+from opspact.supervise import keep_running
 from opspact.testing.failpoints import failpoint
 
-log = logging.getLogger(__name__)
 BATCH = 200
 
 
@@ -101,16 +100,11 @@ class OutboxRelay:
         self._wake.set()
 
     async def run(self) -> None:
-        while not self._stopping.is_set():
-            try:
-                await self._run_connected()
-            except asyncio.CancelledError:
-                raise
-            except Exception as exc:  # database or broker gone: back off, retry
-                self.leader = False
-                self.last_error = f"{type(exc).__name__}: {exc}"
-                log.warning("outbox relay (%s) restarting: %s", self.schema, self.last_error)
-                await self._sleep(2.0)
+        await keep_running(f"outbox relay ({self.schema})", self._run_connected, self._stopping,
+                           self._failed, self._sleep)
+
+    def _failed(self, error: str) -> None:
+        self.last_error = error
 
     async def _sleep(self, seconds: float) -> None:
         try:

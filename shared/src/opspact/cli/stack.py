@@ -231,6 +231,10 @@ class Stack:
             proc.kill()
             proc.wait(5)
 
+    def restart_process(self, name: str, extra_env: dict[str, str] | None = None) -> None:
+        self.stop_process(name)
+        self.start_process(name, extra_env)
+
     def kill_process(self, name: str) -> None:
         proc = self.procs.pop(name, None)
         if proc is not None and proc.poll() is None:
@@ -239,6 +243,14 @@ class Stack:
 
     def url(self, name: str) -> str:
         return f"http://127.0.0.1:{self.ports[name]}"
+
+    def app_database_url(self, service: str) -> str:
+        """The database as `service`'s own least-privileged role sees it (RLS applies)."""
+        from sqlalchemy.engine import make_url
+
+        from opspact.db.bootstrap import app_role
+        url = make_url(self.database_url).set(username=app_role(service), password=None)
+        return url.render_as_string(hide_password=False)
 
     # -- all together ---------------------------------------------------------
     APP_PROCESSES = ("sms-sink", *SERVICES, "gateway")

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 
 import httpx
 import pytest
@@ -60,6 +61,18 @@ def gateway(stack) -> Iterator[httpx.Client]:
     with httpx.Client(base_url=stack.url("gateway"), timeout=30,
                       event_hooks={"request": [sign_hooks]}) as client:
         yield client
+
+
+@contextmanager
+def gateway_with(stack, env: dict[str, str]) -> Iterator[httpx.Client]:
+    """The gateway restarted with `env` added and a client to it; afterwards the gateway
+    runs again as the session started it."""
+    stack.restart_process("gateway", env)
+    try:
+        with httpx.Client(base_url=stack.url("gateway"), timeout=30) as client:
+            yield client
+    finally:
+        stack.restart_process("gateway")
 
 
 def token(tenant: str, *roles: str) -> str:

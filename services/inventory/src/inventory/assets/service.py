@@ -8,11 +8,11 @@ from typing import Any
 
 from opspact import outbox
 from opspact.calendar import SHANGHAI
+from opspact.db.unique import add_unique
 from opspact.errors import Conflict, NotFound, Unprocessable
 from opspact.events import new_event
 from pydantic import ValidationError
 from sqlalchemy import func, or_, select
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from inventory.assets import graph
@@ -93,12 +93,7 @@ async def by_code(session: AsyncSession, tenant_id: str, code: str,
 async def create(session: AsyncSession, tenant_id: str, body: AssetCreate) -> Asset:
     asset = Asset(tenant_id=tenant_id, kind=body.kind.value, code=body.code, name=body.name,
                   attributes=typed_attributes(body.kind, body.attributes))
-    try:
-        async with session.begin_nested():
-            session.add(asset)
-            await session.flush()
-    except IntegrityError:
-        raise Conflict(f"asset code {body.code!r} is already used in tenant {tenant_id}") from None
+    await add_unique(session, asset, f"asset code {body.code!r} is already used in tenant {tenant_id}")
     await session.refresh(asset)
     await outbox.add(session, shared.outbox, _event(asset, "created", {"attributes": asset.attributes}))
     await _announce_eol_risk(session, asset)
@@ -167,13 +162,9 @@ async def relate(session: AsyncSession, tenant_id: str, code: str, body: Relatio
             await graph.would_cycle(session, tenant_id, source.id, target.id, body.type.value):
         raise Conflict(f"{code} {body.type.value} {body.to} would make a cycle: the other side "
                        "already relies on this one")
-    try:
-        async with session.begin_nested():
-            session.add(Relation(tenant_id=tenant_id, from_asset=source.id, to_asset=target.id,
-                                 type=body.type.value))
-            await session.flush()
-    except IntegrityError:
-        raise Conflict(f"{code} {body.type.value} {body.to} is already recorded") from None
+    await add_unique(session, Relation(tenant_id=tenant_id, from_asset=source.id,
+                                       to_asset=target.id, type=body.type.value),
+                     f"{code} {body.type.value} {body.to} is already recorded")
     await outbox.add(session, shared.outbox, _event(source, "updated", {
         "relation_added": {"type": body.type.value, "to": body.to}}))
     return RelationOut(from_code=code, to_code=body.to, type=body.type)

@@ -9,11 +9,11 @@ from datetime import date, datetime, timedelta
 
 from opspact import outbox
 from opspact.calendar import SHANGHAI, WorkdayCalendar
+from opspact.db.unique import add_unique
 from opspact.errors import Conflict, NotFound, Unprocessable
 from opspact.events import new_event
 from opspact.tenancy.registry import load_tenant
 from sqlalchemy import func, select
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from inventory.people import coverage
@@ -65,12 +65,7 @@ async def add_staff(session: AsyncSession, tenant_id: str, body: StaffCreate) ->
     staff = Staff(tenant_id=tenant_id, code=body.code, name=body.name, role=body.role,
                   categories=body.categories, post=body.post,
                   paperwork=body.paperwork.model_dump(mode="json"))
-    try:
-        async with session.begin_nested():
-            session.add(staff)
-            await session.flush()
-    except IntegrityError:
-        raise Conflict(f"staff code {body.code!r} is already used") from None
+    await add_unique(session, staff, f"staff code {body.code!r} is already used")
     await session.refresh(staff)
     return staff
 
@@ -106,7 +101,7 @@ async def replace(session: AsyncSession, tenant_id: str, post: str,
     start = config["contract"].get("term", {}).get("start")
     year = contract_year(date.fromisoformat(start) if start else None,
                          datetime.now(SHANGHAI).date())
-    leaving.status, leaving.left_at, leaving.post = "left", func.now(), post
+    leaving.status, leaving.left_at = "left", func.now()
     joining.post = post
     record = Replacement(tenant_id=tenant_id, post=post, leaving=body.leaving,
                          joining=body.joining, reason=body.reason, contract_year=year)
@@ -133,15 +128,8 @@ async def add_shifts(session: AsyncSession, tenant_id: str, body: ShiftsCreate) 
         if shift.staff not in codes:
             raise Unprocessable(f"shifts[{n}]: {shift.staff!r} is not active staff")
     rows = [Shift(tenant_id=tenant_id, **s.model_dump()) for s in body.shifts]
-    try:
-        async with session.begin_nested():
-            session.add_all(rows)
-            await session.flush()
-    except IntegrityError as exc:
-        if "shifts_no_overlap" in str(exc.orig):
-            raise Conflict("a shift overlaps another shift of the same person (in this batch "
-                           "or already rostered); nothing was saved") from None
-        raise
+    await add_unique(session, rows, "a shift overlaps another shift of the same person (in this "
+                     "batch or already rostered); nothing was saved", "shifts_no_overlap")
     await outbox.add(session, shared.outbox, new_event(
         "inventory", "roster", "changed", tenant_id, tenant_id, {
             "added": len(rows), "from": min(s.starts_at for s in body.shifts).isoformat(),

@@ -35,9 +35,8 @@ async def handle(session: AsyncSession, tenant_id: str, source: str, signal: Sig
             session, tenant_id, ticket.id,
             TransitionCreate(to=Status.resolved, note=f"监控恢复（{source}）"), actor)
         return Handled(signal.key, "resolved", ticket)
-    by_fingerprint = signal.by_fingerprint
     result = await service.create(
         session, tenant_id, signal.ticket, actor, idempotency_key=idempotency_key, source=source,
-        external_id=None if by_fingerprint else signal.key,
-        fingerprint=signal.key if by_fingerprint else None, settings=settings)
+        external_id=None if signal.by_fingerprint else signal.key,
+        fingerprint=signal.key if signal.by_fingerprint else None, settings=settings)
     return Handled(signal.key, "created" if result.fresh else "repeated", result.ticket)

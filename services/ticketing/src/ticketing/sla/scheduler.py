@@ -17,7 +17,6 @@ tenants, and to change nothing but the warned/breached marks.
 from __future__ import annotations
 
 import asyncio
-import logging
 import zlib
 from datetime import UTC, datetime
 
@@ -26,6 +25,7 @@ from opspact import outbox
 from opspact.db import Database
 from opspact.db.bootstrap import app_role
 from opspact.db.engine import asyncpg_connect_args
+from opspact.supervise import keep_running
 from sqlalchemy import func, select, text
 
 from ticketing.sla import events
@@ -33,7 +33,6 @@ from ticketing.sla.models import SlaClock
 from ticketing.tables import shared
 from ticketing.tickets.models import Ticket
 
-log = logging.getLogger(__name__)
 SLA_ROLE = app_role("ticketing") + "_sla"
 BATCH = 500
 
@@ -54,16 +53,10 @@ class SlaScheduler:
         self._stopping.set()
 
     async def run(self) -> None:
-        while not self._stopping.is_set():
-            try:
-                await self._lead()
-            except asyncio.CancelledError:
-                raise
-            except Exception as exc:  # database gone: step down, back off, retry
-                self.leader = False
-                self.last_error = f"{type(exc).__name__}: {exc}"
-                log.warning("sla scheduler restarting: %s", self.last_error)
-                await self._sleep(2.0)
+        await keep_running("sla scheduler", self._lead, self._stopping, self._failed, self._sleep)
+
+    def _failed(self, error: str) -> None:
+        self.last_error = error
 
     async def _sleep(self, seconds: float) -> None:
         try:
