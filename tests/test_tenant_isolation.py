@@ -77,11 +77,11 @@ def test_app_role_cannot_move_rows_to_another_tenant(stack, xinjiang_ticket):
     assert moved[0]["tenant_id"] == "xinjiang"
 
 
-async def _as_scheduler(url: str, statement: str):
+async def _as_scheduler(url: str, statement: str, role: str = "opspact_ticketing_sla"):
     conn = await asyncpg.connect(**asyncpg_connect_args(url))
     try:
         async with conn.transaction():
-            await conn.execute("SET LOCAL ROLE opspact_ticketing_sla")
+            await conn.execute(f"SET LOCAL ROLE {role}")
             return await conn.fetchval(statement)
     finally:
         await conn.close()
@@ -97,3 +97,18 @@ def test_scheduler_role_sees_all_tenants_but_changes_only_its_marks(stack, xinji
                       "DELETE FROM ticketing.ticket_sla_clocks"):
         with pytest.raises(asyncpg.exceptions.InsufficientPrivilegeError):
             asyncio.run(_as_scheduler(url, statement))
+
+
+def test_inventory_watch_role_lists_tenants_and_nothing_else(stack):
+    url = stack.app_database_url("inventory")
+    watch = "opspact_inventory_watch"
+    listed = asyncio.run(_as_scheduler(url, "SELECT count(tenant_id) FROM inventory.tenants", watch))
+    assert listed == query(stack, "SELECT count(*) AS n FROM inventory.tenants")[0]["n"] == 5
+    # the app role itself, with no tenant bound, still sees none (the policy tests who acts)
+    assert asyncio.run(_count(url, "inventory.tenants", None)) == 0
+    for statement in ("SELECT count(config) FROM inventory.tenants",
+                      "SELECT count(*) FROM inventory.credentials",
+                      "SELECT count(*) FROM inventory.staff",
+                      "UPDATE inventory.tenants SET name = 'x'"):
+        with pytest.raises(asyncpg.exceptions.InsufficientPrivilegeError):
+            asyncio.run(_as_scheduler(url, statement, watch))

@@ -5,6 +5,7 @@ from datetime import date, datetime, time
 import pytest
 from inventory.people.coverage import gaps, required_windows
 from inventory.people.service import contract_year
+from inventory.watch import split_at_midnight
 from opspact.calendar import SHANGHAI, WorkdayCalendar
 
 CAL = WorkdayCalendar()
@@ -48,3 +49,12 @@ def test_gaps_count_people_per_moment():
     (date(2024, 12, 1), 1)])
 def test_contract_year(today, year):
     assert contract_year(date(2024, 12, 16), today) == year
+
+
+def test_gaps_are_cut_at_shanghai_midnight():
+    start = datetime(2026, 11, 20, 18, 0, tzinfo=SHANGHAI)
+    end = datetime(2026, 11, 22, 6, 0, tzinfo=SHANGHAI)
+    parts = split_at_midnight(start, end)
+    assert [(a.day, a.hour, b.day, b.hour) for a, b in parts] == [
+        (20, 18, 21, 0), (21, 0, 22, 0), (22, 0, 22, 6)]
+    assert split_at_midnight(start, start) == []

@@ -37,6 +37,10 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "roster.read": frozenset(CLIENT_SIDE | VENDOR_SIDE | {"auditor", "integration",
                                                           "platform_admin"}),
     "roster.write": frozenset({"vendor_manager", "platform_admin"}),
+    # Which privileged accounts exist where is a map for an attacker: managers and
+    # administrators of both sides keep the register, auditors check it. No secrets in it.
+    "credentials.read": frozenset({"client_admin", "vendor_manager", "auditor", "platform_admin"}),
+    "credentials.write": frozenset({"client_admin", "vendor_manager", "platform_admin"}),
     "notifications.read": frozenset({"client_admin"} | VENDOR_SIDE | {"auditor", "platform_admin"}),
     # Tenant files carry contract terms and contacts: not for viewers or integrations.
     "tenants.read": frozenset({"client_admin", "vendor_manager", "finance", "auditor",
@@ -85,6 +89,13 @@ ROUTES: tuple[Route, ...] = (
     Route("inventory", "DELETE", "/roster/shifts/{shift_id}", "roster.write"),
     Route("inventory", "GET", "/roster/gaps", "roster.read"),
     Route("inventory", "GET", "/on-duty", "roster.read"),
+    Route("inventory", "POST", "/credentials", "credentials.write"),
+    Route("inventory", "GET", "/credentials", "credentials.read"),
+    Route("inventory", "GET", "/credentials/{code}", "credentials.read"),
+    Route("inventory", "PATCH", "/credentials/{code}", "credentials.write"),
+    Route("inventory", "POST", "/credentials/{code}/rotations", "credentials.write"),
+    Route("inventory", "GET", "/credentials/{code}/rotations", "credentials.read"),
+    Route("inventory", "POST", "/credentials/{code}/retire", "credentials.write"),
     Route("notify", "GET", "/notifications", "notifications.read"),
     Route("notify", "GET", "/notifications/{notification_id}", "notifications.read"),
     *(Route(s, "GET", "/tenants/{slug}", "tenants.read") for s in ALL_SERVICES),

@@ -1,6 +1,7 @@
 """Inventory's HTTP surface."""
 
 from inventory.assets.endpoints import router as assets_router
+from inventory.credentials.endpoints import router as credentials_router
 from inventory.people.endpoints import router as people_router
 
-routers = [assets_router, people_router]
+routers = [assets_router, people_router, credentials_router]

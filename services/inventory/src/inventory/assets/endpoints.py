@@ -6,8 +6,6 @@ from opspact.app import current_principal, current_session
 from opspact.auth import Principal
 from opspact.errors import UnsupportedMediaType
 from opspact.permissions import require
-from opspact.types import Stripped
-from pydantic import ConfigDict, Field
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from inventory.assets import importer, service
@@ -22,15 +20,11 @@ from inventory.assets.schemas import (
     RelationCreate,
     RelationOut,
     RelationType,
+    Retirement,
 )
 
 router = APIRouter(tags=["assets"])
 Code = Path(pattern=CODE)
-
-
-class Retirement(Stripped):
-    model_config = ConfigDict(extra="forbid")
-    reason: str = Field(min_length=1, max_length=500)
 
 
 @router.post("/assets", status_code=201, response_model=AssetOut,

@@ -91,3 +91,8 @@ class ImpactOut(BaseModel):
     max_depth: int
     truncated: bool = Field(description="more assets lie beyond max_depth")
     impacted: list[Impacted]
+
+
+class Retirement(Stripped):
+    model_config = ConfigDict(extra="forbid")
+    reason: str = Field(min_length=1, max_length=500)

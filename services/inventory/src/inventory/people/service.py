@@ -177,6 +177,14 @@ async def roster_gaps(session: AsyncSession, tenant_id: str, start: datetime,
     return sorted(out, key=lambda g: (g.starts_at, g.post))
 
 
+def gap_event(tenant_id: str, post: str, starts_at: datetime, ends_at: datetime, required: int,
+              covered: int):
+    return new_event("inventory", "roster", "gap", tenant_id, f"{post}:{starts_at.isoformat()}", {
+        "post": post, "starts_at": starts_at.astimezone(SHANGHAI).isoformat(),
+        "ends_at": ends_at.astimezone(SHANGHAI).isoformat(), "required": required,
+        "covered": covered, "hours": round((ends_at - starts_at).total_seconds() / 3600, 2)})
+
+
 async def on_duty(session: AsyncSession, tenant_id: str, at: datetime) -> list[OnDutyOut]:
     _, settings = await tenant_config(session, tenant_id)
     rows = (await session.execute(select(Shift, Staff).join(

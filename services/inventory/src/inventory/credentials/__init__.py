@@ -1,0 +1,1 @@
+"""The credential custody register (账号保管登记): which accounts exist where, who keeps them."""
