@@ -171,6 +171,29 @@ def test_bad_rows_are_reported_and_nothing_is_written(gateway):
     assert gateway.get(f"{ASSETS}/ok-{run}", headers=auth("zhuhai", "auditor")).status_code == 404
 
 
+def test_import_dry_run_shows_dependency_loops(gateway):
+    run = uuid.uuid4().hex[:6]
+    base = "\n".join(["kind,code,name,form,runs_on,depends_on",
+                      f"server,host-{run},宿主机,physical,,", f"server,vm-{run},虚拟机,vm,host-{run},"])
+    assert post_file(gateway, (base + "\n").encode()).status_code == 200
+    # the host now runs on its own VM (through the registered relation), and two
+    # new applications rely on each other: both loops shown before anything is written
+    text = "\n".join([
+        "kind,code,name,form,runs_on,depends_on",
+        f"server,host-{run},宿主机,physical,vm-{run},",
+        f"application,app-a-{run},应用甲,,,app-b-{run}",
+        f"application,app-b-{run},应用乙,,,app-a-{run}",
+    ]) + "\n"
+    dry = post_file(gateway, text.encode(), dry_run=True).json()
+    errors = {r["line"]: " ".join(r["errors"]) for r in dry["report"] if r["action"] == "error"}
+    assert set(errors) == {2, 4}, dry
+    assert f"host-{run} → vm-{run} → host-{run}" in errors[2]
+    assert f"app-b-{run} → app-a-{run} → app-b-{run}" in errors[4]
+    real = post_file(gateway, text.encode())
+    assert real.status_code == 422 and "dependency loop" in real.json()["detail"]
+    assert gateway.get(f"{ASSETS}/app-a-{run}", headers=auth("zhuhai", "auditor")).status_code == 404
+
+
 def test_xlsx_import_with_chinese_and_list_cells(gateway):
     from io import BytesIO
 

@@ -18,14 +18,16 @@ from opspact.errors import Unprocessable
 from pydantic import BaseModel, Field, ValidationError
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import aliased
 
-from inventory.assets import service
+from inventory.assets import loops, service
 from inventory.assets.kinds import ATTRIBUTES, Kind
 from inventory.assets.models import Asset, Relation
 from inventory.assets.schemas import AssetCreate, AssetUpdate, RelationCreate, RelationType
 
 MAX_ROWS = 5000
 RELATION_COLUMNS = tuple(t.value for t in RelationType)
+Source, Target = aliased(Asset), aliased(Asset)
 
 
 class RowReport(BaseModel):
@@ -118,6 +120,7 @@ async def run(session: AsyncSession, tenant_id: str, raw: bytes, content_type: s
         if unknown:
             by_line[line].action = "error"
             by_line[line].errors.append(f"relates to unknown codes: {', '.join(unknown)}")
+    await _refuse_loops(session, tenant_id, plans, by_line)
     failed = [r for r in report if r.action == "error"]
     counts = {a: sum(r.action == a for r in report) for a in ("create", "update", "unchanged")}
     result = ImportReport(rows=len(records), created=counts["create"], updated=counts["update"],
@@ -137,6 +140,22 @@ async def run(session: AsyncSession, tenant_id: str, raw: bytes, content_type: s
                                  AssetUpdate(name=body.name, attributes=body.attributes))
     result.relations = await _relate(session, tenant_id, plans)
     return result
+
+
+async def _refuse_loops(session: AsyncSession, tenant_id: str, plans, by_line) -> None:
+    """A relation closing a dependency loop is a row error, seen in the dry run too."""
+    rows = (await session.execute(
+        select(Relation.type, Source.code, Target.code)
+        .join(Source, Source.id == Relation.from_asset).join(Target, Target.id == Relation.to_asset)
+        .where(Relation.tenant_id == tenant_id))).all()
+    existing = [e for e in (loops.dependency_edge(s, t, k) for k, s, t in rows) if e]
+    proposed = [((line, rel_type, target), body.code, target, rel_type)
+                for line, body, _, rel in plans if by_line[line].action != "error"
+                for rel_type, targets in rel.items() for target in targets]
+    for (line, rel_type, target), loop in loops.loops(existing, proposed).items():
+        by_line[line].action = "error"
+        by_line[line].errors.append(f"{rel_type} {target} closes a dependency loop: "
+                                    + " → ".join(loop))
 
 
 async def _relate(session: AsyncSession, tenant_id: str, plans) -> int:
