@@ -77,7 +77,8 @@ class ServiceSpec:
     description: str
     routers: list[APIRouter]
     handlers: dict[str, Handler] = field(default_factory=dict)
-    validate_tenant_settings: Callable[[dict[str, Any]], dict[str, Any]] = lambda s: s
+    validate_tenant_settings: Callable[[dict[str, Any], dict[str, Any]], dict[str, Any]] = \
+        lambda settings, document: settings
     extra_workers: list[Callable[[FastAPI], Any]] = field(default_factory=list)
     # Runs when a tenant's slice changes, in the apply's transaction (see tenant_router).
     on_tenant_configured: Callable | None = None

@@ -41,6 +41,7 @@ class InventoryTenantSettings(BaseModel):
         return assets
 
 
-def validate(settings: dict[str, Any]) -> dict[str, Any]:
+def validate(settings: dict[str, Any], document: dict[str, Any] | None = None) -> dict[str, Any]:
+    """`document`: the whole slice (contract, parties), for checks that need it."""
     return InventoryTenantSettings.model_validate(settings).model_dump(mode="json",
                                                                       exclude_none=True)

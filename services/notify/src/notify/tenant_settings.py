@@ -18,5 +18,6 @@ class NotifyTenantSettings(BaseModel):
     sms_provider: str = Field(default="local_sink", pattern=r"^(local_sink)$")
 
 
-def validate(settings: dict[str, Any]) -> dict[str, Any]:
+def validate(settings: dict[str, Any], document: dict[str, Any] | None = None) -> dict[str, Any]:
+    """`document`: the whole slice (contract, parties), for checks that need it."""
     return NotifyTenantSettings.model_validate(settings).model_dump(mode="json")

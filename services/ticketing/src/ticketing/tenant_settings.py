@@ -51,5 +51,6 @@ class TicketingTenantSettings(BaseModel):
         return self
 
 
-def validate(settings: dict[str, Any]) -> dict[str, Any]:
+def validate(settings: dict[str, Any], document: dict[str, Any] | None = None) -> dict[str, Any]:
+    """`document`: the whole slice (contract, parties), for checks that need it."""
     return TicketingTenantSettings.model_validate(settings).model_dump(mode="json")

@@ -90,7 +90,7 @@ async def load_tenant(session: AsyncSession, table: Table, slug: str) -> dict[st
 
 def tenant_router(service: str, table: Table, outbox_table: Table,
                   principal_dep: Callable, session_dep: Callable,
-                  validate_settings: Callable[[dict[str, Any]], dict[str, Any]],
+                  validate_settings: Callable[[dict[str, Any], dict[str, Any]], dict[str, Any]],
                   on_configured: Callable | None = None) -> APIRouter:
     """`on_configured(session, slug, settings)` runs in the same transaction when a
     tenant's slice changed (e.g. inventory registers the assets the file lists)."""
@@ -111,7 +111,7 @@ def tenant_router(service: str, table: Table, outbox_table: Table,
         _authorize(slug, principal)
         document = body.model_dump(mode="json")
         try:
-            document["settings"] = validate_settings(document["settings"])
+            document["settings"] = validate_settings(document["settings"], document)
         except ValidationError as exc:
             errors = [{"field": "body.settings." + ".".join(str(p) for p in e["loc"]),
                        "message": e["msg"]} for e in exc.errors()]

@@ -1,0 +1,231 @@
+"""The liquidated-damages assessment: what a list of events costs under the contract.
+
+A pure function of (terms, contract value, events): the same events in any order,
+or twice, give the same entries — the ledger is re-assessed from its stored events
+and the simulator uses the very same code without writing anything. Each entry keeps
+the events it comes from, the clause, and the computation spelled out in Chinese.
+Entries a person waived do not count (towards Nth occurrences or the cap).
+
+Events are CloudEvent-shaped dicts: `id`, `type`, `time`, `data`. Recorded violations
+(`billing.violation.recorded.v1`) name the rule they break in `data.rule`.
+Per-day rules read `data.due_at` and `data.done_at` (or `data.days_late`); a later
+event about the same `data.item` (e.g. the inspection round made up) completes it,
+and until then it accrues to `as_of`.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+from billing.money import fen, figures, percent_of
+from billing.terms import BillingTerms, DamageRule
+
+VIOLATION = "billing.violation.recorded.v1"
+DAY_SECONDS = 86400
+
+
+@dataclass
+class Entry:
+    key: str
+    rule: str
+    clause: str
+    event_ids: list[str]
+    occurred_at: datetime
+    computation: str
+    amount: Decimal
+    counted_amount: Decimal = Decimal(0)  # after the cap
+    occurrence: int | None = None
+    days: int | None = None
+    accruing: bool = False
+    termination_right: str | None = None
+    cap_reached: bool = False
+    running_total: Decimal = Decimal(0)
+
+
+@dataclass
+class Assessment:
+    entries: list[Entry]
+    total: Decimal
+    cap: Decimal | None
+    cap_reached: bool
+    termination_rights: list[Entry] = field(default_factory=list)
+
+
+def _when(event: dict[str, Any]) -> datetime:
+    return datetime.fromisoformat(event["time"])
+
+
+def _contract_year(start: date | None, day: date) -> int:
+    if start is None or day < start:
+        return 1
+    return day.year - start.year - ((day.month, day.day) < (start.month, start.day)) + 1
+
+
+def matches(rule: DamageRule, event: dict[str, Any]) -> bool:
+    if event.get("type") not in rule.events:
+        return False
+    data = event.get("data") or {}
+    if event["type"] == VIOLATION and data.get("rule") != rule.code:
+        return False
+    m = rule.match
+    return ((not m.clocks or data.get("clock") in m.clocks)
+            and (not m.priorities or data.get("priority") in m.priorities)
+            and (not m.systems or data.get("system") in m.systems)
+            and (not m.kinds or data.get("kind") in m.kinds))
+
+
+def _days_late(data: dict[str, Any], as_of: datetime | None) -> tuple[int, bool] | None:
+    """(whole days, still accruing); a part of a day counts as a day."""
+    if data.get("days_late") is not None:
+        return int(data["days_late"]), False
+    if not data.get("due_at"):
+        return None
+    due = datetime.fromisoformat(data["due_at"])
+    done = data.get("done_at")
+    end = datetime.fromisoformat(done) if done else as_of
+    if end is None:
+        return None
+    return max(0, math.ceil((end - due).total_seconds() / DAY_SECONDS)), not done
+
+
+class _Assessor:
+    def __init__(self, terms: BillingTerms, value: Decimal, term_start: date | None,
+                 waived: set[str], as_of: datetime | None) -> None:
+        self.terms, self.value, self.term_start = terms, value, term_start
+        self.waived, self.as_of = waived, as_of
+        self.counts: dict[tuple[str, int], int] = defaultdict(int)
+        self.streaks: dict[str, int] = defaultdict(int)
+        self.seen_tickets: dict[str, set[str]] = defaultdict(set)
+        self.per_day: dict[tuple[str, str], dict[str, Any]] = {}
+        self.entries: list[Entry] = []
+
+    def _base(self, percent: Decimal, days: int | None = None, base: Decimal | None = None,
+              label: str = "合同总价") -> tuple[Decimal, str]:
+        base = self.value if base is None else base
+        amount = percent_of(base, percent, 1 if days is None else days)
+        per_day = "" if days is None else f" × {days} 天"
+        return amount, f"{label} {figures(base)} × {percent.normalize():f}%{per_day} = {figures(amount)}"
+
+    def _add(self, entry: Entry) -> None:
+        if entry.key in self.waived:
+            return
+        self.entries.append(entry)
+
+    def take(self, rule: DamageRule, event: dict[str, Any]) -> None:
+        data = event.get("data") or {}
+        when = _when(event)
+        key = f"{rule.code}:{event['id']}"
+        if rule.once_per == "ticket" and data.get("ticket_id"):
+            if data["ticket_id"] in self.seen_tickets[rule.code]:
+                return
+            self.seen_tickets[rule.code].add(data["ticket_id"])
+            key = f"{rule.code}:ticket:{data['ticket_id']}"
+        if rule.kind == "per_occurrence" and key in self.waived:
+            return  # a waived occurrence does not count towards the Nth either
+        period = _contract_year(self.term_start, when.date()) if rule.counting == "contract_year" else 0
+        getattr(self, "_" + rule.kind)(rule, event, data, when, key, period)
+
+    def _per_occurrence(self, rule, event, data, when, key, period) -> None:
+        self.counts[(rule.code, period)] += 1
+        n = self.counts[(rule.code, period)]
+        amount, text = self._base(rule.percent)
+        termination = None
+        esc = rule.escalation
+        if esc and n == esc.at:
+            extra, extra_text = self._base(esc.percent)
+            amount, text = (amount + extra, f"{text}；另计 {extra_text}") if esc.base_too \
+                else (extra, extra_text)
+            if esc.termination_right:
+                termination = f"第{n}次违约，甲方有权解除合同"
+        self._add(Entry(key=key, rule=rule.code, clause=rule.clause, event_ids=[event["id"]],
+                        occurred_at=when, computation=f"第{n}次：{text}", amount=amount,
+                        occurrence=n, termination_right=termination))
+
+    def _fixed(self, rule, event, data, when, key, period) -> None:
+        amount, text = self._base(rule.percent)
+        self._add(Entry(key=key, rule=rule.code, clause=rule.clause, event_ids=[event["id"]],
+                        occurred_at=when, computation=text, amount=amount,
+                        termination_right="甲方有权解除合同" if rule.termination_right else None))
+
+    def _threshold(self, rule, event, data, when, key, period) -> None:
+        self.counts[(rule.code, period)] += 1
+        n = self.counts[(rule.code, period)]
+        if n != rule.at:
+            return
+        amount, text = self._base(rule.percent)
+        scope = f"第{period}合同年度内" if period else "合同期内"
+        self._add(Entry(key=f"{rule.code}:{period}:{rule.at}", rule=rule.code, clause=rule.clause,
+                        event_ids=[event["id"]], occurred_at=when,
+                        computation=f"{scope}第{n}次：{text}", amount=amount, occurrence=n,
+                        termination_right="甲方有权解除合同" if rule.termination_right else None))
+
+    def _consecutive(self, rule, event, data, when, key, period) -> None:
+        if data.get("passed", False):
+            self.streaks[rule.code] = 0
+            return
+        self.streaks[rule.code] += 1
+        n = self.streaks[rule.code]
+        if n != rule.at:
+            return
+        amount, text = self._base(rule.percent)
+        self._add(Entry(key=key, rule=rule.code, clause=rule.clause, event_ids=[event["id"]],
+                        occurred_at=when, computation=f"连续第{n}个考核期未达标：{text}",
+                        amount=amount, occurrence=n,
+                        termination_right="甲方有权解除合同" if rule.termination_right else None))
+
+    def _per_day(self, rule, event, data, when, key, period) -> None:
+        item = str(data.get("item") or event["id"])
+        state = self.per_day.setdefault((rule.code, item), {"entry": None, "data": {}, "ids": [],
+                                                             "first": when})
+        state["data"].update(data)
+        state["ids"].append(event["id"])
+        merged, previous = state["data"], state["entry"]
+        late = _days_late(merged, self.as_of)
+        if late is None or (rule.of == "part" and merged.get("part_value") is None):
+            return  # nothing to count yet; what is known waits for the next event
+        days, accruing = late
+        base = Decimal(str(merged["part_value"])) if rule.of == "part" else None
+        amount, text = self._base(rule.percent, days, base, "逾期部分价款" if rule.of == "part"
+                                  else "合同总价")
+        termination = (f"逾期{days}天，超过{rule.terminate_after_days}天，甲方有权解除合同"
+                       if rule.terminate_after_days and days > rule.terminate_after_days else None)
+        entry = Entry(key=f"{rule.code}:{item}", rule=rule.code, clause=rule.clause,
+                      event_ids=list(state["ids"]), occurred_at=state["first"],
+                      computation=text + ("（计至今日，仍在累计）" if accruing else ""),
+                      amount=amount, days=days, accruing=accruing, termination_right=termination)
+        if previous is not None and previous in self.entries:
+            self.entries[self.entries.index(previous)] = entry
+        else:
+            self._add(entry)
+        state["entry"] = entry
+
+
+def assess(terms: BillingTerms, value: Decimal, events: list[dict[str, Any]],
+           term_start: date | None = None, waived: set[str] | frozenset = frozenset(),
+           as_of: datetime | None = None) -> Assessment:
+    unique = {e["id"]: e for e in events}  # the same event twice counts once
+    ordered = sorted(unique.values(), key=lambda e: (_when(e), e["id"]))
+    assessor = _Assessor(terms, value, term_start, set(waived), as_of)
+    for event in ordered:
+        for rule in terms.damages.rules:
+            if matches(rule, event):
+                assessor.take(rule, event)
+    entries = sorted(assessor.entries, key=lambda e: (e.occurred_at, e.key))
+    cap = percent_of(value, terms.damages.cap.percent) if terms.damages.cap else None
+    running, reached = Decimal(0), False
+    for entry in entries:
+        counted = entry.amount if cap is None else min(entry.amount, cap - running)
+        entry.counted_amount = fen(max(counted, Decimal(0)))
+        running += entry.counted_amount
+        entry.running_total = running
+        if cap is not None and not reached and running >= cap:
+            entry.cap_reached = reached = True
+        if entry.counted_amount != entry.amount:
+            entry.computation += f"；受违约金总额上限 {figures(cap)} 限制，计 {figures(entry.counted_amount)}"
+    return Assessment(entries=entries, total=running, cap=cap, cap_reached=reached,
+                      termination_rights=[e for e in entries if e.termination_right])

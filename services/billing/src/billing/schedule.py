@@ -1,0 +1,91 @@
+"""When each milestone falls due: its trigger's dates, plus `within` (calendar days, or
+working days on the shared calendar — 调休 Saturdays count, holidays do not).
+
+A milestone whose trigger waits for a date nobody knows yet (acceptance not recorded,
+the invoice not issued) has no due date; it says what it is waiting for.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from decimal import Decimal
+from typing import Any
+
+from opspact.calendar import WorkdayCalendar
+from opspact.calendar.workdays import CalendarMissing
+
+from billing.terms import BillingTerms, Milestone, parse_offset
+
+ANCHOR_NAMES = {"signing": "合同签订", "effective": "合同生效", "term_start": "服务期开始",
+                "term_end": "服务期满", "acceptance": "验收合格", "delivery": "交付",
+                "invoice": "开具发票"}
+
+
+@dataclass
+class Due:
+    milestone: Milestone
+    amount: Decimal
+    trigger_on: date | None = None
+    payable_from: date | None = None
+    due_on: date | None = None
+    waiting_for: list[str] = field(default_factory=list)
+    note: str | None = None
+
+
+def contract_dates(document: dict[str, Any], terms: BillingTerms,
+                   recorded: dict[str, date]) -> dict[str, date]:
+    """The anchors known from the contract, overridden by what was recorded."""
+    contract = document["contract"]
+    term = contract.get("term", {})
+    known: dict[str, date] = {}
+    if contract.get("signed_on"):
+        known["signing"] = date.fromisoformat(contract["signed_on"])
+    if term.get("start"):
+        known["term_start"] = date.fromisoformat(term["start"])
+    if term.get("end"):
+        known["term_end"] = date.fromisoformat(term["end"])
+    effective = terms.effective_on or term.get("start")
+    if effective:
+        known["effective"] = date.fromisoformat(effective)
+    return {**known, **recorded}
+
+
+def add_working_days(start: date, days: int, calendar: WorkdayCalendar) -> date:
+    """The `days`-th working day after `start` (start itself not counted)."""
+    day, counted = start, 0
+    while counted < days:
+        day += timedelta(days=1)
+        if calendar.is_workday(day):
+            counted += 1
+    return day
+
+
+def offset(start: date, within: str, calendar: WorkdayCalendar) -> date:
+    days, working = parse_offset(within)
+    return add_working_days(start, days, calendar) if working else start + timedelta(days=days)
+
+
+def schedule(terms: BillingTerms, document: dict[str, Any], recorded: dict[str, date] | None = None,
+             invoices: dict[str, date] | None = None,
+             calendar: WorkdayCalendar | None = None) -> list[Due]:
+    """`recorded`: acceptance / delivery (or corrected) dates; `invoices`: milestone code →
+    the date its invoice was issued."""
+    value = Decimal(document["contract"]["value"])
+    dates = contract_dates(document, terms, recorded or {})
+    invoices = invoices or {}
+    calendar = calendar or WorkdayCalendar()
+    out = []
+    for milestone in terms.milestones:
+        due = Due(milestone=milestone, amount=milestone.amount_of(value))
+        known = {**dates, **({"invoice": invoices[milestone.code]} if milestone.code in invoices else {})}
+        due.waiting_for = [ANCHOR_NAMES[a] for a in milestone.trigger.after if a not in known]
+        if not due.waiting_for:
+            due.trigger_on = max(known[a] for a in milestone.trigger.after)
+            due.payable_from = due.trigger_on - timedelta(days=milestone.trigger.opens_days_before)
+            try:
+                due.due_on = offset(due.trigger_on, milestone.trigger.within, calendar)
+            except CalendarMissing as exc:
+                due.note = f"{exc} — the working-day due date cannot be computed yet"
+        out.append(due)
+    return out

@@ -1,0 +1,154 @@
+"""The damages rules of the five contracts, table by table, and the properties every
+assessment keeps (hypothesis): the cap is never exceeded, replaying or reordering the
+same events changes nothing, the total is the sum of the entries."""
+
+import copy
+from datetime import UTC, date, datetime, timedelta
+from decimal import Decimal
+from pathlib import Path
+
+from billing.damages import assess
+from billing.terms import BillingTerms
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from opspact.tenancy.model import load_tenant_files
+
+TENANTS = {t.slug: t for t in load_tenant_files(Path(__file__).parents[3] / "deploy" / "tenants")}
+T0 = datetime(2025, 1, 6, 9, tzinfo=UTC)
+
+
+def terms_of(slug: str) -> tuple[BillingTerms, Decimal, date | None]:
+    doc = TENANTS[slug].slice_for("billing")
+    start = doc["contract"]["term"].get("start")
+    return (BillingTerms.model_validate(copy.deepcopy(doc["settings"])),
+            Decimal(doc["contract"]["value"]), date.fromisoformat(start) if start else None)
+
+
+def event(n: int, type_: str, day: float = 0, **data) -> dict:
+    return {"id": f"ev-{n}", "type": type_, "time": (T0 + timedelta(days=day)).isoformat(),
+            "data": data}
+
+
+def breach(n, ticket, clock="resolution", day=0, priority="p2"):
+    return event(n, "ticketing.sla.breached.v1", day, ticket_id=ticket, clock=clock,
+                 priority=priority)
+
+
+def run(slug, events, **kw):
+    terms, value, start = terms_of(slug)
+    return assess(terms, value, events, term_start=start, **kw)
+
+
+def test_xinjiang_third_breach_is_20_percent_with_termination_right():
+    a = run("xinjiang", [breach(1, "t1"), breach(2, "t1", "on_site", 0.1),  # one fault, once
+                         breach(3, "t2", day=2), breach(4, "t3", day=9)])
+    assert [e.amount for e in a.entries] == [Decimal("7700.00"), Decimal("7700.00"),
+                                             Decimal("154000.00")]
+    assert a.entries[0].event_ids == ["ev-1"] and a.entries[0].occurrence == 1
+    assert "第3次" in a.entries[2].computation and "× 20%" in a.entries[2].computation
+    assert [e.rule for e in a.termination_rights] == ["breach"]
+    assert a.total == Decimal("169400.00") and a.cap is None
+
+
+def test_xinjiang_waived_breach_does_not_count_towards_the_third():
+    a = run("xinjiang", [breach(1, "t1"), breach(2, "t2", day=1), breach(3, "t3", day=2)],
+            waived={"breach:ticket:t2"})
+    assert [e.occurrence for e in a.entries] == [1, 2] and not a.termination_rights
+
+
+def test_xinjiang_second_replacement_in_a_contract_year():
+    replaced = "inventory.staff.replaced.v1"
+    # term starts 2024-12-16: Jan 2025 and Nov 2025 share year 1; Dec 2025 is year 2
+    a = run("xinjiang", [event(1, replaced, 0), event(2, replaced, 300), event(3, replaced, 345),
+                         event(4, replaced, 350)])
+    assert [(e.rule, e.amount) for e in a.entries] == [("staff-replacement", Decimal("7700.00")),
+                                                        ("staff-replacement", Decimal("7700.00"))]
+    assert "第1合同年度" in a.entries[0].computation and "第2合同年度" in a.entries[1].computation
+
+
+def test_xinjiang_three_consecutive_failed_assessments():
+    assessed = "billing.assessment.recorded.v1"
+    a = run("xinjiang", [event(1, assessed, 0, passed=False), event(2, assessed, 30, passed=False),
+                         event(3, assessed, 60, passed=True), event(4, assessed, 90, passed=False),
+                         event(5, assessed, 120, passed=False), event(6, assessed, 150, passed=False)])
+    assert [(e.rule, e.amount, e.event_ids) for e in a.entries] == [
+        ("assessment", Decimal("77000.00"), ["ev-6"])]
+    assert a.entries[0].termination_right
+
+
+def test_xinxiang_fixed_and_major_fault_clock_rules():
+    violation = "billing.violation.recorded.v1"
+    a = run("xinxiang", [event(1, violation, 0, rule="major-outage"),
+                         event(2, violation, 1, rule="records"),
+                         breach(3, "t9", "response", 2, "p1"), breach(4, "t9", "on_site", 2.1, "p1"),
+                         breach(5, "t8", "resolution", 3, "p1")])
+    assert [(e.rule, e.amount) for e in a.entries] == [
+        ("major-outage", Decimal("35594.00")), ("records", Decimal("21356.40")),
+        ("major-fault-clock", Decimal("21356.40"))]
+
+
+def test_zhuhai_late_inspection_accrues_per_day_and_raises_termination_after_5():
+    missed, made_up = "ticketing.inspection.missed.v1", "ticketing.inspection.made_up.v1"
+    due = (T0 + timedelta(hours=1)).isoformat()
+    opened = [event(1, missed, 0, item="round-7", due_at=due)]
+    accruing = run("zhuhai", opened, as_of=T0 + timedelta(days=2, hours=3))
+    [entry] = accruing.entries
+    assert entry.accruing and entry.days == 3  # a part of a day counts as a day
+    assert entry.amount == Decimal("6372.00")  # 708,000 × 0.3 % × 3
+    closed = run("zhuhai", [*opened, event(2, made_up, 7, item="round-7",
+                                           done_at=(T0 + timedelta(days=6, hours=2)).isoformat())])
+    [entry] = closed.entries
+    assert not entry.accruing and entry.days == 7 and entry.event_ids == ["ev-1", "ev-2"]
+    assert entry.amount == Decimal("14868.00") and "超过5天" in entry.termination_right
+
+
+def test_wuqia_late_part_and_the_ten_percent_cap():
+    violation = "billing.violation.recorded.v1"
+    events = [event(1, violation, 0, rule="late-delivery", item="rpa", part_value="200000.00",
+                    days_late=12)]
+    events += [event(10 + n, violation, n + 1, rule="confidentiality") for n in range(6)]
+    a = run("wuqia", events)
+    assert a.entries[0].amount == Decimal("240.00")  # 200,000 × 0.01 % × 12 days
+    assert a.cap == Decimal("95500.00")
+    assert a.total == a.cap and a.cap_reached
+    capped = [e for e in a.entries if e.counted_amount != e.amount]
+    assert capped and "上限" in capped[0].computation
+    assert [e.counted_amount for e in a.entries][-1] == Decimal("0.00")
+
+
+def test_beijing_failure_and_unknown_events_are_ignored():
+    a = run("beijing", [event(1, "billing.violation.recorded.v1", 0, rule="failure"),
+                        event(2, "ticketing.ticket.updated.v1", 0),
+                        event(3, "billing.violation.recorded.v1", 0, rule="no-such-rule")])
+    assert [(e.rule, e.amount) for e in a.entries] == [("failure", Decimal("1203064.00"))]
+
+
+EVENT_KINDS = st.sampled_from([
+    ("ticketing.sla.breached.v1", {"clock": "resolution"}),
+    ("billing.violation.recorded.v1", {"rule": "confidentiality"}),
+    ("billing.violation.recorded.v1", {"rule": "invoice"}),
+    ("billing.violation.recorded.v1", {"rule": "late-acceptance", "days_late": 40}),
+    ("billing.violation.recorded.v1", {"rule": "misconduct"}),
+    ("inventory.staff.replaced.v1", {}),
+    ("billing.assessment.recorded.v1", {"passed": False}),
+])
+EVENTS = st.lists(st.tuples(EVENT_KINDS, st.integers(0, 400), st.integers(0, 5)),
+                  max_size=25).map(lambda items: [
+                      {"id": f"e{n}", "type": t, "time": (T0 + timedelta(days=d)).isoformat(),
+                       "data": {**data, "ticket_id": f"t{ticket}"}}
+                      for n, ((t, data), d, ticket) in enumerate(items)])
+
+
+@settings(max_examples=150, deadline=None)
+@given(EVENTS, st.sampled_from(sorted(TENANTS)), st.randoms())
+def test_assessment_properties(events, slug, rnd):
+    a = run(slug, events)
+    if a.cap is not None:
+        assert a.total <= a.cap
+    assert a.total == sum((e.counted_amount for e in a.entries), Decimal(0))
+    assert all(e.counted_amount <= e.amount for e in a.entries)
+    shuffled = events[:] + events[: len(events) // 2]  # replayed duplicates
+    rnd.shuffle(shuffled)
+    again = run(slug, shuffled)
+    assert [(e.key, e.counted_amount) for e in again.entries] == \
+        [(e.key, e.counted_amount) for e in a.entries]
