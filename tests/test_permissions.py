@@ -12,7 +12,8 @@ from opspact.testing.plugin import auth
 PARAMS = {"ticket_id": "00000000-0000-0000-0000-000000000000", "source": "generic",
           "notification_id": "00000000-0000-0000-0000-000000000000",
           "code": "no-such-asset", "type": "runs_on", "to": "other-asset",
-          "post": "onsite", "shift_id": "1", "slug": "xinjiang"}
+          "post": "onsite", "shift_id": "1", "slug": "xinjiang", "kind": "acceptance",
+          "key": "no-such-entry"}
 CASES = [(route, role) for route in ROUTES for role in ROLES]
 
 

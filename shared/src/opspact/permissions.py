@@ -41,6 +41,13 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     # administrators of both sides keep the register, auditors check it. No secrets in it.
     "credentials.read": frozenset({"client_admin", "vendor_manager", "auditor", "platform_admin"}),
     "credentials.write": frozenset({"client_admin", "vendor_manager", "platform_admin"}),
+    # The contract's money: both sides' managers and finance read it; a person records
+    # what happened (acceptance, a breach); confirming or waiving a penalty is for the
+    # client's administrators and the vendor's managers, with a reason.
+    "billing.read": frozenset({"client_admin", "vendor_manager", "finance", "auditor",
+                               "platform_admin"}),
+    "billing.record": frozenset({"client_admin", "vendor_manager", "platform_admin"}),
+    "billing.decide": frozenset({"client_admin", "vendor_manager", "platform_admin"}),
     "notifications.read": frozenset({"client_admin"} | VENDOR_SIDE | {"auditor", "platform_admin"}),
     # Tenant files carry contract terms and contacts: not for viewers or integrations.
     "tenants.read": frozenset({"client_admin", "vendor_manager", "finance", "auditor",
@@ -89,6 +96,15 @@ ROUTES: tuple[Route, ...] = (
     Route("inventory", "DELETE", "/roster/shifts/{shift_id}", "roster.write"),
     Route("inventory", "GET", "/roster/gaps", "roster.read"),
     Route("inventory", "GET", "/on-duty", "roster.read"),
+    Route("billing", "GET", "/contract", "billing.read"),
+    Route("billing", "GET", "/milestones", "billing.read"),
+    Route("billing", "PUT", "/contract-dates/{kind}", "billing.record"),
+    Route("billing", "POST", "/violations", "billing.record"),
+    Route("billing", "POST", "/assessments", "billing.record"),
+    Route("billing", "GET", "/ledger", "billing.read"),
+    Route("billing", "POST", "/ledger/{key}/confirm", "billing.decide"),
+    Route("billing", "POST", "/ledger/{key}/waive", "billing.decide"),
+    Route("billing", "POST", "/simulate", "billing.read"),
     Route("inventory", "POST", "/credentials", "credentials.write"),
     Route("inventory", "GET", "/credentials", "credentials.read"),
     Route("inventory", "GET", "/credentials/{code}", "credentials.read"),

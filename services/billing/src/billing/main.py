@@ -3,8 +3,11 @@
 from fastapi import FastAPI
 from opspact.app import ServiceSpec, create_service_app
 
-from billing import tenant_settings
+import billing.models  # noqa: F401  (registers the ORM tables)
+from billing import contract_endpoints, tenant_settings
 from billing.config import get_settings
+from billing.ledger import endpoints as ledger_endpoints
+from billing.ledger.service import HANDLERS
 from billing.tables import shared
 
 
@@ -12,5 +15,6 @@ def create_app() -> FastAPI:
     return create_service_app(ServiceSpec(
         settings=get_settings(), tables=shared, title="OpsPact billing",
         description="Contracts, payment milestones, invoices and the liquidated-damages ledger.",
-        routers=[], validate_tenant_settings=tenant_settings.validate,
+        routers=[contract_endpoints.router, ledger_endpoints.router], handlers=HANDLERS,
+        validate_tenant_settings=tenant_settings.validate,
     ))

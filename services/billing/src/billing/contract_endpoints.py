@@ -1,0 +1,106 @@
+"""The contract as billing reads it: value, milestones with their due dates, the
+dates recorded when they happen (acceptance, delivery), what does not add up."""
+
+from datetime import datetime
+from decimal import Decimal
+from typing import Literal
+
+from fastapi import APIRouter, Depends
+from opspact import outbox
+from opspact.app import current_principal, current_session
+from opspact.auth import Principal
+from opspact.calendar import SHANGHAI
+from opspact.events import new_event
+from opspact.permissions import require
+from sqlalchemy import func, select
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from billing.ledger.service import contract
+from billing.models import ContractDate
+from billing.money import HUNDRED, percent_of
+from billing.schedule import Due, schedule
+from billing.schemas import Amount, ContractDateIn, ContractDateOut, ContractOut, MilestoneOut
+from billing.tables import shared
+from billing.terms import inconsistencies
+
+router = APIRouter(tags=["contract"])
+
+
+def _status(due: Due, today) -> str:
+    if due.waiting_for or due.payable_from is None:
+        return "waiting"
+    if today < due.payable_from:
+        return "not_yet_payable"
+    if due.due_on is None or today <= due.due_on:
+        return "payable"
+    return "past_due"
+
+
+def milestone_out(due: Due, value: Decimal, today) -> MilestoneOut:
+    m = due.milestone
+    return MilestoneOut(
+        code=m.code, name=m.name, amount=Amount.of(due.amount),
+        percent_of_value=f"{(due.amount * HUNDRED / value).quantize(Decimal('0.01'))}",
+        clause=m.trigger.clause, after=list(m.trigger.after), within=m.trigger.within,
+        trigger_on=due.trigger_on, payable_from=due.payable_from, due_on=due.due_on,
+        waiting_for=due.waiting_for, invoice_first=m.invoice_first,
+        status=_status(due, today), note=due.note)
+
+
+async def recorded_dates(session: AsyncSession, tenant_id: str) -> dict:
+    rows = (await session.execute(select(ContractDate).where(
+        ContractDate.tenant_id == tenant_id))).scalars()
+    return {r.kind: r.on for r in rows}
+
+
+@router.get("/contract", response_model=ContractOut)
+async def get_contract(principal: Principal = Depends(current_principal),
+                       session: AsyncSession = Depends(current_session)) -> ContractOut:
+    """Value (figures and 大写), milestones with due dates, damages rules and cap, and
+    what does not add up in the contract's own data."""
+    require(principal, "billing.read")
+    c = await contract(session, principal.tenant)
+    dates = await recorded_dates(session, principal.tenant)
+    today = datetime.now(SHANGHAI).date()
+    doc = c.document["contract"]
+    cap = c.terms.damages.cap
+    return ContractOut(
+        tenant=principal.tenant, title=doc["title"], value=Amount.of(c.value),
+        signed_on=doc.get("signed_on"), term=doc.get("term", {}), recorded_dates=dates,
+        milestones=[milestone_out(d, c.value, today)
+                    for d in schedule(c.terms, c.document, dates)],
+        damages_rules=[r.model_dump(mode="json") for r in c.terms.damages.rules],
+        damages_cap=Amount.of(percent_of(c.value, cap.percent)) if cap else None,
+        inconsistencies=inconsistencies(c.terms, c.document))
+
+
+@router.get("/milestones", response_model=list[MilestoneOut])
+async def list_milestones(principal: Principal = Depends(current_principal),
+                          session: AsyncSession = Depends(current_session)) -> list[MilestoneOut]:
+    require(principal, "billing.read")
+    c = await contract(session, principal.tenant)
+    today = datetime.now(SHANGHAI).date()
+    return [milestone_out(d, c.value, today) for d in
+            schedule(c.terms, c.document, await recorded_dates(session, principal.tenant))]
+
+
+@router.put("/contract-dates/{kind}", response_model=ContractDateOut)
+async def record_contract_date(body: ContractDateIn, kind: Literal["acceptance", "delivery"],
+                               principal: Principal = Depends(current_principal),
+                               session: AsyncSession = Depends(current_session)) -> ContractDateOut:
+    """Record (or correct) when acceptance or delivery happened; milestones waiting for
+    it get their due dates."""
+    require(principal, "billing.record")
+    await contract(session, principal.tenant)  # the tenant must be configured
+    values = {"on": body.on, "evidence": body.evidence, "recorded_by": principal.subject}
+    await session.execute(pg_insert(ContractDate).values(
+        tenant_id=principal.tenant, kind=kind, **values).on_conflict_do_update(
+        index_elements=[ContractDate.tenant_id, ContractDate.kind],
+        set_={**values, "recorded_at": func.now()}))
+    row = await session.get(ContractDate, (principal.tenant, kind), populate_existing=True)
+    await outbox.add(session, shared.outbox, new_event(
+        "billing", "contract_date", "recorded", principal.tenant, kind,
+        {"kind": kind, "on": body.on.isoformat(), "evidence": body.evidence}))
+    return ContractDateOut(kind=kind, on=row.on, evidence=row.evidence,
+                           recorded_by=row.recorded_by, recorded_at=row.recorded_at)

@@ -1,0 +1,151 @@
+"""Billing through the gateway: the five contracts' schedules, recorded dates, the
+damages ledger fed by SLA breaches over Kafka, recorded violations up to wuqia's cap,
+decisions, and the simulator that writes nothing."""
+
+import uuid
+from datetime import UTC, datetime, timedelta
+from decimal import Decimal
+
+import pytest
+from opspact.testing.plugin import auth, wait_until
+from opspact.testing.probes import query
+
+API = "/api/billing"
+
+
+def get(gateway, path, tenant, role="finance", **params):
+    r = gateway.get(f"{API}{path}", headers=auth(tenant, role), params=params)
+    assert r.status_code == 200, r.text
+    return r.json()
+
+
+@pytest.mark.parametrize(("tenant", "expected"), [
+    ("xinjiang", [("first", "231000.00", "2024-11-25"), ("final", "539000.00", None)]),
+    ("xinxiang", [("full", "711880.00", "2025-11-11")]),
+    ("zhuhai", [("first", "72000.00", "2023-11-23"), ("final", "636000.00", None)]),
+    ("beijing", [("first", "3007660.00", "2026-06-13"), ("final", "3007660.00", None)]),
+    ("wuqia", [("first", "286500.00", None), ("final", "668500.00", None)]),
+])
+def test_the_five_schedules(gateway, tenant, expected):
+    milestones = get(gateway, "/milestones", tenant)
+    assert [(m["code"], m["amount"]["value"], m["due_on"]) for m in milestones] == expected
+
+
+def test_contract_view_in_figures_and_capitals(gateway):
+    xinjiang = get(gateway, "/contract", "xinjiang", "client_admin")
+    assert xinjiang["value"]["capitals"] == "柒拾柒万元整"
+    assert xinjiang["milestones"][1]["waiting_for"] == ["验收合格"]
+    assert xinjiang["milestones"][0]["invoice_first"]
+    xinxiang = get(gateway, "/contract", "xinxiang")
+    assert xinxiang["milestones"][0]["payable_from"] == "2025-08-13"  # 90 days before the end
+    beijing = get(gateway, "/contract", "beijing", "auditor")
+    assert any("乙方名称不一致" in f for f in beijing["inconsistencies"])
+    wuqia = get(gateway, "/contract", "wuqia")
+    assert wuqia["damages_cap"]["value"] == "95500.00"
+
+
+def test_recording_acceptance_gives_the_final_payment_a_date(gateway):
+    r = gateway.put(f"{API}/contract-dates/acceptance", headers=auth("zhuhai", "client_admin"),
+                    json={"on": "2024-11-20", "evidence": "验收报告 ZH-2024-001"})
+    assert r.status_code == 200, r.text
+    final = get(gateway, "/milestones", "zhuhai")[1]
+    assert (final["trigger_on"], final["due_on"], final["waiting_for"]) == \
+        ("2024-11-20", "2024-11-20", [])
+    r = gateway.put(f"{API}/contract-dates/signing", headers=auth("zhuhai", "client_admin"),
+                    json={"on": "2024-11-20", "evidence": "x"})
+    assert r.status_code == 422
+
+
+def test_sla_breach_reaches_the_ledger(stack, gateway):
+    r = gateway.post("/api/ticketing/tickets", headers=auth("xinxiang", "vendor_engineer"),
+                     json={"system": "police-platform", "title": "系统大面积故障", "priority": "p1"})
+    assert r.status_code == 201, r.text
+    ticket = r.json()["id"]
+    query(stack, "UPDATE ticketing.ticket_sla_clocks SET warn_at = now(), due_at = now() "
+                 "WHERE ticket_id = $1::uuid", ticket)
+    key = f"major-fault-clock:ticket:{ticket}"
+    entry = wait_until(lambda: next((e for e in get(gateway, "/ledger", "xinxiang", limit=200)["items"]
+                                     if e["key"] == key), None), timeout=60, message="ledger entry")
+    assert entry["amount"]["value"] == "21356.40" and entry["state"] == "proposed"
+    assert "× 3%" in entry["computation"] and "30分钟响应" in entry["clause"]
+    # the response and on-site clocks both breached: one fault, one entry
+    assert len([e for e in get(gateway, "/ledger", "xinxiang", limit=200)["items"]
+                if e["key"] == key]) == 1
+    decided = gateway.post(f"{API}/ledger/{key}/waive", headers=auth("xinxiang", "client_admin"),
+                           json={"reason": "停电导致，合同约定免责"})
+    assert decided.status_code == 200 and decided.json()["state"] == "waived"
+    again = gateway.post(f"{API}/ledger/{key}/confirm", headers=auth("xinxiang", "vendor_manager"),
+                         json={})
+    assert again.status_code == 409
+    no_reason = gateway.post(f"{API}/ledger/{key}/waive", headers=auth("xinxiang", "client_admin"),
+                             json={})
+    assert no_reason.status_code == 422
+
+
+def test_wuqia_violations_up_to_the_cap(stack, gateway):
+    manager = auth("wuqia", "vendor_manager")
+    at = datetime(2024, 3, 1, 10, tzinfo=UTC)
+    keys = []
+    for n in range(6):
+        r = gateway.post(f"{API}/violations", headers=manager, json={
+            "rule": "confidentiality", "occurred_at": (at + timedelta(days=n)).isoformat(),
+            "note": f"保密违约记录 {n}"})
+        assert r.status_code == 201, r.text
+        keys += [e["key"] for e in r.json()["ledger"]]
+    ledger = get(gateway, "/ledger", "wuqia", limit=200)
+    counted = sum(Decimal(e["counted_amount"]["value"]) for e in ledger["items"]
+                  if e["state"] != "waived")
+    assert counted <= Decimal("95500.00")
+    assert any("上限" in e["computation"] for e in ledger["items"])
+    reached = query(stack, "SELECT count(*) AS n FROM billing.outbox WHERE tenant_id = 'wuqia' "
+                           "AND event_type = 'billing.cap.reached.v1'")[0]["n"]
+    assert reached == 1
+    late = gateway.post(f"{API}/violations", headers=manager, json={
+        "rule": "late-acceptance", "occurred_at": at.isoformat(), "note": "初验逾期",
+        "item": "acceptance", "due_at": at.isoformat()})
+    assert late.status_code == 201, late.text
+    [accruing] = late.json()["ledger"]
+    assert accruing["accruing"] and accruing["termination_right"]
+    r = gateway.post(f"{API}/ledger/{accruing['key']}/confirm", headers=manager, json={})
+    assert r.status_code == 409 and "accruing" in r.json()["detail"]
+
+
+@pytest.mark.parametrize(("body", "needle"), [
+    ({"rule": "no-such-rule"}, "recordable"),
+    ({"rule": "late-delivery"}, "days late"),
+    ({"rule": "late-delivery", "days_late": 3}, "part_value"),
+    ({"rule": "late-delivery", "days_late": 3, "part_value": "-5"}, "part_value"),
+    ({"rule": "invoice", "occurred_at": "2024-03-01T10:00:00"}, "UTC offset"),
+    ({"rule": "invoice", "note": ""}, "note"),
+    ({"rule": "invoice", "due_at": "2024-03-02T10:00:00+08:00",
+      "done_at": "2024-03-01T10:00:00+08:00"}, "before due_at"),
+])
+def test_bad_violations_are_refused_and_nothing_is_written(stack, gateway, body, needle):
+    before = query(stack, "SELECT count(*) AS n FROM billing.damage_inputs")[0]["n"]
+    r = gateway.post(f"{API}/violations", headers=auth("wuqia", "client_admin"), json={
+        "occurred_at": "2024-03-01T10:00:00+08:00", "note": "测试", **body})
+    assert r.status_code == 422, r.text
+    assert r.headers["content-type"].startswith("application/problem+json")
+    assert needle in r.text
+    assert query(stack, "SELECT count(*) AS n FROM billing.damage_inputs")[0]["n"] == before
+
+
+def test_simulate_writes_nothing(stack, gateway):
+    run = uuid.uuid4().hex[:6]
+    events = [{"id": f"{run}-{n}", "type": "ticketing.sla.breached.v1",
+               "time": f"2025-03-0{n + 1}T10:00:00+08:00",
+               "data": {"ticket_id": f"{run}-t{n}", "clock": "resolution"}} for n in range(3)]
+    events.append({"id": f"{run}-x", "type": "ticketing.ticket.updated.v1",
+                   "time": "2025-03-05T10:00:00+08:00", "data": {}})
+    before = query(stack, "SELECT (SELECT count(*) FROM billing.damage_inputs) AS i, "
+                          "(SELECT count(*) FROM billing.ledger_entries) AS l")[0]
+    r = gateway.post(f"{API}/simulate", headers=auth("xinjiang", "vendor_manager"),
+                     json={"events": events, "with_recorded": False})
+    assert r.status_code == 200, r.text
+    out = r.json()
+    assert [e["amount"]["value"] for e in out["entries"]] == ["7700.00", "7700.00", "154000.00"]
+    assert out["total"]["value"] == "169400.00" and out["total"]["capitals"] == "壹拾陆万玖仟肆佰元整"
+    assert out["termination_rights"] and out["ignored_events"] == [f"{run}-x"]
+    after = query(stack, "SELECT (SELECT count(*) FROM billing.damage_inputs) AS i, "
+                         "(SELECT count(*) FROM billing.ledger_entries) AS l")[0]
+    assert after == before
