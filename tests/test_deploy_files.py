@@ -56,6 +56,9 @@ def test_tenant_files_are_valid():
     from opspact.tenancy import load_tenant_files
     tenants = load_tenant_files(ROOT / "deploy" / "tenants")
     assert {t.slug for t in tenants} == {"xinjiang", "xinxiang", "zhuhai", "beijing", "wuqia"}
+    from billing.terms import BillingTerms, validate
     for t in tenants:
-        milestones = t.services["billing"]["milestones"]
-        assert sum(float(m["amount"]) for m in milestones) == float(t.contract.value), t.slug
+        document = t.slice_for("billing")
+        terms = BillingTerms.model_validate(validate(document["settings"], document))
+        # every contract schedules exactly its value (Decimal: no float near money)
+        assert sum(m.amount_of(t.contract.value) for m in terms.milestones) == t.contract.value

@@ -6,7 +6,7 @@ Revises: 0003
 import sqlalchemy as sa
 from alembic import op
 from opspact.db.bootstrap import app_role
-from opspact.db.migrations import enable_tenant_rls
+from opspact.db.migrations import enable_tenant_rls, ensure_acting_role
 from sqlalchemy.dialects.postgresql import JSONB
 
 revision = "0004"
@@ -77,14 +77,7 @@ def upgrade() -> None:
     # The watch looks at every tenant in turn. It may only *list* the tenants (as this
     # NOLOGIN role, entered with SET LOCAL ROLE); everything else it does inside a
     # unit of work bound to one tenant, under the ordinary tenant policies.
-    op.execute(f"""
-        DO $$ BEGIN
-            IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '{WATCH_ROLE}') THEN
-                CREATE ROLE {WATCH_ROLE} NOLOGIN NOSUPERUSER NOBYPASSRLS;
-            END IF;
-        END $$""")
-    op.execute(f"GRANT {WATCH_ROLE} TO {app_role(S)}")
-    op.execute(f"GRANT USAGE ON SCHEMA {S} TO {WATCH_ROLE}")
+    ensure_acting_role(op, WATCH_ROLE, S)
     op.execute(f"GRANT SELECT (tenant_id) ON {S}.tenants TO {WATCH_ROLE}")
     # A policy TO a role also applies to its members: admit rows only while acting as it.
     op.execute(f"CREATE POLICY tenants_watch ON {S}.tenants FOR SELECT TO {WATCH_ROLE} "

@@ -7,6 +7,7 @@ Revises: 0002
 import sqlalchemy as sa
 from alembic import op
 from opspact.db.bootstrap import app_role
+from opspact.db.migrations import ensure_acting_role
 from sqlalchemy.dialects.postgresql import JSONB
 
 revision = "0003"
@@ -34,14 +35,7 @@ def upgrade() -> None:
     # The SLA scheduler watches every tenant's deadlines. It enters this role with
     # SET LOCAL ROLE for its own transactions only; the role sees all tenants' clocks
     # and tickets but may change nothing except the clocks' warned/breached marks.
-    op.execute(f"""
-        DO $$ BEGIN
-            IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '{SLA_ROLE}') THEN
-                CREATE ROLE {SLA_ROLE} NOLOGIN NOSUPERUSER NOBYPASSRLS;
-            END IF;
-        END $$""")
-    op.execute(f"GRANT {SLA_ROLE} TO {app_role(S)}")
-    op.execute(f"GRANT USAGE ON SCHEMA {S} TO {SLA_ROLE}")
+    ensure_acting_role(op, SLA_ROLE, S)
     op.execute(f"GRANT SELECT ON {S}.tickets TO {SLA_ROLE}")
     op.execute(f"GRANT SELECT, UPDATE (warned_at, breached_at) ON {S}.ticket_sla_clocks TO {SLA_ROLE}")
     # SELECT (seq): the insert returns the new row's key.

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from opspact.cli import audit, db, hook, inventory, roster, sla, tenant, token, up
+from opspact.cli import audit, billing, db, hook, inventory, roster, sla, tenant, token, up
 from opspact.cli.common import CliError
 
 
@@ -21,6 +21,7 @@ def build_parser() -> argparse.ArgumentParser:
     audit.register(nouns)
     inventory.register(nouns)
     roster.register(nouns)
+    billing.register(nouns)
     return parser
 
 

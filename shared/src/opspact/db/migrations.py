@@ -102,3 +102,18 @@ def enable_tenant_rls(op, qualified_table: str) -> None:
     from opspact.db.tenant import rls_policy_sql
     for statement in rls_policy_sql(qualified_table):
         op.execute(statement)
+
+
+def ensure_acting_role(op, role: str, service: str) -> None:
+    """A NOLOGIN role the service's app role may enter with SET LOCAL ROLE for work that
+    crosses tenants (the SLA scheduler, the inventory watch); it gets no table rights here,
+    each migration grants exactly what its job needs."""
+    from opspact.db.bootstrap import app_role
+    op.execute(f"""
+        DO $$ BEGIN
+            IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '{role}') THEN
+                CREATE ROLE {role} NOLOGIN NOSUPERUSER NOBYPASSRLS;
+            END IF;
+        END $$""")
+    op.execute(f"GRANT {role} TO {app_role(service)}")
+    op.execute(f"GRANT USAGE ON SCHEMA {service} TO {role}")

@@ -1,0 +1,82 @@
+"""`opspact billing schedule --tenant T` and `opspact billing simulate --tenant T EVENTS.jsonl`:
+the contract's payments, and what given events would cost (nothing is written)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from opspact.cli.common import CliError, api_call, print_table
+
+
+def register(nouns) -> None:
+    parser = nouns.add_parser("billing", help="payment milestones and liquidated damages")
+    verbs = parser.add_subparsers(dest="verb", required=True)
+    plan = verbs.add_parser("schedule", help="milestones with amounts (figures and 大写), "
+                                             "triggers and due dates")
+    plan.add_argument("--tenant", required=True)
+    plan.set_defaults(func=_schedule)
+    sim = verbs.add_parser("simulate", help="the damages the events in a JSON-lines file would "
+                                            "produce, on top of what is recorded; writes nothing")
+    sim.add_argument("--tenant", required=True)
+    sim.add_argument("events", type=Path, help="one event per line: {id, type, time, data}")
+    sim.add_argument("--alone", action="store_true", help="ignore what is already recorded")
+    sim.add_argument("--as-of", help="count days late up to this date-time (default: now)")
+    sim.set_defaults(func=_simulate)
+
+
+def _schedule(args) -> int:
+    contract = api_call("GET", "/api/billing/contract", args.tenant, ["vendor_manager"]).json()
+    print(f"{contract['title']}\n合同总价 {contract['value']['figures']}（{contract['value']['capitals']}）")
+    print_table([{
+        "milestone": f"{m['code']} {m['name']}", "amount": m["amount"]["figures"],
+        "大写": m["amount"]["capitals"], "share": f"{m['percent_of_value']}%",
+        "due": m["due_on"] or f"待{'、'.join(m['waiting_for'])}",
+        "payable from": m["payable_from"] or "", "status": m["status"]}
+        for m in contract["milestones"]],
+        ["milestone", "amount", "大写", "share", "due", "payable from", "status"])
+    for m in contract["milestones"]:
+        print(f"  {m['code']}: {m['clause']}（{' + '.join(m['after'])}，{m['within']}）")
+    for finding in contract["inconsistencies"]:
+        print(f"注意：{finding}")
+    return 0
+
+
+def _read_events(path: Path) -> list[dict]:
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except OSError as exc:
+        raise CliError(f"cannot read {path}: {exc.strerror}") from None
+    events = []
+    for number, line in enumerate(lines, 1):
+        if not line.strip():
+            continue
+        try:
+            events.append(json.loads(line))
+        except json.JSONDecodeError as exc:
+            raise CliError(f"{path}:{number}: not JSON ({exc.msg})") from None
+    return events
+
+
+def _simulate(args) -> int:
+    body = {"events": _read_events(args.events), "with_recorded": not args.alone}
+    if args.as_of:
+        body["as_of"] = args.as_of
+    out = api_call("POST", "/api/billing/simulate", args.tenant, ["vendor_manager"], json=body).json()
+    rows = [{"": "新" if e["new"] else "", "rule": e["rule"], "when": e["occurred_at"][:10],
+             "amount": e["counted_amount"]["figures"], "running": e["running_total"]["figures"],
+             "computation": e["computation"]} for e in out["entries"]]
+    if rows:
+        print_table(rows, ["", "rule", "when", "amount", "running", "computation"])
+    for entry in (e for e in out["entries"] if e["new"]):
+        print(f"  {entry['rule']}: {entry['clause']}")
+    added = out["added_by_simulation"]
+    print(f"these events add {added['figures']}（{added['capitals']}）; "
+          f"total {out['total']['figures']}")
+    if out["cap"]:
+        print(f"cap {out['cap']['figures']}{' — reached' if out['cap_reached'] else ''}")
+    for right in out["termination_rights"]:
+        print(f"termination right: {right}")
+    if out["ignored_events"]:
+        print(f"no rule counts: {', '.join(out['ignored_events'])}")
+    return 0
