@@ -96,3 +96,12 @@ def test_bad_roster_input(gateway):
     r = gateway.post("/api/inventory/staff", headers=MANAGER,
                      json={"code": "z1", "name": "某", "role": "r", "post": "moon"})
     assert r.status_code == 422 and "unknown post" in r.text
+
+
+def test_paperwork_dates_are_iso_only(gateway):
+    # found by the fuzzer: pydantic reads 0 or "0" as 1970-01-01
+    for bad in (0, "0", "1700000000"):
+        r = gateway.post("/api/inventory/staff", headers=MANAGER, json={
+            "code": f"date-{uuid.uuid4().hex[:6]}", "name": "工程师乙", "role": "驻场工程师",
+            "paperwork": {"confidentiality_signed_on": bad}})
+        assert r.status_code == 422 and "ISO 8601 date" in r.text, r.text

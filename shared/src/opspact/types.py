@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from enum import Enum
 from typing import Annotated
 
@@ -26,6 +26,16 @@ def _iso_only(value):
 
 
 IsoDateTime = Annotated[datetime, BeforeValidator(_iso_only)]
+
+
+def _iso_date_only(value):
+    # Same trap for dates: 0 or "0" would be 1970-01-01.
+    if isinstance(value, int | float) or (isinstance(value, str) and _is_number(value)):
+        raise ValueError("give an ISO 8601 date, e.g. 2026-11-21")
+    return value
+
+
+IsoDate = Annotated[date, BeforeValidator(_iso_date_only)]
 
 
 class Stripped(BaseModel):

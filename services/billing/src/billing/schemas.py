@@ -7,7 +7,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any, Literal
 
-from opspact.types import IsoDateTime, Stripped
+from opspact.types import IsoDate, IsoDateTime, Stripped
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from billing.money import capitals, figures
@@ -57,7 +57,7 @@ class ContractOut(BaseModel):
 
 class ContractDateIn(Stripped):
     model_config = ConfigDict(extra="forbid")
-    on: date
+    on: IsoDate
     evidence: str = Field(min_length=1, max_length=500, description="e.g. 验收报告编号")
 
 

@@ -1,6 +1,6 @@
-from datetime import date, datetime
+from datetime import datetime
 
-from opspact.types import IsoDateTime, Stripped
+from opspact.types import IsoDate, IsoDateTime, Stripped
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 CODE = r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$"
@@ -9,9 +9,9 @@ CODE = r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$"
 class Paperwork(BaseModel):
     """Security paperwork the contracts ask for (xinjiang, beijing)."""
     model_config = ConfigDict(extra="forbid")
-    confidentiality_signed_on: date | None = None
-    background_check_on: date | None = None
-    security_trainings: list[date] = Field(default_factory=list, max_length=240,
+    confidentiality_signed_on: IsoDate | None = None
+    background_check_on: IsoDate | None = None
+    security_trainings: list[IsoDate] = Field(default_factory=list, max_length=240,
                                            description="monthly security training attended")
 
 
