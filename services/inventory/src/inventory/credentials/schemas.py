@@ -30,6 +30,15 @@ def refuse_secret_text(value: str | None) -> str | None:
     return value
 
 
+def check_holders(holders: list[str] | None) -> list[str] | None:
+    for holder in holders or ():
+        if not re.fullmatch(CODE, holder):
+            raise ValueError(f"{holder!r} is not a staff code")
+    if holders and len(set(holders)) != len(holders):
+        raise ValueError("a holder is listed twice")
+    return holders
+
+
 class CredentialKind(str, Enum):
     os = "os"
     database = "database"
@@ -72,15 +81,7 @@ class CredentialCreate(Stripped):
     _no_secret_keys = model_validator(mode="before")(refuse_secret_keys)
     _no_secret_text = field_validator("notes")(refuse_secret_text)
 
-    @field_validator("holders")
-    @classmethod
-    def _holder_codes(cls, holders: list[str]) -> list[str]:
-        for holder in holders:
-            if not re.fullmatch(CODE, holder):
-                raise ValueError(f"{holder!r} is not a staff code")
-        if len(set(holders)) != len(holders):
-            raise ValueError("a holder is listed twice")
-        return holders
+    _holder_codes = field_validator("holders")(check_holders)
 
 
 class CredentialUpdate(Stripped):
@@ -93,8 +94,7 @@ class CredentialUpdate(Stripped):
 
     _no_secret_keys = model_validator(mode="before")(refuse_secret_keys)
     _no_secret_text = field_validator("notes")(refuse_secret_text)
-    _holder_codes = field_validator("holders")(
-        lambda holders: CredentialCreate._holder_codes(holders) if holders is not None else None)
+    _holder_codes = field_validator("holders")(check_holders)
 
 
 class RotationCreate(Stripped):
