@@ -16,7 +16,7 @@ from sqlalchemy import func, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from billing.ledger.service import contract
+from billing.ledger.service import Contract, contract
 from billing.models import ContractDate
 from billing.money import HUNDRED, percent_of
 from billing.schedule import Due, schedule
@@ -48,6 +48,11 @@ def milestone_out(due: Due, value: Decimal, today) -> MilestoneOut:
         status=_status(due, today), note=due.note)
 
 
+def milestones_of(c: Contract, dates: dict) -> list[MilestoneOut]:
+    today = datetime.now(SHANGHAI).date()
+    return [milestone_out(d, c.value, today) for d in schedule(c.terms, c.document, dates)]
+
+
 async def recorded_dates(session: AsyncSession, tenant_id: str) -> dict:
     rows = (await session.execute(select(ContractDate).where(
         ContractDate.tenant_id == tenant_id))).scalars()
@@ -62,14 +67,12 @@ async def get_contract(principal: Principal = Depends(current_principal),
     require(principal, "billing.read")
     c = await contract(session, principal.tenant)
     dates = await recorded_dates(session, principal.tenant)
-    today = datetime.now(SHANGHAI).date()
     doc = c.document["contract"]
     cap = c.terms.damages.cap
     return ContractOut(
         tenant=principal.tenant, title=doc["title"], value=Amount.of(c.value),
         signed_on=doc.get("signed_on"), term=doc.get("term", {}), recorded_dates=dates,
-        milestones=[milestone_out(d, c.value, today)
-                    for d in schedule(c.terms, c.document, dates)],
+        milestones=milestones_of(c, dates),
         damages_rules=[r.model_dump(mode="json") for r in c.terms.damages.rules],
         damages_cap=Amount.of(percent_of(c.value, cap.percent)) if cap else None,
         inconsistencies=inconsistencies(c.terms, c.document))
@@ -80,9 +83,7 @@ async def list_milestones(principal: Principal = Depends(current_principal),
                           session: AsyncSession = Depends(current_session)) -> list[MilestoneOut]:
     require(principal, "billing.read")
     c = await contract(session, principal.tenant)
-    today = datetime.now(SHANGHAI).date()
-    return [milestone_out(d, c.value, today) for d in
-            schedule(c.terms, c.document, await recorded_dates(session, principal.tenant))]
+    return milestones_of(c, await recorded_dates(session, principal.tenant))
 
 
 @router.put("/contract-dates/{kind}", response_model=ContractDateOut)

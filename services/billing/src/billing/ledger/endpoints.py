@@ -108,15 +108,19 @@ async def list_ledger(state: Literal["proposed", "confirmed", "waived", "deducte
                       totals={s: Amount.of(v) for s, v in sorted(sums.items())})
 
 
+async def _decide(session: AsyncSession, principal: Principal, key: str, state: str,
+                  reason: str | None) -> LedgerEntryOut:
+    require(principal, "billing.decide")
+    row = await service.decide(session, principal.tenant, key, state, reason, principal.subject)
+    return LedgerEntryOut(**entry_out(row))
+
+
 @router.post("/ledger/{key}/confirm", response_model=LedgerEntryOut,
              responses={409: {"description": "already decided, or still accruing"}})
 async def confirm_entry(body: Decision, key: str = Key,
                         principal: Principal = Depends(current_principal),
                         session: AsyncSession = Depends(current_session)) -> LedgerEntryOut:
-    require(principal, "billing.decide")
-    row = await service.decide(session, principal.tenant, key, "confirmed", body.reason,
-                               principal.subject)
-    return LedgerEntryOut(**entry_out(row))
+    return await _decide(session, principal, key, "confirmed", body.reason)
 
 
 @router.post("/ledger/{key}/waive", response_model=LedgerEntryOut,
@@ -125,10 +129,7 @@ async def waive_entry(body: Waiver, key: str = Key,
                       principal: Principal = Depends(current_principal),
                       session: AsyncSession = Depends(current_session)) -> LedgerEntryOut:
     """Waived entries stop counting (towards later occurrences and the cap too)."""
-    require(principal, "billing.decide")
-    row = await service.decide(session, principal.tenant, key, "waived", body.reason,
-                               principal.subject)
-    return LedgerEntryOut(**entry_out(row))
+    return await _decide(session, principal, key, "waived", body.reason)
 
 
 @router.post("/simulate", response_model=SimulationOut)
@@ -139,11 +140,11 @@ async def simulate(body: SimulationIn, principal: Principal = Depends(current_pr
     c = await service.contract(session, principal.tenant)
     recorded = await service.recorded_events(session, principal.tenant) if body.with_recorded else []
     given = [{**e.model_dump(mode="json"), "id": f"sim:{e.id}"} for e in body.events]
-    rows, _, _ = await service.page(session, principal.tenant, "waived", None, 200, 0) \
-        if body.with_recorded else ([], 0, {})
+    # every waiver counts, not a page of them
+    waived = await service.waived_keys(session, principal.tenant) if body.with_recorded else set()
     as_of = body.as_of or datetime.now(UTC)
-    before = assess(c.terms, c.value, recorded, c.term_start, {r.key for r in rows}, as_of)
-    after = assess(c.terms, c.value, recorded + given, c.term_start, {r.key for r in rows}, as_of)
+    before = assess(c.terms, c.value, recorded, c.term_start, waived, as_of)
+    after = assess(c.terms, c.value, recorded + given, c.term_start, waived, as_of)
     simulated = {e["id"] for e in given}
     counted = {i for e in after.entries for i in e.event_ids}
     return SimulationOut(

@@ -105,6 +105,11 @@ def _fields(entry: Entry) -> dict[str, Any]:
             "accruing": entry.accruing, "termination_right": entry.termination_right}
 
 
+async def waived_keys(session: AsyncSession, tenant_id: str) -> set[str]:
+    return set((await session.execute(select(LedgerEntry.key).where(
+        LedgerEntry.tenant_id == tenant_id, LedgerEntry.state == "waived"))).scalars())
+
+
 async def reassess(session: AsyncSession, tenant_id: str,
                    as_of: datetime | None = None) -> Assessment:
     await _lock(session, tenant_id)
