@@ -149,3 +149,16 @@ def test_simulate_writes_nothing(stack, gateway):
     after = query(stack, "SELECT (SELECT count(*) FROM billing.damage_inputs) AS i, "
                          "(SELECT count(*) FROM billing.ledger_entries) AS l")[0]
     assert after == before
+
+
+@pytest.mark.parametrize(("path", "body", "field"), [
+    ("simulate", {"events": [], "with_recorded": 0}, "with_recorded"),
+    ("assessments", {"period": "2025-Q1", "passed": 1, "occurred_at": "2025-04-01T10:00:00+08:00"},
+     "passed"),
+])
+def test_a_number_is_not_a_yes_or_no(gateway, path, body, field):
+    # Found by the fuzzer in CI: 0/1 were read as false/true; a flag that decides
+    # damages must be said in words.
+    r = gateway.post(f"{API}/{path}", headers=auth("xinjiang", "vendor_manager"), json=body)
+    assert r.status_code == 422, r.text
+    assert field in r.text

@@ -8,7 +8,7 @@ from decimal import Decimal
 from typing import Any, Literal
 
 from opspact.types import IsoDate, IsoDateTime, Stripped
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, StrictBool, model_validator
 
 from billing.money import capitals, figures
 
@@ -98,7 +98,7 @@ class AssessmentIn(Stripped):
     """One assessment period's result (xinjiang: the MPS traffic bureau's indicators)."""
     model_config = ConfigDict(extra="forbid")
     period: str = Field(min_length=1, max_length=50, description="e.g. 2025-Q1, 2025-03")
-    passed: bool
+    passed: StrictBool  # 0/1 would be a guess at what the user meant
     occurred_at: IsoDateTime
     note: str | None = Field(default=None, max_length=2000)
 
@@ -156,7 +156,7 @@ class SimulatedEvent(BaseModel):
 class SimulationIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
     events: list[SimulatedEvent] = Field(max_length=5000)
-    with_recorded: bool = Field(default=True, description="on top of what is already recorded")
+    with_recorded: StrictBool = Field(default=True, description="on top of what is already recorded")
     as_of: IsoDateTime | None = None
 
 
