@@ -14,9 +14,11 @@ MAX_BODY_BYTES = 1024 * 1024
 # A JSON `\u0000` escape (preceded by an even number of backslashes): PostgreSQL
 # can store NUL neither in text nor in jsonb, so it is refused at the door.
 _JSON_NUL = re.compile(rb"(?<!\\)(?:\\\\)*\\u0000")
-# CSV and XLSX: bulk imports post the spreadsheet as it is.
+# CSV and XLSX: bulk imports post the spreadsheet as it is. Images and PDF: evidence
+# (inspection photos, screenshots) is posted as the file itself.
 _XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-_ACCEPTED_TYPES = ("application/json", "application/cloudevents+json", "text/csv", _XLSX)
+_BINARY = (_XLSX, "image/png", "image/jpeg", "application/pdf")
+_ACCEPTED_TYPES = ("application/json", "application/cloudevents+json", "text/csv", *_BINARY)
 
 
 async def _send_problem(scope, receive, send, problem: Problem) -> None:
@@ -26,7 +28,7 @@ async def _send_problem(scope, receive, send, problem: Problem) -> None:
 
 
 class BodyGuard:
-    """Refuse oversized bodies (413), bodies neither JSON nor CSV (415)
+    """Refuse oversized bodies (413), bodies of a type no route takes (415)
     and NUL characters (422) before any handler or database sees them."""
 
     def __init__(self, app, max_bytes: int = MAX_BODY_BYTES) -> None:
@@ -56,9 +58,9 @@ class BodyGuard:
         if body and ctype not in _ACCEPTED_TYPES:
             return await _send_problem(scope, receive, send, UnsupportedMediaType(
                 f"content type {ctype or '(none)'!r} is not accepted; send application/json "
-                "(or CSV / XLSX to an import)"))
-        # XLSX is a zip archive: binary by nature, its text cells are checked when read.
-        if ctype != _XLSX and (_JSON_NUL.search(body) or b"\x00" in body):
+                "(or CSV / XLSX to an import, PNG / JPEG / PDF as evidence)"))
+        # Binary by nature; XLSX text cells are checked when read.
+        if ctype not in _BINARY and (_JSON_NUL.search(body) or b"\x00" in body):
             return await _send_problem(scope, receive, send, Unprocessable(
                 "NUL characters (\\u0000) are not allowed in text"))
         replayed = False

@@ -48,6 +48,10 @@ PERMISSIONS: dict[str, frozenset[str]] = {
                                "platform_admin"}),
     "billing.record": frozenset({"client_admin", "vendor_manager", "platform_admin"}),
     "billing.decide": frozenset({"client_admin", "vendor_manager", "platform_admin"}),
+    # Inspection records are acceptance evidence: both sides and auditors read them (and
+    # finance, since missed rounds cost damages); the vendor's people record them.
+    "inspections.read": frozenset(CLIENT_SIDE | VENDOR_SIDE | {"finance", "auditor", "platform_admin"}),
+    "inspections.record": frozenset(VENDOR_SIDE | {"platform_admin"}),
     "notifications.read": frozenset({"client_admin"} | VENDOR_SIDE | {"auditor", "platform_admin"}),
     # Tenant files carry contract terms and contacts: not for viewers or integrations.
     "tenants.read": frozenset({"client_admin", "vendor_manager", "finance", "auditor",
@@ -77,6 +81,15 @@ ROUTES: tuple[Route, ...] = (
     Route("ticketing", "PATCH", "/tickets/{ticket_id}", "tickets.write"),
     Route("ticketing", "POST", "/tickets/{ticket_id}/transitions", "tickets.write"),
     Route("ticketing", "POST", "/hooks/{source}", "hooks.post"),
+    Route("ticketing", "GET", "/inspections/rounds", "inspections.read"),
+    Route("ticketing", "GET", "/inspections/export", "inspections.read"),
+    Route("ticketing", "GET", "/inspections/rounds/{round_key}", "inspections.read"),
+    Route("ticketing", "PUT", "/inspections/rounds/{round_key}", "inspections.record"),
+    Route("ticketing", "POST", "/inspections/rounds/{round_key}/items/{item}/evidence",
+          "inspections.record"),
+    Route("ticketing", "POST", "/inspections/rounds/{round_key}/items/{item}/incident",
+          "inspections.record"),
+    Route("ticketing", "GET", "/inspections/evidence/{evidence_id}", "inspections.read"),
     Route("inventory", "GET", "/assets", "assets.read"),
     Route("inventory", "POST", "/assets", "assets.write"),
     Route("inventory", "POST", "/assets/import", "assets.write"),

@@ -3,10 +3,12 @@
 from fastapi import FastAPI
 from opspact.app import ServiceSpec, create_service_app
 
-import ticketing.tickets.models  # noqa: F401  (registers the ORM tables)
+import ticketing.inspections.models  # noqa: F401  (registers the ORM tables)
+import ticketing.tickets.models  # noqa: F401
 from ticketing import tenant_settings
 from ticketing.api import routers
 from ticketing.config import get_settings
+from ticketing.inspections.watch import watch_worker
 from ticketing.sla.scheduler import scheduler_worker
 from ticketing.tables import shared
 
@@ -15,7 +17,10 @@ def create_app() -> FastAPI:
     settings = get_settings()
     return create_service_app(ServiceSpec(
         settings=settings, tables=shared, title="OpsPact ticketing",
-        description="Incidents, service requests and consultations, and their SLA clocks.",
+        description="Incidents, service requests and consultations, their SLA clocks, and inspections.",
         routers=routers, validate_tenant_settings=tenant_settings.validate,
-        extra_workers=[scheduler_worker(settings)] if settings.sla_scheduler_enabled else [],
+        extra_workers=[
+            *([scheduler_worker(settings)] if settings.sla_scheduler_enabled else []),
+            *([watch_worker(settings)] if settings.inspection_watch_enabled else []),
+        ],
     ))

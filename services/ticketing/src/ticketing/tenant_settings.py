@@ -1,5 +1,5 @@
 """Ticketing's section of a tenant file: the systems in scope, the hook sources, the
-working-day calendar and the SLA policies."""
+working-day calendar, the SLA policies and the inspection schedules."""
 
 from typing import Any
 
@@ -7,6 +7,7 @@ from opspact.calendar import CalendarSettings
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from ticketing.hooks.adapters import ADAPTERS
+from ticketing.inspections.settings import InspectionSettings
 from ticketing.sla.policy import SlaSettings
 
 
@@ -23,6 +24,7 @@ class TicketingTenantSettings(BaseModel):
     hook_sources: list[str] = Field(default_factory=list)
     calendar: CalendarSettings = Field(default_factory=CalendarSettings)
     sla: SlaSettings = Field(default_factory=SlaSettings)
+    inspections: InspectionSettings = Field(default_factory=InspectionSettings)
 
     @field_validator("systems")
     @classmethod
@@ -40,7 +42,6 @@ class TicketingTenantSettings(BaseModel):
             raise ValueError(f"no adapter for hook sources {sorted(unknown)}")
         return sources
 
-
     @model_validator(mode="after")
     def _policies_name_known_systems(self) -> "TicketingTenantSettings":
         codes = {s.code for s in self.systems}
@@ -48,6 +49,11 @@ class TicketingTenantSettings(BaseModel):
             unknown = set(policy.match.systems or []) - codes
             if unknown:
                 raise ValueError(f"policy {policy.name} names unknown systems {sorted(unknown)}")
+        for schedule in self.inspections.schedules:
+            unknown = {t for part in schedule.checklist for t in part.targets} - codes
+            if unknown:
+                raise ValueError(f"inspection schedule {schedule.code} names unknown systems "
+                                 f"{sorted(unknown)}")
         return self
 
 

@@ -115,3 +115,15 @@ class WorkdayCalendar:
         if not self.covers(day.year):
             raise CalendarMissing(day.year)
         return chinese_calendar.is_workday(day)
+
+    def holiday_name(self, day: date) -> str | None:
+        """The statutory holiday `day` belongs to (e.g. "National Day"), "holiday" for a
+        tenant-added one, None for a working day or an ordinary weekend. Raises
+        CalendarMissing for a year neither the library nor the tenant knows."""
+        notice = self._tenant_years.get(day.year)
+        if notice is not None:
+            return "holiday" if day in notice[0] else None
+        if not self.covers(day.year):
+            raise CalendarMissing(day.year)
+        on_holiday, name = chinese_calendar.get_holiday_detail(day)
+        return name if on_holiday and name else None

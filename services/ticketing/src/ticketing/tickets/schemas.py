@@ -17,6 +17,7 @@ class Status(str, Enum):
     acknowledged = "acknowledged"
     dispatched = "dispatched"
     on_site = "on_site"
+    inspection = "inspection"  # found on an inspection round
     waiting_other_unit = "waiting_other_unit"
     waiting_finance_dept = "waiting_finance_dept"
     waiting_client = "waiting_client"
