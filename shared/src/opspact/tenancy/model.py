@@ -13,6 +13,7 @@ from typing import Any
 
 import yaml
 from pydantic import ConfigDict, Field, field_validator, model_validator
+from pydantic_core import to_jsonable_python
 
 from opspact.types import Stripped
 
@@ -94,7 +95,8 @@ class TenantFile(Strict):
             "contract": self.contract.model_dump(mode="json"),
             "parties": {k: v.model_dump(mode="json", exclude_none=True)
                         for k, v in self.parties.items()},
-            "settings": self.services.get(service, {}),
+            # YAML reads 2024-06-07 as a date: sent as JSON, it is ISO text again.
+            "settings": to_jsonable_python(self.services.get(service, {})),
         }
 
 

@@ -17,7 +17,6 @@ class Status(str, Enum):
     acknowledged = "acknowledged"
     dispatched = "dispatched"
     on_site = "on_site"
-    inspection = "inspection"  # found on an inspection round
     waiting_other_unit = "waiting_other_unit"
     waiting_finance_dept = "waiting_finance_dept"
     waiting_client = "waiting_client"
@@ -39,6 +38,7 @@ class Channel(str, Enum):
     email = "email"
     wechat_qq = "wechat_qq"
     on_site = "on_site"
+    inspection = "inspection"  # found on an inspection round
 
 
 class TicketCreate(Stripped):
