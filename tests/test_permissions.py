@@ -14,7 +14,10 @@ PARAMS = {"ticket_id": "00000000-0000-0000-0000-000000000000", "source": "generi
           "code": "no-such-asset", "type": "runs_on", "to": "other-asset",
           "post": "onsite", "shift_id": "1", "slug": "xinjiang", "kind": "acceptance",
           "key": "no-such-entry", "round_key": "daily@2025-01-01T09:00",
-          "item": "no-such.item", "evidence_id": "1"}
+          "item": "no-such.item", "evidence_id": "1",
+          "change_id": "00000000-0000-0000-0000-000000000000",
+          "article_id": "00000000-0000-0000-0000-000000000000",
+          "plan_id": "00000000-0000-0000-0000-000000000000"}
 CASES = [(route, role) for route in ROUTES for role in ROLES]
 
 

@@ -3,8 +3,12 @@
 from fastapi import FastAPI
 from opspact.app import ServiceSpec, create_service_app
 
-import ticketing.inspections.models  # noqa: F401  (registers the ORM tables)
+import ticketing.changes.models  # noqa: F401  (registers the ORM tables)
+import ticketing.inspections.models  # noqa: F401
+import ticketing.knowledge.models  # noqa: F401
+import ticketing.plans.models  # noqa: F401
 import ticketing.tickets.models  # noqa: F401
+import ticketing.worklog.models  # noqa: F401
 from ticketing import tenant_settings
 from ticketing.api import routers
 from ticketing.config import get_settings
@@ -17,7 +21,8 @@ def create_app() -> FastAPI:
     settings = get_settings()
     return create_service_app(ServiceSpec(
         settings=settings, tables=shared, title="OpsPact ticketing",
-        description="Incidents, service requests and consultations, their SLA clocks, and inspections.",
+        description="Incidents and their SLA clocks, inspections, changes, the work log, the knowledge "
+                    "base and emergency plans.",
         routers=routers, validate_tenant_settings=tenant_settings.validate,
         extra_workers=[
             *([scheduler_worker(settings)] if settings.sla_scheduler_enabled else []),

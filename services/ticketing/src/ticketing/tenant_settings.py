@@ -1,11 +1,12 @@
 """Ticketing's section of a tenant file: the systems in scope, the hook sources, the
-working-day calendar, the SLA policies and the inspection schedules."""
+working-day calendar, the SLA policies, the inspection schedules and the change approval chain."""
 
 from typing import Any
 
 from opspact.calendar import CalendarSettings
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from ticketing.changes.settings import ChangeSettings
 from ticketing.hooks.adapters import ADAPTERS
 from ticketing.inspections.settings import InspectionSettings
 from ticketing.sla.policy import SlaSettings
@@ -25,6 +26,7 @@ class TicketingTenantSettings(BaseModel):
     calendar: CalendarSettings = Field(default_factory=CalendarSettings)
     sla: SlaSettings = Field(default_factory=SlaSettings)
     inspections: InspectionSettings = Field(default_factory=InspectionSettings)
+    changes: ChangeSettings = Field(default_factory=ChangeSettings)
 
     @field_validator("systems")
     @classmethod

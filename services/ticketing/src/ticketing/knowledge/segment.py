@@ -1,0 +1,44 @@
+"""Chinese text cut into words for PostgreSQL's full-text search.
+
+PostgreSQL splits text on spaces and punctuation, which Chinese does not have: "数据库
+连接池耗尽" would be one token and "连接池" would never find it. jieba cuts it first;
+documents are cut in search mode (every word and the words inside it: 数据, 数据库,
+连接, 连接池), queries in precise mode (数据库, 连接池), so a query word finds the
+documents that contain it, whole or as part of a longer word. Latin words are
+lower-cased; punctuation and one-character particles are dropped."""
+
+from __future__ import annotations
+
+import logging
+import re
+from functools import lru_cache
+
+_WORD = re.compile(r"\w")
+_PARTICLES = frozenset("的了是在和与及或等把被就也都而且着过吗呢吧啊")
+
+
+@lru_cache(maxsize=1)
+def _jieba():
+    import jieba  # loads its dictionary on first use (~1 s): not at import time
+    jieba.setLogLevel(logging.WARNING)
+    return jieba
+
+
+def _keep(token: str) -> bool:
+    token = token.strip()
+    return bool(token) and _WORD.search(token) is not None and token not in _PARTICLES
+
+
+def document_terms(*texts: str) -> str:
+    """Space-separated search terms of a document's texts (for to_tsvector('simple'))."""
+    cut = _jieba().cut_for_search
+    return " ".join(t.strip().lower() for text in texts if text for t in cut(text) if _keep(t))
+
+
+def query_terms(text: str) -> list[str]:
+    """The words of a query, each once, in order."""
+    seen: dict[str, None] = {}
+    for token in _jieba().cut(text):
+        if _keep(token):
+            seen.setdefault(token.strip().lower(), None)
+    return list(seen)
