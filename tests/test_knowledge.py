@@ -58,6 +58,12 @@ def test_tsquery_syntax_in_a_query_is_just_text(gateway):
         assert r.status_code in (200, 422), r.text
 
 
+def test_a_pasted_log_line_does_not_break_the_index(gateway):
+    blob = "A" * 5000  # one 5,000-character "word": over PostgreSQL's lexeme limit
+    found = article(gateway, title="日志里的长串", summary=f"错误堆栈 {blob} 连接池")
+    assert found["id"] in [a["id"] for a in search(gateway, "错误堆栈")["items"]]
+
+
 def test_versions_and_stale_edits(gateway):
     first = article(gateway, title="Nginx 502 排查")
     edit = {k: first[k] for k in ("title", "background", "applies_to", "summary", "systems")}

@@ -40,7 +40,10 @@ def _period(start: datetime | None, end: datetime | None) -> tuple[datetime, dat
             raise Unprocessable(f"{name} needs a UTC offset (e.g. +08:00)")
     today = datetime.now(SHANGHAI).replace(hour=0, minute=0, second=0, microsecond=0)
     end = end or today + timedelta(days=1)
-    start = start or end - timedelta(days=8)
+    try:
+        start = start or end - timedelta(days=8)
+    except OverflowError:
+        raise Unprocessable("`to` is too early to count back from; give `from` too") from None
     if end <= start:
         raise Unprocessable("`to` must be after `from`")
     return start, end

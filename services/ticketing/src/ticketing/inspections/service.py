@@ -72,7 +72,7 @@ class Context:
 
     def planned(self, key: str) -> plan.PlannedRound:
         parsed = plan.parse_key(key)
-        if parsed is not None:
+        if parsed is not None and parsed[1].year < 9999:  # 9999-12-31T23:59 + 1 min overflows
             code, due = parsed
             for candidate in self.rounds(due, due + timedelta(minutes=1), code):
                 if candidate.due_at == due:

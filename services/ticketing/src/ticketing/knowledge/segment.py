@@ -24,9 +24,15 @@ def _jieba():
     return jieba
 
 
+# Longer "words" are pasted logs or hashes nobody types into a search box, and
+# PostgreSQL refuses lexemes over 2 KB.
+MAX_TERM_CHARS = 64
+
+
 def _keep(token: str) -> bool:
     token = token.strip()
-    return bool(token) and _WORD.search(token) is not None and token not in _PARTICLES
+    return (bool(token) and len(token) <= MAX_TERM_CHARS and _WORD.search(token) is not None
+            and token not in _PARTICLES)
 
 
 def document_terms(*texts: str) -> str:
