@@ -243,3 +243,29 @@ def test_ledger_exports_as_xlsx(gateway):
     assert len(recorded) == len(ZHUHAI_ITEMS)  # one row per item of the recorded round
     assert any(row[9] == "异常" and "接口调用超时" in row[10] for row in recorded)
     assert {row[1] for row in rows[1:]} >= {"2024-10-05 08:00", "2024-10-05 13:00"}
+
+
+def test_the_inventory_servers_are_on_the_checklist(gateway):
+    # xinxiang's daily round walks every active server of its inventory (read from
+    # the inventory's events): the four seeded, then one more, then one less.
+    key = "daily@2025-03-04T09:30"
+    url = f"{API}/rounds/{key}"
+    viewer = auth("xinxiang", "client_viewer")
+
+    def servers() -> set[str]:
+        items = gateway.get(url, headers=viewer).json()["items"]
+        return {i["item"].rsplit(".", 1)[0] for i in items if i["item"].endswith(".disk")}
+
+    wait_until(lambda: servers() >= {"app-01", "app-02", "db-01", "db-02"}, timeout=60,
+               message="the seeded servers on the checklist")
+    code = f"srv-{datetime.now().strftime('%H%M%S%f')}"
+    inventory = auth("xinxiang", "vendor_manager")
+    r = gateway.post("/api/inventory/assets", headers=inventory, json={
+        "kind": "server", "code": code, "name": "备用应用服务器", "attributes": {"form": "physical"}})
+    assert r.status_code == 201, r.text
+    wait_until(lambda: code in servers(), timeout=60, message="a new server on the checklist")
+    item = next(i for i in gateway.get(url, headers=viewer).json()["items"] if i["item"] == f"{code}.cpu")
+    assert item["name"] == "备用应用服务器：CPU与内存"
+    r = gateway.post(f"/api/inventory/assets/{code}/retire", headers=inventory, json={"reason": "下线"})
+    assert r.status_code == 200, r.text
+    wait_until(lambda: code not in servers(), timeout=60, message="a retired server off the checklist")

@@ -7,12 +7,14 @@ import ticketing.changes.models  # noqa: F401  (registers the ORM tables)
 import ticketing.inspections.models  # noqa: F401
 import ticketing.knowledge.models  # noqa: F401
 import ticketing.plans.models  # noqa: F401
+import ticketing.scope.models  # noqa: F401
 import ticketing.tickets.models  # noqa: F401
 import ticketing.worklog.models  # noqa: F401
 from ticketing import tenant_settings
 from ticketing.api import routers
 from ticketing.config import get_settings
 from ticketing.inspections.watch import watch_worker
+from ticketing.scope.handlers import HANDLERS
 from ticketing.sla.scheduler import scheduler_worker
 from ticketing.tables import shared
 
@@ -23,7 +25,7 @@ def create_app() -> FastAPI:
         settings=settings, tables=shared, title="OpsPact ticketing",
         description="Incidents and their SLA clocks, inspections, changes, the work log, the knowledge "
                     "base and emergency plans.",
-        routers=routers, validate_tenant_settings=tenant_settings.validate,
+        routers=routers, validate_tenant_settings=tenant_settings.validate, handlers=HANDLERS,
         extra_workers=[
             *([scheduler_worker(settings)] if settings.sla_scheduler_enabled else []),
             *([watch_worker(settings)] if settings.inspection_watch_enabled else []),

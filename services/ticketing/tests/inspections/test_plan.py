@@ -102,6 +102,26 @@ def test_checklist_names_each_target():
     assert len(items) == 4 + 2 + 2
 
 
+def test_assets_of_the_named_kinds_contribute_items():
+    settings = tenant("xinxiang")
+    daily = settings.inspections.schedule("daily")
+    assets = [("app-01", "server", "应用服务器 1"), ("sw-01", "network", "交换机"),
+              ("db.main", "server", "数据库服务器")]
+    items = plan.checklist(settings.inspections, daily, {s.code: s.name for s in settings.systems}, assets)
+    keys = [i.key for i in items]
+    assert "app-01.cpu" in keys and "db.main.disk" in keys and not any(k.startswith("sw-01") for k in keys)
+    assert plan.target_of("db.main.disk") == "db.main"
+    assert next(i for i in items if i.key == "app-01.cpu").name == "应用服务器 1：CPU与内存"
+
+
+def test_a_part_names_systems_or_asset_kinds_not_both():
+    with pytest.raises(ValidationError, match="either targets"):
+        InspectionSettings.model_validate({
+            "templates": {"t": [{"code": "c", "name": "检查"}]},
+            "schedules": [{"code": "d", "name": "日", "every": "day", "times": ["09:00"],
+                           "checklist": [{"template": "t"}]}]})
+
+
 def test_a_year_the_calendar_lacks_is_said_not_guessed():
     settings = tenant("zhuhai")
     with pytest.raises(CalendarMissing):

@@ -29,8 +29,8 @@ from ticketing.tickets.schemas import TicketOut
 router = APIRouter(prefix="/inspections", tags=["inspections"])
 RoundKey = Path(pattern=plan.KEY_PATTERN, max_length=60,
                 description="<schedule>@<due time, Shanghai local>, e.g. daily@2024-10-01T08:00")
-ItemKey = Path(pattern=r"^[a-z0-9][a-z0-9-]{0,63}\.[a-z0-9][a-z0-9-]{0,31}$", max_length=100,
-               description="<target>.<check>, e.g. smart-station.service")
+ItemKey = Path(pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}\.[a-z0-9][a-z0-9-]{0,31}$", max_length=100,
+               description="<system or asset code>.<check>, e.g. smart-station.service")
 
 
 def _period(start: datetime | None, end: datetime | None) -> tuple[datetime, datetime]:

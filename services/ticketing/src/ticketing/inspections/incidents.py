@@ -3,10 +3,10 @@ the item keeps the ticket id, the ticket's timeline names the round."""
 
 from __future__ import annotations
 
-from opspact.errors import Conflict
+from opspact.errors import Conflict, Unprocessable
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm.attributes import flag_modified
-from ticketing.inspections import service
+from ticketing.inspections import plan, service
 from ticketing.inspections.schemas import IncidentFromItem
 from ticketing.tickets import service as tickets
 from ticketing.tickets.models import Ticket
@@ -22,9 +22,13 @@ async def open_for(session: AsyncSession, tenant_id: str, key: str, item: str,
         raise Conflict(f"item {item} of round {key} was found normal: no incident to open")
     if result["ticket_id"]:
         return await tickets.get(session, tenant_id, result["ticket_id"]), False
-    target = item.split(".", 1)[0]
+    target = plan.target_of(item)
+    system = target if target in ctx.names() else body.system
+    if system is None:
+        raise Unprocessable(f"{target} is an asset, not a system of the contract: say which system "
+                            "the incident is about", errors=[{"field": "body.system", "message": "required"}])
     created = await tickets.create(session, tenant_id, TicketCreate(
-        kind=Kind.incident, priority=body.priority, channel=Channel.inspection, system=target,
+        kind=Kind.incident, priority=body.priority, channel=Channel.inspection, system=system,
         title=body.title or f"巡检异常：{result['name']}"[:200],
         description=f"巡检 {key}（{row.inspector}）发现异常：{result['note']}",
         reporter=row.inspector), actor, settings=ctx.settings)

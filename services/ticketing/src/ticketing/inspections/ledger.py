@@ -66,7 +66,7 @@ async def one(session: AsyncSession, tenant_id: str, key: str) -> RoundOut:
                      for r in row.results]
     else:
         out.items = [ItemOut(item=i.key, name=i.name)
-                     for i in plan.checklist(ctx.inspections, planned.schedule, ctx.names())]
+                     for i in ctx.checklist(planned.schedule)]
     return out
 
 

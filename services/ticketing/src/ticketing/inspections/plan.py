@@ -9,7 +9,7 @@ A round is named by its schedule and its due time in Shanghai local time,
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
@@ -54,17 +54,23 @@ def parse_key(key: str) -> tuple[str, datetime] | None:
     return match["schedule"], due
 
 
-def checklist(settings: InspectionSettings, schedule: Schedule,
-              names: dict[str, str]) -> list[Item]:
-    """The round's items: each target contributes its template's checks, named
-    "<target name>：<check>" so the ledger reads without a lookup."""
+def checklist(settings: InspectionSettings, schedule: Schedule, names: dict[str, str],
+              assets: Sequence[tuple[str, str, str]] = ()) -> list[Item]:
+    """The round's items: each system target, and each asset (code, kind, name) of the
+    kinds a part names, contributes its template's checks, named "<name>：<check>" so
+    the ledger reads without a lookup. An item's key is "<target>.<check>"."""
     items = []
     for part in schedule.checklist:
-        for target in part.targets:
+        targets = [(t, names.get(t, t)) for t in part.targets]
+        targets += [(code, name) for code, kind, name in assets if kind in part.asset_kinds]
+        for target, name in targets:
             for check in settings.templates[part.template]:
-                items.append(Item(f"{target}.{check.code}", target,
-                                  f"{names.get(target, target)}：{check.name}"))
+                items.append(Item(f"{target}.{check.code}", target, f"{name}：{check.name}"))
     return items
+
+
+def target_of(item: str) -> str:
+    return item.rsplit(".", 1)[0]  # asset codes may hold dots; check codes do not
 
 
 def heightened_on(settings: InspectionSettings, calendar: WorkdayCalendar, day: date) -> str | None:

@@ -56,6 +56,8 @@ class IncidentFromItem(Stripped):
     priority: Priority = Priority.p3
     title: str | None = Field(default=None, min_length=1, max_length=200,
                               description="defaults to the item and its note")
+    system: str | None = Field(default=None, max_length=64,
+                               description="for an asset's item: the system the incident is about")
 
 
 class ItemOut(BaseModel):

@@ -23,6 +23,7 @@ from ticketing.inspections import events, plan, repository
 from ticketing.inspections.models import InspectionEvidence, InspectionRound
 from ticketing.inspections.schemas import RoundRecord, RoundState
 from ticketing.inspections.settings import InspectionSettings
+from ticketing.scope.handlers import active_assets
 from ticketing.tables import shared
 from ticketing.tenant_settings import TicketingTenantSettings
 
@@ -39,6 +40,7 @@ class Context:
     calendar: WorkdayCalendar
     term_start: datetime | None
     term_end: datetime | None
+    assets: list[tuple[str, str, str]]  # (code, kind, name) of the kinds checklists walk
 
     @property
     def inspections(self) -> InspectionSettings:
@@ -50,6 +52,9 @@ class Context:
 
     def names(self) -> dict[str, str]:
         return {s.code: s.name for s in self.settings.systems}
+
+    def checklist(self, schedule) -> list[plan.Item]:
+        return plan.checklist(self.inspections, schedule, self.names(), self.assets)
 
     def schedule_name(self, code: str) -> str:
         schedule = self.inspections.schedule(code)
@@ -91,8 +96,11 @@ async def context(session: AsyncSession, tenant_id: str) -> Context:
     config = await load_tenant(session, shared.tenants, tenant_id)
     settings = TicketingTenantSettings.model_validate(config["settings"])
     term = config.get("contract", {}).get("term", {})
+    kinds = settings.inspections.asset_kinds()
+    assets = ([(a.code, a.kind, a.name) for a in await active_assets(session, tenant_id, kinds)]
+              if kinds else [])
     return Context(tenant_id, settings, WorkdayCalendar(settings.calendar),
-                   _midnight(term.get("start")), _midnight(term.get("end"), after=True))
+                   _midnight(term.get("start")), _midnight(term.get("end"), after=True), assets)
 
 
 def state_of(row: InspectionRound | None, deadline: datetime, now: datetime) -> RoundState:
@@ -103,7 +111,7 @@ def state_of(row: InspectionRound | None, deadline: datetime, now: datetime) -> 
 
 
 def _check_items(ctx: Context, planned: plan.PlannedRound, body: RoundRecord) -> list[dict]:
-    items = plan.checklist(ctx.inspections, planned.schedule, ctx.names())
+    items = ctx.checklist(planned.schedule)
     expected = {i.key: i for i in items}
     given = [r.item for r in body.items]
     problems = []

@@ -40,9 +40,19 @@ class CheckItem(Frozen):
 
 
 class ChecklistPart(Frozen):
-    """A template applied to targets: systems of the tenant file or asset codes."""
+    """A template applied to the systems of the tenant file it names (`targets`), or
+    to every active asset of the inventory of the kinds it names (`asset_kinds`,
+    e.g. [server]: each server contributes the template's items)."""
     template: str
-    targets: list[str] = Field(min_length=1)
+    targets: list[str] = Field(default_factory=list)
+    asset_kinds: list[str] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _one_source(self) -> ChecklistPart:
+        if bool(self.targets) == bool(self.asset_kinds):
+            raise ValueError(f"checklist part with template {self.template}: give either targets "
+                             "(system codes) or asset_kinds (inventory kinds)")
+        return self
 
 
 class Every(str, Enum):
@@ -136,3 +146,6 @@ class InspectionSettings(Frozen):
 
     def schedule(self, code: str) -> Schedule | None:
         return next((s for s in self.schedules if s.code == code), None)
+
+    def asset_kinds(self) -> set[str]:
+        return {k for s in self.schedules for part in s.checklist for k in part.asset_kinds}
