@@ -15,6 +15,7 @@ import zlib
 from collections.abc import Callable
 
 import asyncpg
+from sqlalchemy import Table, select, text
 
 from opspact.db import Database
 from opspact.db.engine import asyncpg_connect_args
@@ -90,3 +91,12 @@ def standalone_worker(make: Callable[[Database], LeaderLoop]):
         loop.stop()
         await runner
     return run
+
+
+async def tenant_ids(db: Database, acting_role: str, tenants: Table) -> list[str]:
+    """Every tenant's id, read as a NOLOGIN role that may see those and nothing else
+    (the watches: they then look at each tenant under its ordinary policies)."""
+    async with db.unit_of_work() as session:
+        await session.execute(text(f"SET LOCAL ROLE {acting_role}"))
+        rows = await session.execute(select(tenants.c.tenant_id).order_by(tenants.c.tenant_id))
+        return list(rows.scalars())

@@ -20,8 +20,8 @@ from opspact import outbox
 from opspact.calendar import SHANGHAI
 from opspact.db import Database
 from opspact.db.bootstrap import app_role
-from opspact.leader import LeaderLoop, app_worker, standalone_worker
-from sqlalchemy import delete, func, select, text
+from opspact.leader import LeaderLoop, app_worker, standalone_worker, tenant_ids
+from sqlalchemy import delete, func, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -60,11 +60,7 @@ class InventoryWatch(LeaderLoop):
         return overdue, gaps
 
     async def _tenants(self) -> list[str]:
-        async with self.db.unit_of_work() as session:
-            await session.execute(text(f"SET LOCAL ROLE {WATCH_ROLE}"))
-            rows = await session.execute(select(shared.tenants.c.tenant_id)
-                                         .order_by(shared.tenants.c.tenant_id))
-            return list(rows.scalars())
+        return await tenant_ids(self.db, WATCH_ROLE, shared.tenants)
 
 
 async def announce_overdue(session: AsyncSession, tenant_id: str) -> int:

@@ -16,8 +16,7 @@ from datetime import UTC, datetime, timedelta
 
 from opspact.db import Database
 from opspact.db.bootstrap import app_role
-from opspact.leader import LeaderLoop, app_worker
-from sqlalchemy import select, text
+from opspact.leader import LeaderLoop, app_worker, tenant_ids
 from ticketing.inspections import service
 from ticketing.tables import shared
 
@@ -46,11 +45,7 @@ class InspectionWatch(LeaderLoop):
         return announced
 
     async def _tenants(self) -> list[str]:
-        async with self.db.unit_of_work() as session:
-            await session.execute(text(f"SET LOCAL ROLE {WATCH_ROLE}"))
-            rows = await session.execute(select(shared.tenants.c.tenant_id)
-                                         .order_by(shared.tenants.c.tenant_id))
-            return list(rows.scalars())
+        return await tenant_ids(self.db, WATCH_ROLE, shared.tenants)
 
 
 def watch_worker(settings):
