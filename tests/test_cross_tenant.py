@@ -16,7 +16,8 @@ PARAMS = {"ticket_id": "00000000-0000-0000-0000-000000000000", "source": "generi
           "round_key": "daily@2025-01-01T09:00", "item": "no-such.item", "evidence_id": "1",
           "change_id": "00000000-0000-0000-0000-000000000000",
           "article_id": "00000000-0000-0000-0000-000000000000",
-          "plan_id": "00000000-0000-0000-0000-000000000000"}
+          "plan_id": "00000000-0000-0000-0000-000000000000",
+          "invoice_id": "1"}
 CASES = [(route, home, other) for route in ROUTES for home in TENANTS for other in TENANTS
          if home != other]
 

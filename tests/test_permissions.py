@@ -17,7 +17,8 @@ PARAMS = {"ticket_id": "00000000-0000-0000-0000-000000000000", "source": "generi
           "item": "no-such.item", "evidence_id": "1",
           "change_id": "00000000-0000-0000-0000-000000000000",
           "article_id": "00000000-0000-0000-0000-000000000000",
-          "plan_id": "00000000-0000-0000-0000-000000000000"}
+          "plan_id": "00000000-0000-0000-0000-000000000000",
+          "invoice_id": "1"}
 CASES = [(route, role) for route in ROUTES for role in ROLES]
 
 

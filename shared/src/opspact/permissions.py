@@ -48,6 +48,8 @@ PERMISSIONS: dict[str, frozenset[str]] = {
                                "platform_admin"}),
     "billing.record": frozenset({"client_admin", "vendor_manager", "platform_admin"}),
     "billing.decide": frozenset({"client_admin", "vendor_manager", "platform_admin"}),
+    # Invoices and money received are the vendor's books: its finance and managers keep them.
+    "billing.settle": frozenset({"finance", "vendor_manager", "platform_admin"}),
     # Inspection records are acceptance evidence: both sides and auditors read them (and
     # finance, since missed rounds cost damages); the vendor's people record them.
     "inspections.read": frozenset(CLIENT_SIDE | VENDOR_SIDE | {"finance", "auditor", "platform_admin"}),
@@ -151,6 +153,12 @@ ROUTES: tuple[Route, ...] = (
     Route("billing", "POST", "/ledger/{key}/confirm", "billing.decide"),
     Route("billing", "POST", "/ledger/{key}/waive", "billing.decide"),
     Route("billing", "POST", "/simulate", "billing.read"),
+    Route("billing", "POST", "/invoices", "billing.settle"),
+    Route("billing", "GET", "/invoices", "billing.read"),
+    Route("billing", "POST", "/invoices/{invoice_id}/void", "billing.settle"),
+    Route("billing", "POST", "/payments", "billing.settle"),
+    Route("billing", "GET", "/payments", "billing.read"),
+    Route("billing", "GET", "/receivables", "billing.read"),
     Route("inventory", "POST", "/credentials", "credentials.write"),
     Route("inventory", "GET", "/credentials", "credentials.read"),
     Route("inventory", "GET", "/credentials/{code}", "credentials.read"),

@@ -19,6 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from billing.ledger.service import Contract, contract
 from billing.models import ContractDate
 from billing.money import HUNDRED, percent_of
+from billing.receivables.service import Settled, settlement
 from billing.schedule import Due, schedule
 from billing.schemas import Amount, ContractDateIn, ContractDateOut, ContractOut, MilestoneOut
 from billing.tables import shared
@@ -27,7 +28,9 @@ from billing.terms import inconsistencies
 router = APIRouter(tags=["contract"])
 
 
-def _status(due: Due, today) -> str:
+def _status(due: Due, today, paid: Decimal) -> str:
+    if paid >= due.amount:
+        return "paid"
     if due.waiting_for or due.payable_from is None:
         return "waiting"
     if today < due.payable_from:
@@ -37,20 +40,29 @@ def _status(due: Due, today) -> str:
     return "past_due"
 
 
-def milestone_out(due: Due, value: Decimal, today) -> MilestoneOut:
+def milestone_out(due: Due, value: Decimal, today, settled: Settled | None = None) -> MilestoneOut:
     m = due.milestone
+    settled = settled or Settled()
     return MilestoneOut(
         code=m.code, name=m.name, amount=Amount.of(due.amount),
         percent_of_value=f"{(due.amount * HUNDRED / value).quantize(Decimal('0.01'))}",
         clause=m.trigger.clause, after=list(m.trigger.after), within=m.trigger.within,
         trigger_on=due.trigger_on, payable_from=due.payable_from, due_on=due.due_on,
         waiting_for=due.waiting_for, invoice_first=m.invoice_first,
-        status=_status(due, today), note=due.note)
+        status=_status(due, today, settled.paid), note=due.note,
+        invoiced=Amount.of(settled.invoiced), paid=Amount.of(settled.paid),
+        outstanding=Amount.of(due.amount - settled.paid))
 
 
-def milestones_of(c: Contract, dates: dict) -> list[MilestoneOut]:
+async def milestones_of(session: AsyncSession, tenant_id: str, c: Contract,
+                        dates: dict) -> list[MilestoneOut]:
+    """The schedule with what is invoiced and paid; a milestone's first invoice dates
+    the milestones triggered by an invoice."""
     today = datetime.now(SHANGHAI).date()
-    return [milestone_out(d, c.value, today) for d in schedule(c.terms, c.document, dates)]
+    settled = await settlement(session, tenant_id)
+    invoiced_on = {code: s.first_invoice_on for code, s in settled.items() if s.first_invoice_on}
+    return [milestone_out(d, c.value, today, settled.get(d.milestone.code))
+            for d in schedule(c.terms, c.document, dates, invoiced_on)]
 
 
 async def recorded_dates(session: AsyncSession, tenant_id: str) -> dict:
@@ -72,7 +84,7 @@ async def get_contract(principal: Principal = Depends(current_principal),
     return ContractOut(
         tenant=principal.tenant, title=doc["title"], value=Amount.of(c.value),
         signed_on=doc.get("signed_on"), term=doc.get("term", {}), recorded_dates=dates,
-        milestones=milestones_of(c, dates),
+        milestones=await milestones_of(session, principal.tenant, c, dates),
         damages_rules=[r.model_dump(mode="json") for r in c.terms.damages.rules],
         damages_cap=Amount.of(percent_of(c.value, cap.percent)) if cap else None,
         inconsistencies=inconsistencies(c.terms, c.document))
@@ -83,7 +95,8 @@ async def list_milestones(principal: Principal = Depends(current_principal),
                           session: AsyncSession = Depends(current_session)) -> list[MilestoneOut]:
     require(principal, "billing.read")
     c = await contract(session, principal.tenant)
-    return milestones_of(c, await recorded_dates(session, principal.tenant))
+    return await milestones_of(session, principal.tenant, c,
+                               await recorded_dates(session, principal.tenant))
 
 
 @router.put("/contract-dates/{kind}", response_model=ContractDateOut)

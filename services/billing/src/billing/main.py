@@ -4,10 +4,12 @@ from fastapi import FastAPI
 from opspact.app import ServiceSpec, create_service_app
 
 import billing.models  # noqa: F401  (registers the ORM tables)
+import billing.receivables.models  # noqa: F401
 from billing import contract_endpoints, tenant_settings
 from billing.config import get_settings
 from billing.ledger import endpoints as ledger_endpoints
 from billing.ledger.service import HANDLERS
+from billing.receivables import endpoints as receivables_endpoints
 from billing.tables import shared
 
 
@@ -15,6 +17,7 @@ def create_app() -> FastAPI:
     return create_service_app(ServiceSpec(
         settings=get_settings(), tables=shared, title="OpsPact billing",
         description="Contracts, payment milestones, invoices and the liquidated-damages ledger.",
-        routers=[contract_endpoints.router, ledger_endpoints.router], handlers=HANDLERS,
+        routers=[contract_endpoints.router, ledger_endpoints.router, receivables_endpoints.router],
+        handlers=HANDLERS,
         validate_tenant_settings=tenant_settings.validate,
     ))

@@ -38,8 +38,11 @@ class MilestoneOut(BaseModel):
     due_on: date | None
     waiting_for: list[str]
     invoice_first: bool
-    status: Literal["waiting", "not_yet_payable", "payable", "past_due"]
+    status: Literal["waiting", "not_yet_payable", "payable", "past_due", "paid"]
     note: str | None
+    invoiced: Amount
+    paid: Amount
+    outstanding: Amount
 
 
 class ContractOut(BaseModel):
