@@ -46,7 +46,7 @@ async def settlement(session: AsyncSession, tenant_id: str) -> dict[str, Settled
             select(Invoice.milestone, func.sum(Invoice.amount), func.min(Invoice.issued_on))
             .where(Invoice.tenant_id == tenant_id, Invoice.voided_at.is_(None))
             .group_by(Invoice.milestone)):
-        out.setdefault(code, Settled()).invoiced, out[code].first_invoice_on = total, first
+        out[code] = Settled(invoiced=total, first_invoice_on=first)
     for code, total in await session.execute(
             select(Payment.milestone, func.sum(Payment.amount))
             .where(Payment.tenant_id == tenant_id).group_by(Payment.milestone)):
