@@ -27,11 +27,14 @@ from ticketing.changes.schemas import (
 router = APIRouter(prefix="/changes", tags=["changes"])
 
 
+def _step_out(step: dict, decision: dict | None) -> StepOut:
+    made = {k: decision[k] for k in ("decision", "by", "at", "reason")} if decision else {}
+    return StepOut(code=step["code"], name=step["name"], **made)
+
+
 def to_out(change: Change) -> ChangeOut:
     decided = {d["step"]: d for d in change.decisions}
-    steps = [StepOut(code=s["code"], name=s["name"], **{
-        k: decided[s["code"]][k] for k in ("decision", "by", "at", "reason")} if s["code"] in decided else {})
-        for s in change.chain]
+    steps = [_step_out(s, decided.get(s["code"])) for s in change.chain]
     return ChangeOut(
         id=change.id, number=change.number, kind=change.kind, risk=change.risk,
         system=change.system_code, title=change.title, description=change.description,
