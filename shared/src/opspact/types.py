@@ -6,7 +6,7 @@ from datetime import date, datetime
 from enum import Enum
 from typing import Annotated
 
-from pydantic import BaseModel, BeforeValidator, model_validator
+from pydantic import AfterValidator, BaseModel, BeforeValidator, model_validator
 
 
 def _is_number(value: str) -> bool:
@@ -26,6 +26,17 @@ def _iso_only(value):
 
 
 IsoDateTime = Annotated[datetime, BeforeValidator(_iso_only)]
+
+
+def _aware(value: datetime) -> datetime:
+    if value.tzinfo is None:
+        raise ValueError("needs a UTC offset (e.g. 2026-11-21T09:00+08:00)")
+    return value
+
+
+# An instant: ISO text with its UTC offset. A bare local time is ambiguous across
+# Xinjiang and Beijing habits, so it is refused rather than guessed.
+IsoInstant = Annotated[datetime, BeforeValidator(_iso_only), AfterValidator(_aware)]
 
 
 def _iso_date_only(value):

@@ -7,7 +7,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any, Literal
 
-from opspact.types import IsoDate, IsoDateTime, Stripped
+from opspact.types import IsoDate, IsoDateTime, IsoInstant, Stripped
 from pydantic import BaseModel, ConfigDict, Field, StrictBool, model_validator
 
 from billing.money import capitals, figures
@@ -76,22 +76,18 @@ class ViolationIn(Stripped):
     """A breach a person records (a major outage, missing records, late delivery…)."""
     model_config = ConfigDict(extra="forbid")
     rule: str = Field(pattern=CODE)
-    occurred_at: IsoDateTime
+    occurred_at: IsoInstant
     note: str = Field(min_length=1, max_length=2000)
     item: str | None = Field(default=None, max_length=100,
                              description="what was late (per-day rules); a later record "
                                          "about the same item completes it")
     part_value: Decimal | None = Field(default=None, gt=0, max_digits=14, decimal_places=2)
-    due_at: IsoDateTime | None = None
-    done_at: IsoDateTime | None = None
+    due_at: IsoInstant | None = None
+    done_at: IsoInstant | None = None
     days_late: int | None = Field(default=None, ge=0, le=3650)
 
     @model_validator(mode="after")
     def _times(self) -> ViolationIn:
-        for name in ("occurred_at", "due_at", "done_at"):
-            value = getattr(self, name)
-            if value is not None and value.tzinfo is None:
-                raise ValueError(f"{name} needs a UTC offset (e.g. +08:00)")
         if self.due_at and self.done_at and self.done_at < self.due_at:
             raise ValueError("done_at is before due_at")
         return self

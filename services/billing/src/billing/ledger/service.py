@@ -10,16 +10,16 @@ re-assessment (an inspection still late grows by the day); a `confirmed` or
 
 from __future__ import annotations
 
-import zlib
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any
 
 from opspact import outbox
+from opspact.db.locks import xact_lock
 from opspact.errors import Conflict, NotFound
 from opspact.events import CloudEvent, new_event
 from opspact.tenancy.registry import load_tenant
-from sqlalchemy import func, select, text
+from sqlalchemy import func, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -87,8 +87,7 @@ async def recorded_events(session: AsyncSession, tenant_id: str) -> list[dict[st
 
 async def _lock(session: AsyncSession, tenant_id: str) -> None:
     # One re-assessment per tenant at a time (consumer replicas, API calls).
-    await session.execute(text("SELECT pg_advisory_xact_lock(:k)"),
-                          {"k": zlib.crc32(f"billing-ledger:{tenant_id}".encode())})
+    await xact_lock(session, f"billing-ledger:{tenant_id}")
 
 
 def _penalty_event(tenant_id: str, action: str, row: LedgerEntry, extra: dict | None = None):

@@ -17,6 +17,7 @@ from decimal import Decimal
 
 from opspact import outbox
 from opspact.calendar import SHANGHAI
+from opspact.db.locks import xact_lock
 from opspact.errors import Conflict, NotFound, Unprocessable
 from opspact.events import new_event
 from sqlalchemy import func, select
@@ -71,7 +72,7 @@ def _not_future(on: date, field: str) -> None:
 
 async def _lock(session: AsyncSession, tenant_id: str) -> None:
     # One writer per tenant's receivables at a time: the sums checked are the sums kept.
-    await session.execute(select(func.pg_advisory_xact_lock(func.hashtext(f"receivables:{tenant_id}"))))
+    await xact_lock(session, f"billing-receivables:{tenant_id}")
 
 
 async def add_invoice(session: AsyncSession, c: Contract, tenant_id: str, body: InvoiceIn,

@@ -4,7 +4,7 @@ from datetime import datetime
 from enum import Enum
 from uuid import UUID
 
-from opspact.types import IsoDateTime, Stripped
+from opspact.types import IsoInstant, Stripped
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 
@@ -51,14 +51,11 @@ class ChangeCreate(Stripped):
     description: str = Field(default="", max_length=20000)
     plan: str = Field(min_length=1, max_length=20000, description="实施方案")
     rollback_plan: str = Field(min_length=1, max_length=20000, description="回退方案")
-    window_start: IsoDateTime
-    window_end: IsoDateTime
+    window_start: IsoInstant
+    window_end: IsoInstant
 
     @model_validator(mode="after")
     def _window(self) -> ChangeCreate:
-        for name in ("window_start", "window_end"):
-            if getattr(self, name).tzinfo is None:
-                raise ValueError(f"{name} needs a UTC offset (e.g. +08:00)")
         if self.window_end <= self.window_start:
             raise ValueError("window_end must be after window_start")
         return self

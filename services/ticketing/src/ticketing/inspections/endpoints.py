@@ -11,7 +11,7 @@ from opspact.calendar import SHANGHAI
 from opspact.errors import Unprocessable
 from opspact.permissions import require
 from opspact.tabular import XLSX
-from opspact.types import IsoDateTime
+from opspact.types import IsoInstant
 from sqlalchemy.ext.asyncio import AsyncSession
 from ticketing.config import get_settings
 from ticketing.inspections import incidents, ledger, plan, service
@@ -35,9 +35,6 @@ ItemKey = Path(pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}\.[a-z0-9][a-z0-9-]{0,3
 
 def _period(start: datetime | None, end: datetime | None) -> tuple[datetime, datetime]:
     """Default: the last 7 days up to tomorrow (Shanghai), so today's rounds show."""
-    for name, value in (("from", start), ("to", end)):
-        if value is not None and value.tzinfo is None:
-            raise Unprocessable(f"{name} needs a UTC offset (e.g. +08:00)")
     today = datetime.now(SHANGHAI).replace(hour=0, minute=0, second=0, microsecond=0)
     end = end or today + timedelta(days=1)
     try:
@@ -51,8 +48,8 @@ def _period(start: datetime | None, end: datetime | None) -> tuple[datetime, dat
 
 @router.get("/rounds", response_model=RoundPage)
 async def list_rounds(
-    start: IsoDateTime | None = Query(default=None, alias="from"),
-    end: IsoDateTime | None = Query(default=None, alias="to"),
+    start: IsoInstant | None = Query(default=None, alias="from"),
+    end: IsoInstant | None = Query(default=None, alias="to"),
     schedule: str | None = Query(default=None, max_length=32),
     state: RoundState | None = None,
     limit: int = Query(100, ge=1, le=500), offset: int = Query(0, ge=0, le=1_000_000),
@@ -72,8 +69,8 @@ async def list_rounds(
 
 @router.get("/export", responses={200: {"content": {XLSX: {}}, "description": "the ledger as XLSX"}})
 async def export_rounds(
-    start: IsoDateTime | None = Query(default=None, alias="from"),
-    end: IsoDateTime | None = Query(default=None, alias="to"),
+    start: IsoInstant | None = Query(default=None, alias="from"),
+    end: IsoInstant | None = Query(default=None, alias="to"),
     schedule: str | None = Query(default=None, max_length=32),
     principal: Principal = Depends(current_principal),
     session: AsyncSession = Depends(current_session),
@@ -105,9 +102,9 @@ async def record_round(body: RoundRecord, response: Response, round_key: str = R
     """Record a round: who, when, and a result for every item of its checklist (an
     anomaly with a note). Recorded late, it shows as made up."""
     require(principal, "inspections.record")
-    _, _, fresh = await service.record(session, principal.tenant, round_key, body, principal.subject)
+    _, ctx, fresh = await service.record(session, principal.tenant, round_key, body, principal.subject)
     response.status_code = 201 if fresh else 200
-    return await ledger.one(session, principal.tenant, round_key)
+    return await ledger.one(session, principal.tenant, round_key, ctx)
 
 
 @router.post("/rounds/{round_key}/items/{item}/evidence", status_code=201, response_model=EvidenceOut,

@@ -30,19 +30,26 @@ def _out(ctx: service.Context, schedule: str, due_at: datetime, heightened: str 
     return out
 
 
-async def rounds(session: AsyncSession, tenant_id: str, start: datetime, end: datetime,
-                 schedule: str | None) -> list[RoundOut]:
-    """Every round of the period, newest first. Rows whose schedule left the tenant
-    file stay in the ledger: they are records, whatever the plan says now."""
+async def _merged(session: AsyncSession, tenant_id: str, start: datetime, end: datetime,
+                  schedule: str | None) -> list[tuple[RoundOut, InspectionRound | None]]:
+    """Every round of the period with its row if it has one, newest first. Rows whose
+    schedule left the tenant file stay in the ledger: they are records, whatever the
+    plan says now."""
     ctx = await service.context(session, tenant_id)
     now = datetime.now(UTC)
     rows = {(r.schedule, r.due_at): r
             for r in await repository.stored(session, tenant_id, start, end, schedule)}
-    out = [_out(ctx, p.schedule.code, p.due_at, p.heightened,
-                rows.pop((p.schedule.code, p.due_at), None), now)
-           for p in ctx.rounds(start, end, schedule)]
-    out += [_out(ctx, r.schedule, r.due_at, r.heightened, r, now) for r in rows.values()]
-    return sorted(out, key=lambda r: (r.due_at, r.schedule), reverse=True)
+    merged = []
+    for p in ctx.rounds(start, end, schedule):
+        row = rows.pop((p.schedule.code, p.due_at), None)
+        merged.append((_out(ctx, p.schedule.code, p.due_at, p.heightened, row, now), row))
+    merged += [(_out(ctx, r.schedule, r.due_at, r.heightened, r, now), r) for r in rows.values()]
+    return sorted(merged, key=lambda pair: (pair[0].due_at, pair[0].schedule), reverse=True)
+
+
+async def rounds(session: AsyncSession, tenant_id: str, start: datetime, end: datetime,
+                 schedule: str | None) -> list[RoundOut]:
+    return [out for out, _ in await _merged(session, tenant_id, start, end, schedule)]
 
 
 def _evidence_out(rows: list[InspectionEvidence]) -> dict[str, list[EvidenceOut]]:
@@ -54,8 +61,10 @@ def _evidence_out(rows: list[InspectionEvidence]) -> dict[str, list[EvidenceOut]
     return by_item
 
 
-async def one(session: AsyncSession, tenant_id: str, key: str) -> RoundOut:
-    ctx = await service.context(session, tenant_id)
+async def one(session: AsyncSession, tenant_id: str, key: str,
+              ctx: service.Context | None = None) -> RoundOut:
+    """`ctx`: the tenant's context when the caller has just read it."""
+    ctx = ctx or await service.context(session, tenant_id)
     planned = ctx.planned(key)
     row = await repository.one(session, tenant_id, planned.schedule.code, planned.due_at)
     out = _out(ctx, planned.schedule.code, planned.due_at, planned.heightened, row, datetime.now(UTC))
@@ -88,9 +97,7 @@ async def workbook(session: AsyncSession, tenant_id: str, start: datetime, end: 
     from openpyxl import Workbook
     from openpyxl.styles import Font
 
-    listed = list(reversed(await rounds(session, tenant_id, start, end, schedule)))
-    stored = {(r.schedule, r.due_at): r
-              for r in await repository.stored(session, tenant_id, start, end, schedule)}
+    listed = list(reversed(await _merged(session, tenant_id, start, end, schedule)))
     book = Workbook()
     sheet = book.active
     sheet.title = "巡检记录台账"
@@ -99,10 +106,9 @@ async def workbook(session: AsyncSession, tenant_id: str, start: datetime, end: 
     sheet.append(header)
     for cell in sheet[1]:
         cell.font = Font(bold=True)
-    for r in listed:
+    for r, row in listed:
         common = [r.schedule_name, _local(r.due_at), _local(r.deadline), r.heightened or "",
                   STATE_NAMES[r.state.value], r.inspector or "", _local(r.started_at), _local(r.ended_at)]
-        row = stored.get((r.schedule, r.due_at.astimezone(UTC)))
         results = row.results if row is not None and row.recorded_at is not None else []
         if not results:
             sheet.append([*common, "", "", "", ""])

@@ -51,6 +51,8 @@ def parse_key(key: str) -> tuple[str, datetime] | None:
         due = datetime.fromisoformat(match["due"]).replace(tzinfo=SHANGHAI)
     except ValueError:
         return None
+    if due.year == 9999:  # no round is planned there, and due + 1 minute would overflow
+        return None
     return match["schedule"], due
 
 

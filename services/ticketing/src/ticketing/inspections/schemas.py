@@ -4,7 +4,7 @@ from datetime import datetime
 from enum import Enum
 from uuid import UUID
 
-from opspact.types import IsoDateTime, Stripped
+from opspact.types import IsoInstant, Stripped
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 from ticketing.tickets.schemas import Priority
 
@@ -37,15 +37,12 @@ class ItemResultIn(Stripped):
 class RoundRecord(Stripped):
     model_config = ConfigDict(extra="forbid")
     inspector: str = Field(min_length=1, max_length=100)
-    started_at: IsoDateTime
-    ended_at: IsoDateTime
+    started_at: IsoInstant
+    ended_at: IsoInstant
     items: list[ItemResultIn] = Field(min_length=1, max_length=1000)
 
     @model_validator(mode="after")
     def _times(self) -> RoundRecord:
-        for name in ("started_at", "ended_at"):
-            if getattr(self, name).tzinfo is None:
-                raise ValueError(f"{name} needs a UTC offset (e.g. +08:00)")
         if self.ended_at < self.started_at:
             raise ValueError("ended_at is before started_at")
         return self

@@ -60,6 +60,10 @@ class Context:
         schedule = self.inspections.schedule(code)
         return schedule.name if schedule else code
 
+    def in_term(self, instant: datetime) -> bool:
+        return (self.term_start is not None and self.term_start <= instant
+                and (self.term_end is None or instant < self.term_end))
+
     def rounds(self, start: datetime, end: datetime, schedule: str | None = None) -> list[plan.PlannedRound]:
         """Planned rounds in [start, end) ∩ the term; a year the calendar lacks is a 422."""
         if self.term_start is None:
@@ -77,11 +81,13 @@ class Context:
 
     def planned(self, key: str) -> plan.PlannedRound:
         parsed = plan.parse_key(key)
-        if parsed is not None and parsed[1].year < 9999:  # 9999-12-31T23:59 + 1 min overflows
-            code, due = parsed
-            for candidate in self.rounds(due, due + timedelta(minutes=1), code):
-                if candidate.due_at == due:
-                    return candidate
+        if parsed is not None and self.in_term(parsed[1]):
+            try:
+                found = plan.planned(self.inspections, self.calendar, key)
+            except CalendarMissing as missing:
+                raise Unprocessable(str(missing)) from None
+            if found is not None:
+                return found
         raise NotFound(f"no inspection round {key}: no schedule of {self.tenant_id} "
                        "plans a round at that time within the contract's term")
 

@@ -14,6 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from ticketing.knowledge.models import Article, ArticleVersion
 from ticketing.knowledge.schemas import ArticleIn, ArticleUpdate
 from ticketing.knowledge.segment import document_terms, query_terms
+from ticketing.tickets import service as tickets
 from ticketing.tickets.models import Ticket
 from ticketing.tickets.service import systems_of
 
@@ -105,45 +106,49 @@ def _tsquery(terms: list[str], joiner: str):
 
 
 async def search(session: AsyncSession, tenant_id: str, q: str | None, system: str | None,
-                 limit: int, offset: int, any_word: bool = False
+                 limit: int, offset: int
                  ) -> tuple[list[tuple[Article, float | None]], int, list[str], str | None]:
     """Articles ranked by how well they match `q`: first those with every word; when
-    none has them all (or `any_word`), those with some, ranked (title words weigh
-    more). Without `q`, the newest first."""
+    none has them all, those with some, ranked (title words weigh more). Without `q`,
+    the newest first."""
     conditions = [Article.tenant_id == tenant_id]
     if system:
         conditions.append(Article.systems.any(system))
-    terms = query_terms(q)[:MAX_QUERY_TERMS] if q else []
-    if q and not terms:
-        raise Unprocessable("the query has no searchable words")
-    if not terms:
+    if q is None:
         count = select(func.count()).select_from(Article).where(*conditions)
         total = (await session.execute(count)).scalar_one()
         rows = await session.execute(select(Article).where(*conditions)
                                      .order_by(Article.updated_at.desc()).limit(limit).offset(offset))
         return [(a, None) for a in rows.scalars()], total, [], None
-    for matched in (("any",) if any_word else ("all", "any")):
+    terms = query_terms(q)[:MAX_QUERY_TERMS]
+    if not terms:
+        raise Unprocessable("the query has no searchable words")
+    found, total, matched = await _ranked(session, conditions, terms, ("all", "any"), limit, offset)
+    return found, total, terms, matched
+
+
+async def _ranked(session: AsyncSession, conditions: list, terms: list[str], modes: tuple[str, ...],
+                  limit: int, offset: int) -> tuple[list[tuple[Article, float]], int, str]:
+    """Matches of `terms` under the first mode (all / any word) that finds any."""
+    for matched in modes:
         query = _tsquery(terms, "&" if matched == "all" else "|")
         where = and_(*conditions, Article.terms.op("@@")(query))
         total = (await session.execute(select(func.count()).select_from(Article).where(where))).scalar_one()
-        if total or matched == "any":
+        if total:
             break
     rank = func.ts_rank(Article.terms, query).label("rank")
     rows = await session.execute(select(Article, rank).where(where)
                                  .order_by(rank.desc(), Article.updated_at.desc())
                                  .limit(limit).offset(offset))
-    return [(a, float(r)) for a, r in rows], total, terms, matched
+    return [(a, float(r)) for a, r in rows], total, matched
 
 
 async def suggest_for_ticket(session: AsyncSession, tenant_id: str, ticket_id: UUID,
-                             limit: int) -> tuple[list[tuple[Article, float | None]], list[str]]:
+                             limit: int) -> tuple[list[tuple[Article, float]], list[str]]:
     """Articles for an incident, from its title and description (any word, ranked)."""
-    ticket = (await session.execute(select(Ticket).where(
-        Ticket.tenant_id == tenant_id, Ticket.id == ticket_id))).scalar_one_or_none()
-    if ticket is None:
-        raise NotFound(f"ticket {ticket_id} not found")
-    text = f"{ticket.title} {ticket.description or ''}"
-    if not query_terms(text):
+    ticket = await tickets.get(session, tenant_id, ticket_id)
+    terms = query_terms(f"{ticket.title} {ticket.description or ''}")[:MAX_QUERY_TERMS]
+    if not terms:
         return [], []
-    found, _, terms, _ = await search(session, tenant_id, text, None, limit, 0, any_word=True)
+    found, _, _ = await _ranked(session, [Article.tenant_id == tenant_id], terms, ("any",), limit, 0)
     return found, terms

@@ -7,9 +7,9 @@ from datetime import UTC, date, datetime, timedelta
 from uuid import UUID
 
 from opspact.calendar import SHANGHAI
+from opspact.db.unique import add_unique
 from opspact.errors import Conflict, NotFound, Unprocessable
 from sqlalchemy import func, select
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from ticketing.plans.models import Drill, EmergencyPlan
@@ -37,12 +37,8 @@ async def create(session: AsyncSession, tenant_id: str, body: PlanIn, actor: str
     await _check_systems(session, tenant_id, body.systems)
     plan = EmergencyPlan(tenant_id=tenant_id, version=1)
     _apply(plan, body, actor)
-    try:
-        async with session.begin_nested():
-            session.add(plan)
-            await session.flush()
-    except IntegrityError:
-        raise Conflict(f"an emergency plan with code {body.code!r} exists") from None
+    await add_unique(session, plan, f"an emergency plan with code {body.code!r} exists",
+                     constraint="emergency_plans_code_uq")
     await session.refresh(plan)
     return plan
 

@@ -4,8 +4,8 @@ from datetime import datetime
 from enum import Enum
 from uuid import UUID
 
-from opspact.types import IsoDateTime, Stripped
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from opspact.types import IsoInstant, Stripped
+from pydantic import BaseModel, ConfigDict, Field
 
 
 class Category(str, Enum):
@@ -23,7 +23,7 @@ class Category(str, Enum):
 class EntryIn(Stripped):
     model_config = ConfigDict(extra="forbid")
     category: Category
-    occurred_at: IsoDateTime
+    occurred_at: IsoInstant
     system: str | None = Field(default=None, max_length=64)
     initiator: str = Field(min_length=1, max_length=100, description="发起人")
     handler: str = Field(min_length=1, max_length=100, description="处理人")
@@ -31,12 +31,6 @@ class EntryIn(Stripped):
     feedback: str | None = Field(default=None, max_length=5000, description="反馈")
     minutes_spent: int = Field(ge=0, le=24 * 60, description="time spent, minutes")
     ticket_id: UUID | None = None
-
-    @model_validator(mode="after")
-    def _aware(self) -> EntryIn:
-        if self.occurred_at.tzinfo is None:
-            raise ValueError("occurred_at needs a UTC offset (e.g. +08:00)")
-        return self
 
 
 class EntryOut(BaseModel):
