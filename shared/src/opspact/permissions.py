@@ -68,6 +68,11 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "plans.read": frozenset(CLIENT_SIDE | VENDOR_SIDE | {"auditor", "platform_admin"}),
     "plans.write": frozenset({"client_admin"} | VENDOR_SIDE | {"platform_admin"}),
     "notifications.read": frozenset({"client_admin"} | VENDOR_SIDE | {"auditor", "platform_admin"}),
+    # "I have it" stops an escalation: whoever may be paged may say so.
+    "notifications.acknowledge": frozenset({"client_admin"} | VENDOR_SIDE | {"platform_admin"}),
+    # Re-sending dead letters and rewording what every recipient reads: the vendor's managers.
+    "notifications.replay": frozenset({"vendor_manager", "platform_admin"}),
+    "templates.write": frozenset({"vendor_manager", "platform_admin"}),
     # Tenant files carry contract terms and contacts: not for viewers or integrations.
     "tenants.read": frozenset({"client_admin", "vendor_manager", "finance", "auditor",
                                "platform_admin"}),
@@ -168,6 +173,14 @@ ROUTES: tuple[Route, ...] = (
     Route("inventory", "POST", "/credentials/{code}/retire", "credentials.write"),
     Route("notify", "GET", "/notifications", "notifications.read"),
     Route("notify", "GET", "/notifications/{notification_id}", "notifications.read"),
+    Route("notify", "POST", "/notifications/{notification_id}/acknowledge", "notifications.acknowledge"),
+    Route("notify", "POST", "/notifications/replay", "notifications.replay"),
+    Route("notify", "GET", "/templates", "notifications.read"),
+    Route("notify", "GET", "/templates/{name}", "notifications.read"),
+    Route("notify", "PUT", "/templates/{name}", "templates.write"),
+    Route("notify", "POST", "/templates/{name}/preview", "notifications.read"),
+    Route("notify", "GET", "/duty", "notifications.read"),
+    Route("notify", "GET", "/quota", "notifications.read"),
     *(Route(s, "GET", "/tenants/{slug}", "tenants.read") for s in ALL_SERVICES),
     *(Route(s, "PUT", "/tenants/{slug}", "tenants.configure") for s in ALL_SERVICES),
 )

@@ -130,12 +130,23 @@ async def add_shifts(session: AsyncSession, tenant_id: str, body: ShiftsCreate) 
     rows = [Shift(tenant_id=tenant_id, **s.model_dump()) for s in body.shifts]
     await add_unique(session, rows, "a shift overlaps another shift of the same person (in this "
                      "batch or already rostered); nothing was saved", "shifts_no_overlap")
-    await outbox.add(session, shared.outbox, new_event(
-        "inventory", "roster", "changed", tenant_id, tenant_id, {
-            "added": len(rows), "from": min(s.starts_at for s in body.shifts).isoformat(),
-            "to": max(s.ends_at for s in body.shifts).isoformat()}))
-    return [ShiftOut(id=r.id, post=r.post, staff=r.staff, starts_at=r.starts_at,
-                     ends_at=r.ends_at) for r in rows]
+    shifts = [shift_out(r) for r in rows]
+    await outbox.add(session, shared.outbox, roster_changed(tenant_id, added=shifts, removed=[]))
+    return shifts
+
+
+def shift_out(shift: Shift) -> ShiftOut:
+    return ShiftOut(id=shift.id, post=shift.post, staff=shift.staff, starts_at=shift.starts_at,
+                    ends_at=shift.ends_at)
+
+
+def roster_changed(tenant_id: str, added: list[ShiftOut], removed: list[ShiftOut]):
+    """The shifts themselves travel, so notify can keep who is on duty as a read model."""
+    spans = [s.starts_at for s in added + removed], [s.ends_at for s in added + removed]
+    return new_event("inventory", "roster", "changed", tenant_id, tenant_id, {
+        "added": [s.model_dump(mode="json") for s in added],
+        "removed": [s.model_dump(mode="json") for s in removed],
+        "from": min(spans[0]).isoformat(), "to": max(spans[1]).isoformat()})
 
 
 async def shifts_between(session: AsyncSession, tenant_id: str, start: datetime, end: datetime,
@@ -152,10 +163,9 @@ async def remove_shift(session: AsyncSession, tenant_id: str, shift_id: int) -> 
         Shift.tenant_id == tenant_id, Shift.id == shift_id))).scalar_one_or_none()
     if shift is None:
         raise NotFound(f"shift {shift_id} not found")
+    removed = shift_out(shift)
     await session.delete(shift)
-    await outbox.add(session, shared.outbox, new_event(
-        "inventory", "roster", "changed", tenant_id, tenant_id, {
-            "removed": 1, "from": shift.starts_at.isoformat(), "to": shift.ends_at.isoformat()}))
+    await outbox.add(session, shared.outbox, roster_changed(tenant_id, added=[], removed=[removed]))
 
 
 async def roster_gaps(session: AsyncSession, tenant_id: str, start: datetime,

@@ -1,22 +1,29 @@
-"""Event handlers: what each incoming event turns into (run by the inbox consumer,
-inside its transaction, so a message is recorded exactly once per event)."""
+"""Event handlers, run by the inbox consumer inside its transaction: the messages an
+event produces are recorded exactly once, with the event."""
+
+from datetime import UTC, datetime
 
 from opspact.events import CloudEvent
 from opspact.tenancy.registry import load_tenant
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from notify.notifications import repository, templates
+from notify import catalogue
+from notify.duty.service import on_roster_changed
+from notify.escalation import acknowledge_by_event
+from notify.routing import Occurrence, route
 from notify.tables import shared
+from notify.tenant_settings import NotifyTenantSettings
 
 
-async def on_ticket_created(session: AsyncSession, event: CloudEvent) -> None:
+async def on_event(session: AsyncSession, event: CloudEvent) -> None:
     config = await load_tenant(session, shared.tenants, event.tenantid)
-    on_duty = config["settings"]["on_duty"]
-    await repository.add_once(
-        session, tenant_id=event.tenantid, source_event_id=event.id,
-        source_event_type=event.type, channel="sms", recipient=on_duty["mobile"],
-        body=templates.ticket_created(event.data), status="pending",
-    )
+    settings = NotifyTenantSettings.model_validate(config["settings"])
+    now = datetime.now(UTC)
+    await acknowledge_by_event(session, settings, event.tenantid, event.type, event.subject,
+                               str(event.data.get("actor") or "?"), now)
+    await route(session, settings, Occurrence(event.tenantid, event.id, event.type, event.subject,
+                                              event.data), now)
 
 
-HANDLERS = {"ticketing.ticket.created.v1": on_ticket_created}
+HANDLERS = {**{event_type: on_event for event_type in catalogue.EVENTS},
+            "inventory.roster.changed.v1": on_roster_changed}

@@ -1,5 +1,8 @@
 """All notification SQL."""
 
+from __future__ import annotations
+
+from datetime import datetime, timedelta
 from uuid import UUID
 
 from sqlalchemy import delete, func, select
@@ -9,16 +12,34 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from notify.notifications.models import DeliveryQueue, Notification
 
 
-async def add_once(session: AsyncSession, **values) -> UUID | None:
-    """Insert unless this event already produced this message; returns the new id."""
+async def _insert_once(session: AsyncSession, values: dict) -> UUID | None:
     row = (await session.execute(
         pg_insert(Notification).values(**values).on_conflict_do_nothing()
         .returning(Notification.id))).first()
-    if row is None:
-        return None
-    session.add(DeliveryQueue(notification_id=row.id, tenant_id=values["tenant_id"]))
-    await session.flush()
-    return row.id
+    return None if row is None else row.id
+
+
+async def add_once(session: AsyncSession, **values) -> UUID | None:
+    """Record and queue a message unless this event already produced it; the new id."""
+    new_id = await _insert_once(session, {**values, "status": "queued"})
+    if new_id is not None:
+        await queue(session, values["tenant_id"], new_id)
+    return new_id
+
+
+async def record_unsent(session: AsyncSession, **values) -> UUID | None:
+    """Record a message that will not be sent (status and reason given), once."""
+    values.setdefault("body", "")
+    return await _insert_once(session, values)
+
+
+async def queue(session: AsyncSession, tenant_id: str, notification_id: UUID,
+                not_before: datetime | None = None) -> None:
+    await session.execute(pg_insert(DeliveryQueue).values(
+        notification_id=notification_id, tenant_id=tenant_id,
+        not_before=not_before if not_before is not None else func.now())
+        .on_conflict_do_update(index_elements=["notification_id"],
+                               set_={"not_before": not_before if not_before is not None else func.now()}))
 
 
 async def next_due(session: AsyncSession) -> DeliveryQueue | None:
@@ -28,23 +49,44 @@ async def next_due(session: AsyncSession) -> DeliveryQueue | None:
     )).scalar_one_or_none()
 
 
-async def get(session: AsyncSession, tenant_id: str, notification_id: UUID) -> Notification | None:
-    return (await session.execute(select(Notification).where(
-        Notification.tenant_id == tenant_id, Notification.id == notification_id))).scalar_one_or_none()
+async def get(session: AsyncSession, tenant_id: str, notification_id: UUID,
+              for_update: bool = False) -> Notification | None:
+    query = select(Notification).where(Notification.tenant_id == tenant_id,
+                                       Notification.id == notification_id)
+    return (await session.execute(query.with_for_update() if for_update else query)).scalar_one_or_none()
 
 
 async def dequeue(session: AsyncSession, notification_id: UUID) -> None:
     await session.execute(delete(DeliveryQueue).where(DeliveryQueue.notification_id == notification_id))
 
 
-async def page(session: AsyncSession, tenant_id: str, status: str | None, limit: int,
+async def sent_lately(session: AsyncSession, tenant_id: str, channel: str, recipient: str,
+                      now: datetime) -> tuple[int, int, int]:
+    """Messages sent to a recipient over a channel in the last minute, hour and day."""
+    since = Notification.sent_at
+    row = (await session.execute(select(
+        func.count().filter(since > now - timedelta(minutes=1)),
+        func.count().filter(since > now - timedelta(hours=1)),
+        func.count()).where(
+        Notification.tenant_id == tenant_id, Notification.recipient == recipient,
+        Notification.channel == channel, since > now - timedelta(days=1)))).one()
+    return row[0], row[1], row[2]
+
+
+async def page(session: AsyncSession, tenant_id: str, filters: dict, limit: int,
                offset: int) -> tuple[list[Notification], int]:
     conditions = [Notification.tenant_id == tenant_id]
-    if status:
-        conditions.append(Notification.status == status)
+    for column in ("status", "channel", "recipient", "source_event_id", "source_event_type",
+                   "rule", "contact", "subject"):
+        if filters.get(column) is not None:
+            conditions.append(getattr(Notification, column) == filters[column])
+    if filters.get("created_from") is not None:
+        conditions.append(Notification.created_at >= filters["created_from"])
+    if filters.get("created_to") is not None:
+        conditions.append(Notification.created_at < filters["created_to"])
     total = (await session.execute(select(func.count()).select_from(Notification)
                                    .where(*conditions))).scalar_one()
     rows = (await session.execute(select(Notification).where(*conditions)
-                                  .order_by(Notification.created_at.desc())
+                                  .order_by(Notification.created_at.desc(), Notification.id)
                                   .limit(limit).offset(offset))).scalars()
     return list(rows), total

@@ -1,12 +1,16 @@
-"""`python -m notify.workers`: relay, consumer and sender without the HTTP API."""
+"""`python -m notify.workers`: relay, consumer, sender and escalation watch without the HTTP API."""
 
+from opspact.leader import standalone_worker
 from opspact.workers import run_workers
 
 from notify.config import get_settings
+from notify.escalation import EscalationWatch
 from notify.notifications.handlers import HANDLERS
 from notify.tables import shared
 from notify.workers.sender import run_sender
 
 settings = get_settings()
-run_workers(settings, handlers=HANDLERS, inbox=shared.inbox,
-            extra=[lambda db, stopping: run_sender(settings, db, stopping)])
+extra = [lambda db, stopping: run_sender(settings, db, stopping)]
+if settings.notify_escalation_enabled:
+    extra.append(standalone_worker(lambda db: EscalationWatch(db, settings.notify_escalation_tick_seconds)))
+run_workers(settings, handlers=HANDLERS, inbox=shared.inbox, extra=extra)

@@ -1,0 +1,110 @@
+"""What notify can route: the event types it listens to, and its built-in zh-CN templates.
+
+A template is a set of named *fields*, each a Jinja2 expression over the event's data,
+and a *text* over those fields. SMS providers in China send only templates approved in
+advance, with the variable parts as parameters: the provider's template is this text with
+its fields as `${name}` (Alibaba) or `{1}…` in field order (Tencent), and we send the
+fields. The local sink, email and chat get the whole text. Tenants save their own versions
+of these templates (`notify.templates`); these are version 0."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+# Routable event types and what people call them.
+EVENTS: dict[str, str] = {
+    "ticketing.ticket.created.v1": "新工单",
+    "ticketing.ticket.status_changed.v1": "工单状态变化",
+    "ticketing.ticket.assigned.v1": "工单指派",
+    "ticketing.ticket.resolved.v1": "工单已解决",
+    "ticketing.sla.warning.v1": "SLA 即将超时",
+    "ticketing.sla.breached.v1": "SLA 已超时",
+    "ticketing.inspection.missed.v1": "巡检未按时完成",
+    "ticketing.change.submitted.v1": "变更待审批",
+    "inventory.roster.gap.v1": "值班缺口",
+    "inventory.credential.rotation_overdue.v1": "账号轮换逾期",
+    "billing.penalty.proposed.v1": "违约金拟计",
+    "billing.cap.reached.v1": "违约金达到上限",
+    "billing.termination_right.raised.v1": "出现解约权",
+}
+
+
+@dataclass(frozen=True)
+class Template:
+    name: str
+    title: str
+    events: tuple[str, ...]  # the event types whose data it renders (the sample is the first's)
+    fields: tuple[tuple[str, str], ...]
+    text: str
+    sample: dict
+
+
+_TICKET = {"ticket_id": "00000000-0000-0000-0000-000000000001", "number": "XJ-20261121-0001",
+           "kind": "incident", "priority": "p1", "status": "new", "system": "12123-fees",
+           "system_name": "交管12123缴费", "title": "缴费失败", "assignee": None,
+           "created_at": "2026-11-21T16:05:00+00:00"}
+_CLOCK = {**_TICKET, "clock": "resolution", "target": "4h", "policy": "p1",
+          "started_at": "2026-11-21T16:05:00+00:00", "due_at": "2026-11-21T20:05:00+00:00"}
+
+TEMPLATES: dict[str, Template] = {t.name: t for t in (
+    Template("ticket_created", "新工单", ("ticketing.ticket.created.v1",), (
+        ("kind", "{{ kind | kind_label }}"), ("number", "{{ number }}"),
+        ("priority", "{{ priority | priority_label }}"),
+        ("system", "{{ system_name or system }}"), ("title", "{{ title | truncate_text(20) }}"),
+        ("time", "{{ created_at | local_time }}")),
+        "新{{ kind }}{{ number }}（{{ priority }}）{{ system }}：{{ title }}，报告于{{ time }}，请及时响应。",
+        _TICKET),
+    Template("sla_warning", "SLA 即将超时", ("ticketing.sla.warning.v1",), (
+        ("number", "{{ number }}"), ("clock", "{{ clock | clock_label }}"),
+        ("due", "{{ due_at | local_time }}"), ("title", "{{ title | truncate_text(20) }}")),
+        "工单{{ number }}{{ clock }}时限将于{{ due }}到期：{{ title }}，请抓紧处理。", _CLOCK),
+    Template("sla_breached", "SLA 已超时", ("ticketing.sla.breached.v1",), (
+        ("number", "{{ number }}"), ("clock", "{{ clock | clock_label }}"),
+        ("due", "{{ due_at | local_time }}"), ("title", "{{ title | truncate_text(20) }}")),
+        "工单{{ number }}{{ clock }}已超时（应于{{ due }}前）：{{ title }}，可能产生违约金。", _CLOCK),
+    Template("ticket_progress", "工单进展", ("ticketing.ticket.status_changed.v1",
+                                        "ticketing.ticket.assigned.v1", "ticketing.ticket.resolved.v1"), (
+        ("number", "{{ number }}"), ("status", "{{ status | status_label }}"),
+        ("title", "{{ title | truncate_text(20) }}")),
+        "工单{{ number }}已{{ status }}：{{ title }}。",
+        {**_TICKET, "status": "acknowledged", "from": "new", "to": "acknowledged", "actor": "engineer-1",
+         "at": "2026-11-21T16:10:00+00:00"}),
+    Template("inspection_missed", "巡检未按时完成", ("ticketing.inspection.missed.v1",), (
+        ("schedule", "{{ schedule_name }}"), ("time", "{{ scheduled_at | local_time }}")),
+        "{{ schedule }}（计划{{ time }}）未按时完成，请尽快补做并记录。",
+        {"round": "daily@2026-11-21T09:00", "schedule": "daily", "schedule_name": "日常巡检",
+         "scheduled_at": "2026-11-21T01:00:00+00:00", "due_at": "2026-11-21T02:00:00+00:00",
+         "heightened": False}),
+    Template("change_waiting", "变更待审批", ("ticketing.change.submitted.v1",), (
+        ("number", "{{ number }}"), ("risk", "{{ risk | risk_label }}"),
+        ("title", "{{ title | truncate_text(20) }}"), ("window", "{{ window_start | local_time }}")),
+        "变更{{ number }}（{{ risk }}）待您审批：{{ title }}，计划{{ window }}实施。",
+        {"change_id": "00000000-0000-0000-0000-000000000002", "number": "CH-0001", "kind": "normal",
+         "risk": "high", "system": "gaw-fee", "title": "升级缴费网关", "status": "submitted",
+         "window_start": "2026-11-22T14:00:00+00:00", "window_end": "2026-11-22T16:00:00+00:00"}),
+    Template("roster_gap", "值班缺口", ("inventory.roster.gap.v1",), (
+        ("post", "{{ post }}"), ("start", "{{ starts_at | local_time }}"),
+        ("end", "{{ ends_at | local_time }}"), ("missing", "{{ required - covered }}")),
+        "值班缺口：{{ post }}岗 {{ start }}至{{ end }}尚缺{{ missing }}人，请排班。",
+        {"post": "hq", "starts_at": "2026-11-22T02:00:00+00:00", "ends_at": "2026-11-22T10:00:00+00:00",
+         "required": 3, "covered": 2, "hours": 8}),
+    Template("credential_overdue", "账号轮换逾期", ("inventory.credential.rotation_overdue.v1",), (
+        ("account", "{{ account }}"), ("asset", "{{ asset }}"), ("days", "{{ days_overdue }}")),
+        "{{ asset }}的账号{{ account }}已逾期{{ days }}天未更换口令，请安排轮换。",
+        {"code": "db-admin", "asset": "db-01", "account": "admin", "days_overdue": 3,
+         "rotation_due_at": "2026-11-18T00:00:00+00:00"}),
+    Template("penalty_proposed", "违约金拟计", ("billing.penalty.proposed.v1",), (
+        ("amount", "{{ amount }}"), ("rule", "{{ rule }}")),
+        "拟计违约金{{ amount }}元（{{ rule }}），请在系统中确认或说明。",
+        {"key": "k", "rule": "inspection_late", "clause": "第五条", "amount": "4248.00",
+         "state": "proposed"}),
+    Template("cap_reached", "违约金达到上限", ("billing.cap.reached.v1",), (
+        ("total", "{{ total }}"), ("cap", "{{ cap }}")),
+        "违约金累计{{ total }}元，已达合同上限{{ cap }}元，请项目经理关注。",
+        {"cap": "95500.00", "total": "95500.00", "clause": "第九条"}),
+    Template("termination_right", "出现解约权", ("billing.termination_right.raised.v1",), (
+        ("reason", "{{ reason | truncate_text(30) }}"),),
+        "出现合同解约权：{{ reason }}，请项目经理立即跟进。",
+        {"key": "k", "rule": "third_breach", "clause": "第八条", "reason": "第三次违约",
+         "event_ids": []}),
+)}

@@ -1,0 +1,50 @@
+"""What a channel adapter may answer."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class Message:
+    id: str  # our notification id: the provider-side reference (OutId, SessionContext)
+    recipient: str
+    text: str
+    subject: str
+    template: str | None = None
+    fields: dict[str, str] = field(default_factory=dict)
+    sign_name: str = ""
+    provider_template: str | None = None
+
+
+@dataclass(frozen=True)
+class Sent:
+    provider: str
+    provider_message_id: str
+
+
+class Refused(Exception):
+    """The provider refused this message for good; sending it again changes nothing.
+    `kind`: invalid_recipient | template_not_approved | content | signature | account."""
+
+    def __init__(self, kind: str, code: str, message: str) -> None:
+        super().__init__(f"{kind} ({code}): {message}")
+        self.kind, self.code = kind, code
+
+
+class Throttled(Exception):
+    """The provider limits this recipient or our account for now: wait, do not fail over."""
+
+    def __init__(self, code: str, message: str, retry_after: float = 60.0) -> None:
+        super().__init__(f"throttled ({code}): {message}")
+        self.code, self.retry_after = code, retry_after
+
+
+class Unavailable(Exception):
+    """The provider did not take the message (down, refused the connection, 5xx, our
+    credentials refused): safe to try the next provider at once."""
+
+
+class OutcomeUnknown(Exception):
+    """Sent, but no answer came (timeout): the provider may have it. Never send blindly
+    again — ask the provider first (`find`)."""

@@ -1,0 +1,50 @@
+"""Email over SMTP (aiosmtplib). The Message-ID is derived from our notification id, so
+a resend after a lost answer is recognisable as the same message in the mailbox."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from email.message import EmailMessage
+from email.utils import formatdate
+
+import aiosmtplib
+
+from notify.channels.base import Message, OutcomeUnknown, Refused, Sent, Unavailable
+
+
+@dataclass
+class SmtpEmail:
+    host: str
+    port: int
+    sender: str
+    username: str = ""
+    password: str = ""
+    starttls: bool = False
+    timeout: float = 15.0
+    name: str = "smtp"
+
+    def compose(self, message: Message) -> EmailMessage:
+        mail = EmailMessage()
+        mail["From"] = self.sender
+        mail["To"] = message.recipient
+        mail["Subject"] = message.subject
+        mail["Date"] = formatdate(localtime=False)
+        mail["Message-ID"] = f"<{message.id}@opspact>"
+        mail.set_content(message.text, charset="utf-8")
+        return mail
+
+    async def send(self, client, message: Message) -> Sent:
+        try:
+            await aiosmtplib.send(self.compose(message), hostname=self.host, port=self.port,
+                                  username=self.username or None, password=self.password or None,
+                                  start_tls=self.starttls, timeout=self.timeout)
+        except aiosmtplib.SMTPRecipientsRefused as exc:
+            raise Refused("invalid_recipient", "SMTP", str(exc)[:300]) from exc
+        except aiosmtplib.SMTPTimeoutError as exc:
+            raise OutcomeUnknown(f"smtp: {exc}") from exc
+        except (aiosmtplib.SMTPException, OSError) as exc:
+            raise Unavailable(f"smtp: {type(exc).__name__}: {exc}") from exc
+        return Sent(self.name, f"<{message.id}@opspact>")
+
+    async def find(self, client, message, sent_on) -> Sent | None:
+        return None

@@ -1,0 +1,47 @@
+"""The local SMS sink (`python -m notify.sink`) as a provider: dev and tests. It keeps
+what it accepted and drops a repeated message id, as providers do with an idempotency key,
+and it can be asked what it got (`find`)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import httpx
+
+from notify.channels.base import Message, OutcomeUnknown, Refused, Sent, Unavailable
+
+
+@dataclass
+class SinkSms:
+    base_url: str
+    timeout: float = 10.0
+    name: str = "local_sink"
+
+    async def send(self, client: httpx.AsyncClient, message: Message) -> Sent:
+        try:
+            response = await client.post(f"{self.base_url}/sms", json={
+                "message_id": message.id, "phone": message.recipient, "sign_name": message.sign_name,
+                "content": message.text}, timeout=self.timeout)
+        except httpx.TimeoutException as exc:
+            raise OutcomeUnknown(f"sink: {type(exc).__name__}") from exc
+        except httpx.HTTPError as exc:
+            raise Unavailable(f"sink: {type(exc).__name__}: {exc}") from exc
+        if response.status_code in (400, 422):
+            body = response.json() if response.headers.get("content-type", "").startswith(
+                "application/json") else {}
+            code = body.get("code", "REFUSED")
+            kind = "invalid_recipient" if "MOBILE" in code else "content"
+            raise Refused(kind, code, body.get("message", response.text[:300]))
+        if response.status_code >= 300:
+            raise Unavailable(f"sink: HTTP {response.status_code}")
+        return Sent(self.name, response.json()["biz_id"])
+
+    async def find(self, client: httpx.AsyncClient, message: Message, sent_on) -> Sent | None:
+        try:
+            response = await client.get(f"{self.base_url}/messages",
+                                        params={"message_id": message.id}, timeout=self.timeout)
+            response.raise_for_status()
+        except httpx.HTTPError as exc:
+            raise Unavailable(f"sink: {type(exc).__name__}: {exc}") from exc
+        items = response.json()["items"]
+        return Sent(self.name, items[0]["biz_id"]) if items else None

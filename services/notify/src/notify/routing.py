@@ -1,0 +1,146 @@
+"""From an event to messages: which rules match, who the audience is, over which channel.
+
+Runs inside the inbox consumer's transaction (and the escalation watch's), so the
+messages of an event are recorded exactly once with it. Each message is one row keyed by
+(event, channel, recipient); a recipient nobody can reach is recorded too, as
+`suppressed` with the reason, so the history answers "why did no one get this?"."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from notify import rendering
+from notify.duty.service import on_duty
+from notify.notifications import repository
+from notify.notifications.models import Escalation, EscalationDue
+from notify.templates import service as templates
+from notify.tenant_settings import Channel, Contact, NotifyTenantSettings, Rule
+
+
+@dataclass(frozen=True)
+class Occurrence:
+    """What routing needs of an event (the escalation watch rebuilds it from its row)."""
+    tenant_id: str
+    event_id: str
+    event_type: str
+    subject: str | None
+    data: dict
+
+
+@dataclass(frozen=True)
+class Recipient:
+    audience: str
+    contact: Contact
+
+
+def matches(rule: Rule, occurrence: Occurrence) -> bool:
+    if occurrence.event_type not in rule.events:
+        return False
+    return all(str(occurrence.data.get(key)) in values for key, values in rule.match.items())
+
+
+async def resolve(session: AsyncSession, settings: NotifyTenantSettings, tenant_id: str,
+                  audiences: list[str], at: datetime) -> tuple[list[Recipient], list[str]]:
+    """The contacts behind the audiences (first audience wins for a person), and the
+    rostered staff notify has no contact for."""
+    found: dict[str, Recipient] = {}
+    unknown: list[str] = []
+    for audience in audiences:
+        kind, _, name = audience.partition(":")
+        if kind == "on_duty":
+            codes = [s.staff for s in await on_duty(session, tenant_id, at, name or None)]
+        elif kind == "contact":
+            codes = [name]
+        else:
+            codes = settings.groups.get(name, [])
+        for code in codes:
+            contact = settings.contact(code)
+            if contact is None:
+                unknown.append(code)
+            elif code not in found:
+                found[code] = Recipient(audience, contact)
+    return list(found.values()), unknown
+
+
+async def deliver_level(session: AsyncSession, settings: NotifyTenantSettings, rule: Rule,
+                        index: int, occurrence: Occurrence, now: datetime) -> int:
+    """Record the messages of one level of a rule; returns how many were queued."""
+    level = rule.levels[index]
+    recipients, unknown = await resolve(session, settings, occurrence.tenant_id, level.to, now)
+    if not recipients and level.otherwise:
+        recipients, more = await resolve(session, settings, occurrence.tenant_id, level.otherwise, now)
+        unknown += more
+    common = {"tenant_id": occurrence.tenant_id, "source_event_id": occurrence.event_id,
+              "source_event_type": occurrence.event_type, "subject": occurrence.subject,
+              "rule": rule.name, "level": index, "urgent": rule.urgent, "template": rule.template}
+    template = await templates.current(session, occurrence.tenant_id, rule.template)
+    try:
+        rendered = rendering.render(template.fields, template.text, occurrence.data)
+    except rendering.RenderError as exc:
+        await repository.record_unsent(session, **common, channel=level.channels[0].value,
+                                       recipient=f"rule:{rule.name}", body="", status="failed",
+                                       reason=f"template {rule.template!r} v{template.version}: {exc}")
+        return 0
+    message = {**common, "template_version": template.version, "fields": rendered.fields,
+               "body": rendered.text, "title": f"【{settings.sms.sign_name}】{template.title}"}
+    queued = 0
+    for recipient in recipients:
+        channels = [c for c in level.channels if recipient.contact.address(c)]
+        person = {"audience": recipient.audience, "contact": recipient.contact.code,
+                  "contact_name": recipient.contact.name}
+        if not channels:
+            wanted = "/".join(c.value for c in level.channels)
+            await repository.record_unsent(session, **message, **person,
+                                           channel=level.channels[0].value,
+                                           recipient=f"contact:{recipient.contact.code}",
+                                           status="suppressed",
+                                           reason=f"{recipient.contact.code} has no {wanted} address")
+            continue
+        first, *rest = channels
+        if await repository.add_once(session, **message, **person, channel=first.value,
+                                     recipient=recipient.contact.address(first),
+                                     fallback=[c.value for c in rest],
+                                     segments=_segments(settings, first, rendered.text)):
+            queued += 1
+    for code in unknown:
+        await repository.record_unsent(session, **message, audience="on_duty", contact=code,
+                                       channel=level.channels[0].value, recipient=f"staff:{code}",
+                                       status="suppressed",
+                                       reason=f"on duty, but notify has no contact for {code!r}")
+    if not recipients:
+        await repository.record_unsent(session, **message, channel=level.channels[0].value,
+                                       recipient=f"rule:{rule.name}", status="suppressed",
+                                       reason="nobody to notify: " + ", ".join(level.to + level.otherwise)
+                                       + " reached no one")
+    return queued
+
+
+def _segments(settings: NotifyTenantSettings, channel: Channel, text: str) -> int | None:
+    return rendering.sms_segments(settings.sms.sign_name, text) if channel == Channel.sms else None
+
+
+async def route(session: AsyncSession, settings: NotifyTenantSettings, occurrence: Occurrence,
+                now: datetime | None = None) -> int:
+    """Every matching rule's first level now; later levels wait as an escalation."""
+    now = now or datetime.now(UTC)
+    queued = 0
+    for rule in settings.rules:
+        if not matches(rule, occurrence):
+            continue
+        queued += await deliver_level(session, settings, rule, 0, occurrence, now)
+        if len(rule.levels) > 1:
+            due = now + timedelta(minutes=rule.levels[1].after_minutes)
+            added = (await session.execute(pg_insert(Escalation).values(
+                tenant_id=occurrence.tenant_id, source_event_id=occurrence.event_id, rule=rule.name,
+                subject=occurrence.subject, event_type=occurrence.event_type, data=occurrence.data,
+                next_level=1, due_at=due, created_at=now).on_conflict_do_nothing()
+                .returning(Escalation.rule))).first()
+            if added:
+                session.add(EscalationDue(tenant_id=occurrence.tenant_id,
+                                          source_event_id=occurrence.event_id, rule=rule.name,
+                                          due_at=due))
+    return queued

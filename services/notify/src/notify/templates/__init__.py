@@ -1,0 +1,1 @@
+"""Per-tenant versions of the message templates, checked when saved."""
