@@ -82,7 +82,7 @@ def test_idempotency_key(gateway):
 def test_tenant_slice_validation(gateway):
     r = gateway.put("/api/notify/tenants/xinjiang", json={
         "name": "x", "contract": {}, "parties": {},
-        "settings": {"on_duty": {"name": "张工", "mobile": "123"}}},
+        "settings": {"contacts": [{"code": "duty-phone", "name": "值班手机", "mobile": "123"}]}},
         headers=auth("xinjiang", "platform_admin"))
     assert r.status_code == 422 and "mobile" in r.json()["detail"]
     r = gateway.put("/api/notify/tenants/xinjiang", json={"name": "x"},

@@ -27,7 +27,7 @@ def upgrade() -> None:
         sa.Column("fallback", JSONB, nullable=False, server_default=sa.text("'[]'::jsonb")),
         sa.Column("title", sa.String(200)), sa.Column("template", sa.String(64)),
         sa.Column("template_version", sa.Integer),
-        sa.Column("fields", JSONB, nullable=False, server_default=sa.text("'{}'::jsonb")),
+        sa.Column("fields", JSONB, nullable=False, server_default=sa.text("'[]'::jsonb")),
         sa.Column("segments", sa.Integer), sa.Column("reason", sa.Text),
         sa.Column("provider", sa.String(32)), sa.Column("outcome_unknown_since", TS),
         sa.Column("deferred_until", TS), sa.Column("delivered_at", TS),

@@ -52,7 +52,7 @@ TEMPLATES: dict[str, Template] = {t.name: t for t in (
         ("priority", "{{ priority | priority_label }}"),
         ("system", "{{ system_name or system }}"), ("title", "{{ title | truncate_text(20) }}"),
         ("time", "{{ created_at | local_time }}")),
-        "新{{ kind }}{{ number }}（{{ priority }}）{{ system }}：{{ title }}，报告于{{ time }}，请及时响应。",
+        "{{ kind }}{{ number }}（{{ priority }}）{{ system }}：{{ title }}，{{ time }}报告，请及时响应。",
         _TICKET),
     Template("sla_warning", "SLA 即将超时", ("ticketing.sla.warning.v1",), (
         ("number", "{{ number }}"), ("clock", "{{ clock | clock_label }}"),

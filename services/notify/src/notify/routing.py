@@ -85,7 +85,10 @@ async def deliver_level(session: AsyncSession, settings: NotifyTenantSettings, r
                                        recipient=f"rule:{rule.name}", body="", status="failed",
                                        reason=f"template {rule.template!r} v{template.version}: {exc}")
         return 0
-    message = {**common, "template_version": template.version, "fields": rendered.fields,
+    # Fields as [name, value] pairs: JSONB does not keep a dict's key order, and Tencent's
+    # template parameters are positional.
+    message = {**common, "template_version": template.version,
+               "fields": [[name, value] for name, value in rendered.fields.items()],
                "body": rendered.text, "title": f"【{settings.sms.sign_name}】{template.title}"}
     queued = 0
     for recipient in recipients:

@@ -1,23 +1,55 @@
-"""Local SMS sink: a stand-in SMS provider for dev and tests (`python -m notify.sink`).
+"""Local SMS sink: the stand-in SMS providers for dev and tests (`python -m notify.sink`).
 
-It checks what a real provider checks before accepting a message — a mainland
-mobile number, a signature (签名), content length — keeps what it accepted, and
-drops a repeated message id, as providers do with an idempotency key."""
+Three doors, each checking what the real one checks before accepting a message:
+- `POST /sms`: a plain gateway that drops a repeated message id (dev's default provider);
+- `GET /alibaba/`: Alibaba Cloud dysmsapi — AccessKeyId, the RPC signature, timestamp
+  window, nonce reuse, mobile number, signature name, approved template and its parameters;
+  SendSms and QuerySendDetails;
+- `POST /tencent/`: Tencent Cloud SMS — the TC3 Authorization over the headers actually
+  sent, timestamp window, SdkAppId, +86 number, approved template and parameter count;
+  SendSms and PullSmsSendStatusByPhoneNumber.
+Like the real providers, the Alibaba and Tencent doors do *not* drop repeats: a blind
+retry shows up as a duplicate. `POST /faults` makes the next requests fail (down, timeout
+after accepting, throttled), for failover and lost-answer tests. Approved templates are
+notify's built-ins, registered as `provider_texts` shows (codes SMS_9000001… / 1000001…)."""
 
 from __future__ import annotations
 
 import argparse
+import asyncio
+import hmac
+import json
 import re
+import time
 import uuid
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import uvicorn
-from fastapi import FastAPI, Query
+from fastapi import FastAPI, Query, Request
 from fastapi.responses import JSONResponse
+from opspact.calendar import SHANGHAI
 from pydantic import BaseModel, Field
+
+from notify import catalogue
+from notify.channels import alibaba, tencent
 
 MOBILE = re.compile(r"^1[3-9]\d{9}$")
 MAX_CONTENT = 500  # providers split long texts; above this they refuse
+TEST_KEYS = {"alibaba": ("LTAI-opspact-test", "opspact-alibaba-test-secret"),
+             "tencent": ("AKID-opspact-test", "opspact-tencent-test-key", "1400000001")}
+ALI_VAR = re.compile(r"\$\{([a-z0-9_]+)\}")
+TC_VAR = re.compile(r"\{(\d+)\}")
+
+
+def approved_templates() -> dict[str, dict[str, str]]:
+    """Every built-in template as registered at each provider."""
+    from notify.templates.endpoints import provider_texts
+    out: dict[str, dict[str, str]] = {"alibaba": {}, "tencent": {}}
+    for n, template in enumerate(catalogue.TEMPLATES.values(), start=1):
+        texts = provider_texts(list(template.fields), template.text)
+        out["alibaba"][f"SMS_{9000000 + n}"] = texts["alibaba"]
+        out["tencent"][str(1000000 + n)] = texts["tencent"]
+    return out
 
 
 class SmsRequest(BaseModel):
@@ -27,32 +59,220 @@ class SmsRequest(BaseModel):
     content: str
 
 
+class FaultIn(BaseModel):
+    provider: str = Field(pattern=r"^(sink|alibaba|tencent)$")
+    mode: str = Field(pattern=r"^(down|timeout|throttle)$")
+    count: int = Field(default=1, ge=1, le=1000)
+    delay: float = Field(default=5.0, ge=0, le=120, description="timeout: seconds before answering")
+
+
 def create_sink() -> FastAPI:
     app = FastAPI(title="OpsPact local SMS sink")
-    accepted: dict[str, dict] = {}
+    accepted: list[dict] = []
+    by_id: dict[str, dict] = {}
+    nonces: set[str] = set()
+    faults: dict[str, list[FaultIn]] = {"sink": [], "alibaba": [], "tencent": []}
+    templates = approved_templates()
 
-    def refuse(code: str, message: str) -> JSONResponse:
-        return JSONResponse({"code": code, "message": message}, status_code=400)
+    def keep(provider: str, message_id: str, phone: str, sign: str, content: str,
+             template: str | None = None) -> dict:
+        record = {"provider": provider, "message_id": message_id, "phone": phone, "sign_name": sign,
+                  "content": content, "template": template, "biz_id": uuid.uuid4().hex,
+                  "received_at": datetime.now(UTC).isoformat()}
+        accepted.append(record)
+        return record
+
+    async def fault(provider: str) -> FaultIn | None:
+        pending = faults[provider]
+        return pending.pop(0) if pending else None
+
+    @app.post("/faults", status_code=201)
+    async def add_fault(body: FaultIn):
+        faults[body.provider].extend(body.model_copy() for _ in range(body.count))
+        return {"queued": len(faults[body.provider])}
 
     @app.post("/sms")
     async def send(req: SmsRequest):
+        injected = await fault("sink")
+        if injected and injected.mode == "down":
+            return JSONResponse({"code": "DOWN"}, status_code=503)
         if not MOBILE.match(req.phone):
-            return refuse("isv.MOBILE_NUMBER_ILLEGAL", f"illegal mobile number {req.phone!r}")
+            return JSONResponse({"code": "isv.MOBILE_NUMBER_ILLEGAL",
+                                 "message": f"illegal mobile number {req.phone!r}"}, status_code=400)
         if not req.sign_name.strip():
-            return refuse("isv.SMS_SIGNATURE_ILLEGAL", "missing signature")
+            return JSONResponse({"code": "isv.SMS_SIGNATURE_ILLEGAL", "message": "missing signature"},
+                                status_code=400)
         if not req.content.strip() or len(req.content) > MAX_CONTENT:
-            return refuse("isv.SMS_CONTENT_ILLEGAL", "empty or over-long content")
-        earlier = accepted.get(req.message_id)
-        if earlier is not None:
-            return {"code": "OK", "biz_id": earlier["biz_id"], "duplicate": True}
-        record = {**req.model_dump(), "biz_id": uuid.uuid4().hex,
-                  "received_at": datetime.now(UTC).isoformat()}
-        accepted[req.message_id] = record
-        return {"code": "OK", "biz_id": record["biz_id"], "duplicate": False}
+            return JSONResponse({"code": "isv.SMS_CONTENT_ILLEGAL", "message": "empty or over-long"},
+                                status_code=400)
+        earlier = by_id.get(req.message_id)
+        if earlier is None:
+            earlier = by_id[req.message_id] = keep("sink", req.message_id, req.phone, req.sign_name,
+                                                  req.content)
+        if injected and injected.mode == "timeout":
+            await asyncio.sleep(injected.delay)
+        return {"code": "OK", "biz_id": earlier["biz_id"]}
+
+    # --- Alibaba Cloud dysmsapi ---------------------------------------------------------
+    def ali_error(code: str, message: str, status: int = 200) -> JSONResponse:
+        return JSONResponse({"Code": code, "Message": message, "RequestId": uuid.uuid4().hex},
+                            status_code=status)
+
+    @app.get("/alibaba/")
+    async def alibaba_api(request: Request):
+        params = dict(request.query_params)
+        key_id, secret = TEST_KEYS["alibaba"]
+        given = params.pop("Signature", "")
+        if params.get("AccessKeyId") != key_id:
+            return ali_error("InvalidAccessKeyId.NotFound", "Specified access key is not found.", 404)
+        if (params.get("SignatureMethod"), params.get("SignatureVersion")) != ("HMAC-SHA1", "1.0"):
+            return ali_error("InvalidParameter", "SignatureMethod/SignatureVersion", 400)
+        if not hmac.compare_digest(given, alibaba.signature(params, secret)):
+            return ali_error("SignatureDoesNotMatch", "Specified signature is not matched with our "
+                             "calculation.", 400)
+        try:
+            stamp = datetime.strptime(params.get("Timestamp", ""), "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=UTC)
+        except ValueError:
+            return ali_error("MissingTimestamp", "Timestamp is mandatory in ISO 8601 UTC", 400)
+        if abs(datetime.now(UTC) - stamp) > timedelta(minutes=15):
+            return ali_error("InvalidTimeStamp.Expired", "Specified time stamp is expired.", 400)
+        nonce = params.get("SignatureNonce", "")
+        if not nonce or nonce in nonces:
+            return ali_error("SignatureNonceUsed", "Specified signature nonce was used already.", 400)
+        nonces.add(nonce)
+        injected = await fault("alibaba")
+        if injected and injected.mode == "down":
+            return JSONResponse({"Code": "ServiceUnavailable"}, status_code=503)
+        if injected and injected.mode == "throttle":
+            return ali_error("isv.BUSINESS_LIMIT_CONTROL", "触发分钟级流控Permits:1")
+        action = params.get("Action")
+        if action == "SendSms":
+            answer = ali_send(params)
+            if injected and injected.mode == "timeout":
+                await asyncio.sleep(injected.delay)
+            return answer
+        if action == "QuerySendDetails":
+            return ali_query(params)
+        return ali_error("InvalidAction.NotFound", f"Specified api {action} is not found", 404)
+
+    def ali_send(params: dict) -> JSONResponse | dict:
+        phone = params.get("PhoneNumbers", "")
+        if not MOBILE.match(phone):
+            return ali_error("isv.MOBILE_NUMBER_ILLEGAL", "非法手机号")
+        if not params.get("SignName"):
+            return ali_error("isv.SMS_SIGNATURE_ILLEGAL", "该账号下找不到对应签名")
+        text = templates["alibaba"].get(params.get("TemplateCode", ""))
+        if text is None:
+            return ali_error("isv.SMS_TEMPLATE_ILLEGAL", "该账号下找不到对应模板")
+        try:
+            values = json.loads(params.get("TemplateParam") or "{}")
+        except ValueError:
+            return ali_error("isv.INVALID_JSON_PARAM", "JSON参数不合法")
+        missing = [v for v in ALI_VAR.findall(text) if v not in values]
+        if missing:
+            return ali_error("isv.TEMPLATE_MISSING_PARAMETERS", f"模板变量缺少对应参数值 {missing}")
+        content = ALI_VAR.sub(lambda m: str(values[m.group(1)]), text)
+        record = keep("alibaba", params.get("OutId", ""), phone, params["SignName"], content,
+                      params["TemplateCode"])
+        return {"Code": "OK", "Message": "OK", "BizId": record["biz_id"], "RequestId": uuid.uuid4().hex}
+
+    def ali_query(params: dict) -> dict:
+        phone, day = params.get("PhoneNumber", ""), params.get("SendDate", "")
+        rows = [m for m in accepted if m["provider"] == "alibaba" and m["phone"] == phone
+                and datetime.fromisoformat(m["received_at"]).astimezone(
+                    SHANGHAI).strftime("%Y%m%d") == day]
+        size, page = int(params.get("PageSize", "10")), int(params.get("CurrentPage", "1"))
+        chunk = rows[(page - 1) * size: page * size]
+        return {"Code": "OK", "Message": "OK", "TotalCount": len(rows), "RequestId": uuid.uuid4().hex,
+                "SmsSendDetailDTOs": {"SmsSendDetailDTO": [
+                    {"PhoneNum": m["phone"], "SendStatus": 3, "ErrCode": "DELIVERED",
+                     "TemplateCode": m["template"], "Content": f"【{m['sign_name']}】{m['content']}",
+                     "OutId": m["message_id"], "SendDate": m["received_at"]} for m in chunk]}}
+
+    # --- Tencent Cloud SMS --------------------------------------------------------------
+    def tc_error(code: str, message: str) -> dict:
+        return {"Response": {"Error": {"Code": code, "Message": message}, "RequestId": uuid.uuid4().hex}}
+
+    @app.post("/tencent/")
+    async def tencent_api(request: Request):
+        secret_id, secret_key, app_id = TEST_KEYS["tencent"]
+        payload = await request.body()
+        header = request.headers.get("authorization", "")
+        match = re.match(r"TC3-HMAC-SHA256 Credential=([^/]+)/(\d{4}-\d{2}-\d{2})/(\w+)/tc3_request, "
+                         r"SignedHeaders=content-type;host, Signature=([0-9a-f]{64})$", header)
+        if not match:
+            return tc_error("AuthFailure.InvalidAuthorization", "Authorization header is malformed")
+        if match.group(1) != secret_id:
+            return tc_error("AuthFailure.SecretIdNotFound", "The SecretId is not found")
+        try:
+            stamp = int(request.headers.get("x-tc-timestamp", ""))
+        except ValueError:
+            return tc_error("MissingParameter", "X-TC-Timestamp")
+        if abs(time.time() - stamp) > 300:
+            return tc_error("AuthFailure.SignatureExpire", "Signature expired")
+        if request.headers.get("content-type") != tencent.CONTENT_TYPE:
+            return tc_error("AuthFailure.SignatureFailure", "content-type differs from the one signed")
+        expected = tencent.authorization(secret_id, secret_key, match.group(3),
+                                         request.headers.get("host", ""), payload, stamp)
+        if not hmac.compare_digest(header, expected):
+            return tc_error("AuthFailure.SignatureFailure", "The credentials could not be validated.")
+        injected = await fault("tencent")
+        if injected and injected.mode == "down":
+            return JSONResponse({"message": "unavailable"}, status_code=503)
+        if injected and injected.mode == "throttle":
+            return tc_error("RequestLimitExceeded", "请求的次数超过了频率限制")
+        body = json.loads(payload)
+        if body.get("SmsSdkAppId") != app_id:
+            return tc_error("UnauthorizedOperation.SmsSdkAppIdVerifyFail", "SmsSdkAppId 校验失败")
+        action = request.headers.get("x-tc-action")
+        if action == "SendSms":
+            answer = tc_send(body)
+            if injected and injected.mode == "timeout":
+                await asyncio.sleep(injected.delay)
+            return answer
+        if action == "PullSmsSendStatusByPhoneNumber":
+            phone = body.get("PhoneNumber", "")
+            rows = [m for m in accepted if m["provider"] == "tencent" and f"+86{m['phone']}" == phone]
+            chunk = rows[body.get("Offset", 0): body.get("Offset", 0) + body.get("Limit", 100)]
+            return {"Response": {"RequestId": uuid.uuid4().hex, "PullSmsSendStatusSet": [
+                {"PhoneNumber": phone, "SerialNo": m["biz_id"], "ReportStatus": "SUCCESS",
+                 "Description": "用户短信送达成功", "SessionContext": m["message_id"]} for m in chunk]}}
+        return tc_error("InvalidAction", f"{action} is not found")
+
+    def tc_send(body: dict) -> dict:
+        numbers = body.get("PhoneNumberSet") or []
+        text = templates["tencent"].get(str(body.get("TemplateId", "")))
+        if text is None:
+            return tc_error("FailedOperation.TemplateIncorrectOrUnapproved", "模板未审批或内容不匹配")
+        if not body.get("SignName"):
+            return tc_error("FailedOperation.SignatureIncorrectOrUnapproved", "签名未审批")
+        values = body.get("TemplateParamSet") or []
+        wanted = max((int(n) for n in TC_VAR.findall(text)), default=0)
+        if len(values) != wanted:
+            return tc_error("InvalidParameterValue.TemplateParameterFormatError",
+                            f"模板有{wanted}个变量，收到{len(values)}个参数")
+        statuses = []
+        for number in numbers:
+            phone = number.removeprefix("+86")
+            if not MOBILE.match(phone):
+                statuses.append({"PhoneNumber": number, "Code": "InvalidParameterValue.IncorrectPhoneNumber",
+                                 "Message": "手机号格式错误", "SerialNo": "", "Fee": 0})
+                continue
+            content = TC_VAR.sub(lambda m: str(values[int(m.group(1)) - 1]), text)
+            record = keep("tencent", body.get("SessionContext", ""), phone, body["SignName"], content,
+                          str(body["TemplateId"]))
+            statuses.append({"SerialNo": f"2433:{record['biz_id']}", "PhoneNumber": number, "Fee": 1,
+                             "SessionContext": body.get("SessionContext", ""), "Code": "Ok",
+                             "Message": "send success", "IsoCode": "CN"})
+        return {"Response": {"SendStatusSet": statuses, "RequestId": uuid.uuid4().hex}}
 
     @app.get("/messages")
-    async def messages(phone: str | None = Query(default=None)):
-        items = [m for m in accepted.values() if phone is None or m["phone"] == phone]
+    async def messages(phone: str | None = Query(default=None),
+                       message_id: str | None = Query(default=None),
+                       provider: str | None = Query(default=None)):
+        items = [m for m in accepted if (phone is None or m["phone"] == phone)
+                 and (message_id is None or m["message_id"] == message_id)
+                 and (provider is None or m["provider"] == provider)]
         return {"items": items, "total": len(items)}
 
     @app.get("/readyz")

@@ -151,7 +151,22 @@ class Stack:
                "OPSPACT_INTERNAL_PUBLIC_KEY": self.public_key,
                "OPSPACT_RELAY_POLL_SECONDS": "1"}
         if name == "notify":
-            env["OPSPACT_NOTIFY_SMS_SINK_URL"] = f"http://127.0.0.1:{self.ports['sms-sink']}"
+            sink = f"http://127.0.0.1:{self.ports['sms-sink']}"
+            env.update({
+                "OPSPACT_NOTIFY_SMS_SINK_URL": sink,
+                # The sink also plays Alibaba and Tencent with these test keys (notify.sink),
+                # so a tenant file may name them in dev; real keys come from the deployment.
+                "OPSPACT_NOTIFY_ALIBABA_ENDPOINT": f"{sink}/alibaba/",
+                "OPSPACT_NOTIFY_ALIBABA_ACCESS_KEY_ID": "LTAI-opspact-test",
+                "OPSPACT_NOTIFY_ALIBABA_ACCESS_KEY_SECRET": "opspact-alibaba-test-secret",
+                "OPSPACT_NOTIFY_TENCENT_ENDPOINT": f"{sink}/tencent/",
+                "OPSPACT_NOTIFY_TENCENT_SECRET_ID": "AKID-opspact-test",
+                "OPSPACT_NOTIFY_TENCENT_SECRET_KEY": "opspact-tencent-test-key",
+                "OPSPACT_NOTIFY_TENCENT_SDK_APP_ID": "1400000001",
+                "OPSPACT_NOTIFY_PROVIDER_TIMEOUT_SECONDS": "2",
+                "OPSPACT_NOTIFY_UNKNOWN_OUTCOME_SECONDS": "10",
+                "OPSPACT_NOTIFY_ESCALATION_TICK_SECONDS": "1",
+            })
         if name == "gateway":
             env.update({
                 "OPSPACT_GATEWAY_INTERNAL_PRIVATE_KEY": self.private_key,

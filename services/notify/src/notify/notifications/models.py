@@ -40,7 +40,7 @@ class Notification(Base):
     title: Mapped[str | None] = mapped_column(String(200))
     template: Mapped[str | None] = mapped_column(String(64))
     template_version: Mapped[int | None] = mapped_column(Integer)
-    fields: Mapped[dict] = mapped_column(JSONB, server_default=text("'{}'::jsonb"))
+    fields: Mapped[list] = mapped_column(JSONB, server_default=text("'[]'::jsonb"))  # [name, value] pairs
     body: Mapped[str] = mapped_column(Text)
     segments: Mapped[int | None] = mapped_column(Integer)
     # queued | sent | delivered | failed | suppressed

@@ -162,7 +162,7 @@ class Sender:
     def _message(self, note: Notification, tenant: NotifyTenantSettings, provider: str) -> Message:
         codes = {p.value: names for p, names in tenant.sms.provider_templates.items()}
         return Message(id=str(note.id), recipient=note.recipient, text=note.body,
-                       subject=note.title or "", template=note.template, fields=note.fields or {},
+                       subject=note.title or "", template=note.template, fields=dict(note.fields or []),
                        sign_name=tenant.sms.sign_name,
                        provider_template=codes.get(provider, {}).get(note.template or ""))
 
