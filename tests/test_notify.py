@@ -140,7 +140,7 @@ def test_unacknowledged_p1_climbs_to_the_manager_and_acknowledged_ones_do_not(st
 
 def _codes(name: str) -> dict[str, str]:
     from notify import catalogue
-    from notify.templates.endpoints import provider_texts
+    from notify.templates.service import provider_texts
     template = catalogue.TEMPLATES[name]
     texts = provider_texts(list(template.fields), template.text)
     approved = approved_templates()

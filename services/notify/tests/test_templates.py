@@ -2,7 +2,7 @@
 
 import pytest
 from notify import catalogue, rendering
-from notify.templates.endpoints import provider_texts
+from notify.templates.service import provider_texts
 
 
 def render(name: str, data: dict) -> rendering.Rendered:

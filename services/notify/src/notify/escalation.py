@@ -13,13 +13,12 @@ from datetime import UTC, datetime, timedelta
 
 from opspact.db import Database, bind_tenant
 from opspact.leader import LeaderLoop
-from opspact.tenancy.registry import load_tenant
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from notify import tenant_settings
 from notify.notifications.models import Escalation, EscalationDue, Notification
 from notify.routing import Occurrence, deliver_level
-from notify.tables import shared
 from notify.tenant_settings import NotifyTenantSettings
 
 log = logging.getLogger(__name__)
@@ -76,8 +75,7 @@ async def step(db: Database) -> bool:
         if row is None or row.state != "waiting":
             await session.delete(due)
             return True
-        config = await load_tenant(session, shared.tenants, row.tenant_id)
-        settings = NotifyTenantSettings.model_validate(config["settings"])
+        _, settings = await tenant_settings.load(session, row.tenant_id)
         rule = next((r for r in settings.rules if r.name == row.rule), None)
         if rule is None or row.next_level >= len(rule.levels):
             # The rule was removed or shortened since: nothing left to escalate to.

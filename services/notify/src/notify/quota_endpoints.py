@@ -7,15 +7,12 @@ from opspact.app import current_principal, current_session
 from opspact.auth import Principal
 from opspact.calendar import SHANGHAI
 from opspact.permissions import require
-from opspact.tenancy.registry import load_tenant
 from pydantic import BaseModel
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from notify import quota
+from notify import quota, tenant_settings
 from notify.notifications.models import QuotaUsage
-from notify.tables import shared
-from notify.tenant_settings import NotifyTenantSettings
 
 router = APIRouter(tags=["quota"])
 
@@ -34,8 +31,8 @@ class QuotaOut(BaseModel):
 async def sms_quota(principal: Principal = Depends(current_principal),
                     session: AsyncSession = Depends(current_session)) -> QuotaOut:
     require(principal, "notifications.read")
-    config = await load_tenant(session, shared.tenants, principal.tenant)
-    sms = NotifyTenantSettings.model_validate(config["settings"]).sms
+    config, settings = await tenant_settings.load(session, principal.tenant)
+    sms = settings.sms
     start = quota.year_start(config, datetime.now(UTC).astimezone(SHANGHAI).date())
     row = (await session.execute(select(QuotaUsage).where(
         QuotaUsage.tenant_id == principal.tenant, QuotaUsage.year_start == start))).scalar_one_or_none()

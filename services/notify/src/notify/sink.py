@@ -32,6 +32,7 @@ from pydantic import BaseModel, Field
 
 from notify import catalogue
 from notify.channels import alibaba, tencent
+from notify.templates.service import provider_texts
 
 MOBILE = re.compile(r"^1[3-9]\d{9}$")
 MAX_CONTENT = 500  # providers split long texts; above this they refuse
@@ -43,7 +44,6 @@ TC_VAR = re.compile(r"\{(\d+)\}")
 
 def approved_templates() -> dict[str, dict[str, str]]:
     """Every built-in template as registered at each provider."""
-    from notify.templates.endpoints import provider_texts
     out: dict[str, dict[str, str]] = {"alibaba": {}, "tencent": {}}
     for n, template in enumerate(catalogue.TEMPLATES.values(), start=1):
         texts = provider_texts(list(template.fields), template.text)

@@ -241,3 +241,12 @@ class NotifyTenantSettings(BaseModel):
 def validate(settings: dict[str, Any], document: dict[str, Any] | None = None) -> dict[str, Any]:
     """`document`: the whole slice (contract, parties), for checks that need it."""
     return NotifyTenantSettings.model_validate(settings).model_dump(mode="json")
+
+
+async def load(session, tenant_id: str) -> tuple[dict[str, Any], NotifyTenantSettings]:
+    """The tenant's whole notify slice (contract term included) and its settings, parsed."""
+    from opspact.tenancy.registry import load_tenant
+
+    from notify.tables import shared
+    config = await load_tenant(session, shared.tenants, tenant_id)
+    return config, NotifyTenantSettings.model_validate(config["settings"])

@@ -19,7 +19,7 @@ from urllib.parse import quote
 import httpx
 from opspact.calendar import SHANGHAI
 
-from notify.channels.base import Message, OutcomeUnknown, Refused, Sent, Throttled, Unavailable
+from notify.channels.base import Message, Refused, Sent, Unavailable, call, raise_for_code
 
 VERSION = "2017-05-25"
 REFUSED = {
@@ -69,15 +69,8 @@ class AlibabaSms:
         return {**merged, "Signature": signature(merged, self.access_key_secret)}
 
     async def _call(self, client: httpx.AsyncClient, action: str, params: dict[str, str]) -> dict:
-        try:
-            response = await client.get(self.endpoint, params=self.signed(action, params),
-                                        timeout=self.timeout)
-        except httpx.TimeoutException as exc:
-            raise OutcomeUnknown(f"alibaba {action}: {type(exc).__name__}") from exc
-        except httpx.HTTPError as exc:
-            raise Unavailable(f"alibaba {action}: {type(exc).__name__}: {exc}") from exc
-        if response.status_code >= 500:
-            raise Unavailable(f"alibaba {action}: HTTP {response.status_code}")
+        response = await call(client, f"alibaba {action}", "GET", self.endpoint,
+                              params=self.signed(action, params), timeout=self.timeout)
         try:
             return response.json()
         except ValueError as exc:
@@ -95,14 +88,7 @@ class AlibabaSms:
         code = body.get("Code", "")
         if code == "OK":
             return Sent(self.name, body["BizId"])
-        text = body.get("Message", "")
-        if code in REFUSED:
-            raise Refused(REFUSED[code], code, text)
-        if code in THROTTLED:
-            raise Throttled(code, text, THROTTLED[code])
-        # Account-level trouble (balance, keys, signature mismatch, service off): another
-        # provider may well take it.
-        raise Unavailable(f"alibaba SendSms: {code}: {text}")
+        raise_for_code("alibaba SendSms", code, body.get("Message", ""), REFUSED, THROTTLED)
 
     async def find(self, client: httpx.AsyncClient, message: Message, sent_on: datetime) -> Sent | None:
         """Did a send whose answer was lost arrive? Looks the day's sends to the number up

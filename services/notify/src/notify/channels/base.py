@@ -48,3 +48,29 @@ class Unavailable(Exception):
 class OutcomeUnknown(Exception):
     """Sent, but no answer came (timeout): the provider may have it. Never send blindly
     again — ask the provider first (`find`)."""
+
+
+async def call(client, label: str, method: str, url: str, **kwargs):
+    """One HTTP exchange with a provider, its failures in our terms: no answer is
+    `OutcomeUnknown` (it may have the message), no connection or a 5xx is `Unavailable`."""
+    import httpx
+    try:
+        response = await client.request(method, url, **kwargs)
+    except httpx.TimeoutException as exc:
+        raise OutcomeUnknown(f"{label}: {type(exc).__name__}") from exc
+    except httpx.HTTPError as exc:
+        raise Unavailable(f"{label}: {type(exc).__name__}: {exc}") from exc
+    if response.status_code >= 500:
+        raise Unavailable(f"{label}: HTTP {response.status_code}")
+    return response
+
+
+def raise_for_code(label: str, code: str, text: str, refused: dict[str, str],
+                   throttled: dict[str, float]) -> None:
+    """A provider's error code: refused for good, throttled, or (anything else, e.g. our
+    account's balance or keys) unavailable — another provider may well take it."""
+    if code in refused:
+        raise Refused(refused[code], code, text)
+    if code in throttled:
+        raise Throttled(code, text, throttled[code])
+    raise Unavailable(f"{label}: {code}: {text}")

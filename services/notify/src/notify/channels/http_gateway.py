@@ -13,7 +13,7 @@ from typing import Any
 
 import httpx
 
-from notify.channels.base import Message, OutcomeUnknown, Refused, Sent, Unavailable
+from notify.channels.base import Message, Refused, Sent, Unavailable, call
 
 
 def _fill(value: Any, values: dict[str, str]) -> Any:
@@ -47,14 +47,8 @@ class HttpGatewaySms:
         return _fill(json.loads(self.body_template), values)
 
     async def send(self, client: httpx.AsyncClient, message: Message) -> Sent:
-        try:
-            response = await client.post(self.url, json=self.request_body(message), timeout=self.timeout)
-        except httpx.TimeoutException as exc:
-            raise OutcomeUnknown(f"http gateway: {type(exc).__name__}") from exc
-        except httpx.HTTPError as exc:
-            raise Unavailable(f"http gateway: {type(exc).__name__}: {exc}") from exc
-        if response.status_code >= 500:
-            raise Unavailable(f"http gateway: HTTP {response.status_code}")
+        response = await call(client, "http gateway", "POST", self.url,
+                              json=self.request_body(message), timeout=self.timeout)
         try:
             body = response.json()
         except ValueError:

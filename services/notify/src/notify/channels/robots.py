@@ -15,7 +15,7 @@ from urllib.parse import quote_plus
 
 import httpx
 
-from notify.channels.base import Message, OutcomeUnknown, Refused, Sent, Throttled, Unavailable
+from notify.channels.base import Message, Refused, Sent, Throttled, Unavailable, call
 
 THROTTLED_CODES = {130101, 45009, 45033}  # DingTalk: too fast; WeCom: frequency limits
 
@@ -45,14 +45,8 @@ class Robot:
 
     async def send(self, client: httpx.AsyncClient, message: Message) -> Sent:
         body = {"msgtype": "text", "text": {"content": f"{message.subject}\n{message.text}"}}
-        try:
-            response = await client.post(self.signed_url(), json=body, timeout=self.timeout)
-        except httpx.TimeoutException as exc:
-            raise OutcomeUnknown(f"{self.kind}: {type(exc).__name__}") from exc
-        except httpx.HTTPError as exc:
-            raise Unavailable(f"{self.kind}: {type(exc).__name__}: {exc}") from exc
-        if response.status_code >= 500:
-            raise Unavailable(f"{self.kind}: HTTP {response.status_code}")
+        response = await call(client, self.kind, "POST", self.signed_url(), json=body,
+                              timeout=self.timeout)
         try:
             answer = response.json()
         except ValueError as exc:

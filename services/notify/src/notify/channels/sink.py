@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 import httpx
 
-from notify.channels.base import Message, OutcomeUnknown, Refused, Sent, Unavailable
+from notify.channels.base import Message, Refused, Sent, Unavailable, call
 
 
 @dataclass
@@ -18,14 +18,9 @@ class SinkSms:
     name: str = "local_sink"
 
     async def send(self, client: httpx.AsyncClient, message: Message) -> Sent:
-        try:
-            response = await client.post(f"{self.base_url}/sms", json={
-                "message_id": message.id, "phone": message.recipient, "sign_name": message.sign_name,
-                "content": message.text}, timeout=self.timeout)
-        except httpx.TimeoutException as exc:
-            raise OutcomeUnknown(f"sink: {type(exc).__name__}") from exc
-        except httpx.HTTPError as exc:
-            raise Unavailable(f"sink: {type(exc).__name__}: {exc}") from exc
+        response = await call(client, "sink", "POST", f"{self.base_url}/sms", json={
+            "message_id": message.id, "phone": message.recipient, "sign_name": message.sign_name,
+            "content": message.text}, timeout=self.timeout)
         if response.status_code in (400, 422):
             body = response.json() if response.headers.get("content-type", "").startswith(
                 "application/json") else {}

@@ -18,7 +18,7 @@ from urllib.parse import urlsplit
 
 import httpx
 
-from notify.channels.base import Message, OutcomeUnknown, Refused, Sent, Throttled, Unavailable
+from notify.channels.base import Message, Refused, Sent, Unavailable, call, raise_for_code
 
 VERSION = "2021-01-11"
 CONTENT_TYPE = "application/json; charset=utf-8"
@@ -81,27 +81,16 @@ class TencentSms:
                                                   payload, now),
                    "Content-Type": CONTENT_TYPE, "Host": host, "X-TC-Action": action,
                    "X-TC-Timestamp": str(now), "X-TC-Version": VERSION, "X-TC-Region": self.region}
-        try:
-            response = await client.post(self.endpoint, content=payload, headers=headers,
-                                         timeout=self.timeout)
-        except httpx.TimeoutException as exc:
-            raise OutcomeUnknown(f"tencent {action}: {type(exc).__name__}") from exc
-        except httpx.HTTPError as exc:
-            raise Unavailable(f"tencent {action}: {type(exc).__name__}: {exc}") from exc
-        if response.status_code >= 500:
-            raise Unavailable(f"tencent {action}: HTTP {response.status_code}")
+        response = await call(client, f"tencent {action}", "POST", self.endpoint, content=payload,
+                              headers=headers, timeout=self.timeout)
         try:
             answer = response.json()["Response"]
         except (ValueError, KeyError) as exc:
             raise Unavailable(f"tencent {action}: HTTP {response.status_code}, unexpected body") from exc
         error = answer.get("Error")
         if error:
-            code, text = error.get("Code", ""), error.get("Message", "")
-            if code in THROTTLED:
-                raise Throttled(code, text, THROTTLED[code])
-            if code in REFUSED:
-                raise Refused(REFUSED[code], code, text)
-            raise Unavailable(f"tencent {action}: {code}: {text}")
+            raise_for_code(f"tencent {action}", error.get("Code", ""), error.get("Message", ""),
+                           REFUSED, THROTTLED)
         return answer
 
     async def send(self, client: httpx.AsyncClient, message: Message) -> Sent:
@@ -117,11 +106,7 @@ class TencentSms:
         code, text = status.get("Code", ""), status.get("Message", "")
         if code == "Ok":
             return Sent(self.name, status["SerialNo"])
-        if code in REFUSED:
-            raise Refused(REFUSED[code], code, text)
-        if code in THROTTLED:
-            raise Throttled(code, text, THROTTLED[code])
-        raise Unavailable(f"tencent SendSms: {code}: {text}")
+        raise_for_code("tencent SendSms", code, text, REFUSED, THROTTLED)
 
     async def find(self, client: httpx.AsyncClient, message: Message, sent_on: datetime) -> Sent | None:
         """Did a send whose answer was lost arrive? The number's statuses since the send,

@@ -8,14 +8,13 @@ from opspact.app import current_principal, current_session
 from opspact.auth import Principal
 from opspact.calendar import SHANGHAI
 from opspact.permissions import require
-from opspact.tenancy.registry import load_tenant
 from opspact.types import IsoInstant
 from pydantic import BaseModel
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from notify import tenant_settings
 from notify.duty.service import on_duty
-from notify.tables import shared
-from notify.tenant_settings import Channel, NotifyTenantSettings
+from notify.tenant_settings import Channel
 
 router = APIRouter(tags=["duty"])
 
@@ -34,8 +33,7 @@ async def duty(at: Annotated[IsoInstant | None, Query(description="default: now"
                principal: Principal = Depends(current_principal),
                session: AsyncSession = Depends(current_session)) -> list[OnDutyOut]:
     require(principal, "notifications.read")
-    config = await load_tenant(session, shared.tenants, principal.tenant)
-    settings = NotifyTenantSettings.model_validate(config["settings"])
+    _, settings = await tenant_settings.load(session, principal.tenant)
     out = []
     for shift in await on_duty(session, principal.tenant, at or datetime.now(UTC), post):
         contact = settings.contact(shift.staff)

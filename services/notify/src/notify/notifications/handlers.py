@@ -4,20 +4,16 @@ event produces are recorded exactly once, with the event."""
 from datetime import UTC, datetime
 
 from opspact.events import CloudEvent
-from opspact.tenancy.registry import load_tenant
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from notify import catalogue
+from notify import catalogue, tenant_settings
 from notify.duty.service import on_roster_changed
 from notify.escalation import acknowledge_by_event
 from notify.routing import Occurrence, route
-from notify.tables import shared
-from notify.tenant_settings import NotifyTenantSettings
 
 
 async def on_event(session: AsyncSession, event: CloudEvent) -> None:
-    config = await load_tenant(session, shared.tenants, event.tenantid)
-    settings = NotifyTenantSettings.model_validate(config["settings"])
+    _, settings = await tenant_settings.load(session, event.tenantid)
     now = datetime.now(UTC)
     await acknowledge_by_event(session, settings, event.tenantid, event.type, event.subject,
                                str(event.data.get("actor") or "?"), now)

@@ -1,16 +1,12 @@
 """Templates: the built-ins and each tenant's versions; preview before saving."""
 
-import re
-
 from fastapi import APIRouter, Depends
 from opspact.app import current_principal, current_session
 from opspact.auth import Principal
 from opspact.permissions import require
-from opspact.tenancy.registry import load_tenant
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from notify import catalogue, rendering
-from notify.tables import shared
+from notify import catalogue, rendering, tenant_settings
 from notify.templates import service
 from notify.templates.schemas import (
     FieldIn,
@@ -20,23 +16,8 @@ from notify.templates.schemas import (
     TemplateOut,
     VersionOut,
 )
-from notify.tenant_settings import NotifyTenantSettings
 
 router = APIRouter(prefix="/templates", tags=["templates"])
-PLACEHOLDER = re.compile(r"\{\{\s*([a-z][a-z0-9_]*)\s*\}\}")
-
-
-def provider_texts(fields: list[tuple[str, str]], text: str) -> dict[str, str]:
-    """How the template is registered at each provider: Alibaba names its variables
-    ${name}, Tencent numbers them {1}, {2}… in the order of the fields."""
-    order = {name: n for n, (name, _) in enumerate(fields, start=1)}
-    return {"alibaba": PLACEHOLDER.sub(lambda m: f"${{{m.group(1)}}}", text),
-            "tencent": PLACEHOLDER.sub(lambda m: f"{{{order.get(m.group(1), 0)}}}", text)}
-
-
-async def _tenant(session: AsyncSession, tenant_id: str) -> NotifyTenantSettings:
-    config = await load_tenant(session, shared.tenants, tenant_id)
-    return NotifyTenantSettings.model_validate(config["settings"])
 
 
 def _fields(items: list[FieldIn]) -> list[tuple[str, str]]:
@@ -79,7 +60,7 @@ async def save_template(name: str, body: TemplateIn, principal: Principal = Depe
     """A new version; refused (422) if it does not render with the sample data or an SMS
     of it would exceed the tenant's segment limit."""
     require(principal, "templates.write")
-    tenant = await _tenant(session, principal.tenant)
+    _, tenant = await tenant_settings.load(session, principal.tenant)
     row = await service.save(session, principal.tenant, name, _fields(body.fields), body.text,
                              body.note, principal.subject, tenant.sms.sign_name,
                              tenant.sms.segment_limit, body.expected_version)
@@ -93,7 +74,7 @@ async def preview(name: str, body: PreviewIn, principal: Principal = Depends(cur
     """Render the version in force, or a draft, with sample or given data; shows the SMS
     length and segments (422 when over the limit or when it does not render)."""
     require(principal, "notifications.read")
-    tenant = await _tenant(session, principal.tenant)
+    _, tenant = await tenant_settings.load(session, principal.tenant)
     current = await service.current(session, principal.tenant, name)
     fields = _fields(body.fields) if body.fields is not None else list(current.fields)
     text = body.text if body.text is not None else current.text
@@ -102,4 +83,5 @@ async def preview(name: str, body: PreviewIn, principal: Principal = Depends(cur
     sign = tenant.sms.sign_name
     return PreviewOut(fields=rendered.fields, text=rendered.text, sms_text=f"【{sign}】{rendered.text}",
                       length=rendering.sms_length(sign, rendered.text), segments=segments,
-                      segment_limit=tenant.sms.segment_limit, provider_templates=provider_texts(fields, text))
+                      segment_limit=tenant.sms.segment_limit,
+                      provider_templates=service.provider_texts(fields, text))

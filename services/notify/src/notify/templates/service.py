@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from opspact.db.unique import add_unique
@@ -11,6 +12,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from notify import catalogue, rendering
 from notify.notifications.models import TemplateVersion
+
+PLACEHOLDER = re.compile(r"\{\{\s*([a-z][a-z0-9_]*)\s*\}\}")
 
 
 @dataclass(frozen=True)
@@ -81,3 +84,11 @@ async def save(session: AsyncSession, tenant_id: str, name: str, fields: list[tu
     await add_unique(session, row, f"template {name!r} version {latest + 1} was just saved by "
                      "someone else; reload and try again")
     return row
+
+
+def provider_texts(fields: list[tuple[str, str]], text: str) -> dict[str, str]:
+    """How the template is registered at each provider: Alibaba names its variables
+    ${name}, Tencent numbers them {1}, {2}… in the order of the fields."""
+    order = {name: n for n, (name, _) in enumerate(fields, start=1)}
+    return {"alibaba": PLACEHOLDER.sub(lambda m: f"${{{m.group(1)}}}", text),
+            "tencent": PLACEHOLDER.sub(lambda m: f"{{{order.get(m.group(1), 0)}}}", text)}

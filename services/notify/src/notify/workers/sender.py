@@ -19,16 +19,14 @@ import httpx
 from fastapi import FastAPI
 from opspact.calendar import SHANGHAI
 from opspact.db import Database, bind_tenant
-from opspact.tenancy.registry import load_tenant
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from notify import policy, quota
+from notify import policy, quota, tenant_settings
 from notify.channels import registry
 from notify.channels.base import Message, OutcomeUnknown, Refused, Sent, Throttled, Unavailable
 from notify.config import NotifySettings
 from notify.notifications import repository
 from notify.notifications.models import Notification
-from notify.tables import shared
 from notify.tenant_settings import Channel, NotifyTenantSettings
 
 log = logging.getLogger(__name__)
@@ -59,8 +57,7 @@ class Sender:
             if note is None or note.status != "queued":
                 await repository.dequeue(session, queued.notification_id)
                 return True
-            config = await load_tenant(session, shared.tenants, note.tenant_id)
-            tenant = NotifyTenantSettings.model_validate(config["settings"])
+            config, tenant = await tenant_settings.load(session, note.tenant_id)
             await self._deliver(session, client, note, tenant, config, datetime.now(UTC))
         return True
 
