@@ -12,6 +12,7 @@ from datetime import UTC, datetime, timedelta
 import httpx
 import pytest
 from notify.sink import approved_templates
+from opspact import hooksig
 from opspact.testing.plugin import auth, wait_until
 from opspact.testing.probes import query
 
@@ -42,16 +43,19 @@ def ticket(gateway, tenant: str, system: str, priority: str = "p1") -> dict:
     return r.json()
 
 
-def notes_for(stack, subject: str, status: str | None = None) -> list:
+def notes_for(stack, subject: str, *statuses: str) -> list:
     sql = "SELECT * FROM notify.notifications WHERE subject = $1"
-    return query(stack, sql + (" AND status = $2" if status else "") + " ORDER BY created_at",
-                 subject, *([status] if status else []))
+    return query(stack, sql + (" AND status = ANY($2::text[])" if statuses else "") + " ORDER BY created_at",
+                 subject, *([list(statuses)] if statuses else []))
 
 
 def sent_for(stack, subject: str, count: int = 1, timeout: float = 30) -> list:
+    """The subject's messages once `count` are sent (or already reported delivered)."""
+    def sent():
+        rows = notes_for(stack, subject, "sent", "delivered")
+        return len(rows) >= count and rows
     try:
-        return wait_until(lambda: len(notes_for(stack, subject, "sent")) >= count and notes_for(
-            stack, subject, "sent"), timeout=timeout)
+        return wait_until(sent, timeout=timeout)
     except AssertionError:
         seen = [(n["channel"], n["recipient"], n["status"], n["reason"], n["last_error"])
                 for n in notes_for(stack, subject)]
@@ -166,6 +170,13 @@ def test_alibaba_down_fails_over_to_tencent_and_a_lost_answer_is_not_sent_twice(
         httpx.post(f"{stack.url('sms-sink')}/faults", json={"provider": "alibaba", "mode": "timeout",
                                                              "delay": 4})
         lost = ticket(gateway, "wuqia", "data-pool")
+        waiting = wait_until(lambda: [n for n in notes_for(stack, lost["id"], "queued")
+                                      if n["outcome_unknown_since"]], timeout=20)[0]
+        # Its delivery report comes before notify knows the send went through: kept, pending.
+        taken = wait_until(lambda: sink(stack, message_id=str(waiting["id"])))[0]
+        early = push(gateway, "alibaba", [alibaba_report(taken["biz_id"], str(waiting["id"]))])
+        assert early.status_code == 200 and early.json()["code"] == 0, early.text
+        assert early.json()["pending"] == 1
         note = sent_for(stack, lost["id"], timeout=60)[0]
         # Alibaba took it but its answer never came: notify asked (QuerySendDetails) instead
         # of sending again, so the phone got it once.
@@ -173,6 +184,97 @@ def test_alibaba_down_fails_over_to_tencent_and_a_lost_answer_is_not_sent_twice(
         received = sink(stack, message_id=str(note["id"]))
         assert [(m["provider"], m["phone"]) for m in received] == [("alibaba", "13800000005")]
         assert received[0]["content"] == note["body"]
+        # once settled, the early report applies (matched by the OutId we gave)
+        wait_until(lambda: notes_for(stack, lost["id"], "delivered"), message="the early report")
+
+
+def push(gateway, provider: str, reports, tenant: str = "wuqia", token: str | None = None):
+    """A provider's report push to the gateway's callback door."""
+    secret = hooksig.dev_secret(tenant, f"sms-{provider}") if token is None else token
+    return gateway.post(f"/callbacks/{tenant}/sms/{provider}", params={"token": secret}, json=reports)
+
+
+def alibaba_report(biz_id: str, out_id: str | None = None, success: bool = True,
+                   code: str = "DELIVERED", at: str = "2026-11-22 09:30:05") -> dict:
+    return {"phone_number": "13800000005", "send_time": "2026-11-22 09:30:00", "report_time": at,
+            "success": success, "err_code": code, "err_msg": "用户接收成功" if success else "失败",
+            "sms_size": "1", "biz_id": biz_id, "out_id": out_id}
+
+
+def tencent_report(sid: str, status: str = "SUCCESS", code: str = "DELIVRD") -> dict:
+    return {"user_receive_time": "2026-11-22 09:31:00", "nationcode": "86", "mobile": "13800000005",
+            "report_status": status, "errmsg": code, "description": "用户短信送达成功", "sid": sid}
+
+
+def test_delivery_reports_pushed_by_alibaba_and_tencent(stack, gateway):
+    with notify_slice(gateway, "wuqia", _use_providers):
+        by_alibaba = sent_for(stack, ticket(gateway, "wuqia", "data-pool")["id"])[0]
+        httpx.post(f"{stack.url('sms-sink')}/faults", json={"provider": "alibaba", "mode": "down"})
+        by_tencent = sent_for(stack, ticket(gateway, "wuqia", "data-pool")["id"])[0]
+    assert (by_alibaba["provider"], by_tencent["provider"]) == ("alibaba", "tencent")
+    biz_id, serial = by_alibaba["provider_message_id"], by_tencent["provider_message_id"]
+
+    # delivered, pushed twice (the provider missed our answer), then an older failure
+    # report arriving late, and a report about a message that is not ours
+    r = push(gateway, "alibaba", [alibaba_report(biz_id), alibaba_report(biz_id),
+                                  alibaba_report("no-such-biz-id")])
+    assert r.status_code == 200, r.text
+    assert {k: r.json()[k] for k in ("code", "recorded", "duplicates", "applied", "pending")} == {
+        "code": 0, "recorded": 2, "duplicates": 1, "applied": 1, "pending": 1}
+    late = push(gateway, "alibaba", [alibaba_report(biz_id, success=False, code="MK:0001",
+                                                    at="2026-11-22 09:30:01")])
+    assert late.json()["ignored"] == 1
+    row = query(stack, "SELECT status, delivered_at FROM notify.notifications WHERE id = $1",
+                by_alibaba["id"])[0]
+    assert row["status"] == "delivered"
+    assert row["delivered_at"] == datetime(2026, 11, 22, 1, 30, 5, tzinfo=UTC)  # 09:30:05 Beijing
+
+    # Tencent reports a failure: the message fails with the operator's code
+    r = push(gateway, "tencent", [tencent_report(serial, "FAIL", "MK:0001")])
+    assert r.status_code == 200 and r.json()["result"] == 0 and r.json()["applied"] == 1, r.text
+    failed = query(stack, "SELECT status, reason FROM notify.notifications WHERE id = $1",
+                   by_tencent["id"])[0]
+    assert failed["status"] == "failed" and failed["reason"].startswith("not delivered (MK:0001)")
+    states = query(stack, "SELECT provider_message_id, state, note FROM notify.delivery_receipts "
+                          "WHERE tenant_id = 'wuqia' AND provider_message_id = ANY($1::text[])",
+                   [biz_id, serial, "no-such-biz-id"])
+    assert sorted((s["provider_message_id"] == biz_id, s["state"]) for s in states) == [
+        (False, "applied"), (False, "pending"), (True, "applied"), (True, "ignored")]
+
+    # the door: a token, the provider's format, a known tenant
+    assert push(gateway, "alibaba", [], token="").status_code == 401
+    wrong = push(gateway, "tencent", [], token=hooksig.dev_secret("wuqia", "sms-alibaba"))
+    assert wrong.status_code == 401 and "token" in wrong.json()["detail"]
+    assert push(gateway, "alibaba", [], tenant="nowhere").status_code == 404
+    assert push(gateway, "unicom", []).status_code == 422
+    bad = push(gateway, "alibaba", [{**alibaba_report(biz_id), "success": "yes"}])
+    assert bad.status_code == 422 and bad.headers["content-type"] == "application/problem+json"
+    assert "success" in bad.text
+    assert push(gateway, "tencent", {"sid": serial}).status_code == 422
+
+
+def test_reconciliation_asks_the_provider_about_unreported_messages(stack, gateway):
+    def with_fallback(settings):
+        _use_providers(settings)
+        for rule in settings["rules"]:
+            if rule["name"] == "一般工单":  # urgent: past quiet hours and frequency limits
+                rule["urgent"] = True
+                rule["levels"] = [{"to": ["contact:vendor-manager"], "channels": ["sms", "email"]}]
+    with notify_slice(gateway, "wuqia", with_fallback):
+        reached = sent_for(stack, ticket(gateway, "wuqia", "data-pool", "p3")["id"])[0]
+        httpx.post(f"{stack.url('sms-sink')}/faults", json={"provider": "alibaba",
+                                                             "mode": "undeliverable"})
+        lost = ticket(gateway, "wuqia", "data-pool", "p3")
+        unreached = sent_for(stack, lost["id"])[0]
+        # no report pushed for either: once they are older than the wait, the watch asks
+        query(stack, "UPDATE notify.notifications SET sent_at = sent_at - interval '1 hour' "
+                     "WHERE id = ANY($1::uuid[])", [reached["id"], unreached["id"]])
+        wait_until(lambda: notes_for(stack, reached["subject"], "delivered"), message="reconciled")
+        failed = wait_until(lambda: notes_for(stack, lost["id"], "failed"))[0]
+        assert failed["reason"].startswith("not delivered (MK:0001)") and failed["receipt_checked_at"]
+        email = [n for n in notes_for(stack, lost["id"]) if n["channel"] == "email"]
+        assert [n["recipient"] for n in email] == ["pm-5@example.com"]
+        assert email[0]["reason"].startswith("fallback after sms failed: not delivered")
 
 
 def test_an_unapproved_template_fails_and_the_dead_letter_is_replayed(stack, gateway):
@@ -196,6 +298,33 @@ def test_an_unapproved_template_fails_and_the_dead_letter_is_replayed(stack, gat
     assert len(sink(stack, message_id=str(note["id"]))) == 1
     assert gateway.post("/api/notify/notifications/replay", headers=auth("wuqia", "vendor_engineer"),
                         json={"ids": [str(note["id"])]}).status_code == 403
+
+
+def test_opspact_notify_replay_requeues_the_dead_letters(stack, gateway, monkeypatch, capsys):
+    from opspact.cli.main import main as cli
+    monkeypatch.setenv("OPSPACT_URL", stack.url("gateway"))
+    monkeypatch.delenv("OPSPACT_TOKEN", raising=False)
+    since = datetime.now(UTC).isoformat()
+
+    def wrong_code(settings):
+        _use_providers(settings, {"alibaba": "SMS_1", "tencent": "1"})
+    with notify_slice(gateway, "wuqia", wrong_code):
+        dead = [ticket(gateway, "wuqia", "data-pool")["id"] for _ in range(2)]
+        for subject in dead:
+            wait_until(lambda subject=subject: notes_for(stack, subject, "failed"))
+    assert cli(["notify", "replay", "--tenant", "wuqia", "--since", since, "--dry-run"]) == 0
+    out = capsys.readouterr().out
+    assert "2 message(s) would be requeued" in out and "template_not_approved" in out
+    assert all(notes_for(stack, subject, "failed") for subject in dead)  # the dry run sent nothing
+
+    assert cli(["notify", "replay", "--tenant", "wuqia", "--since", since, "--channel", "sms"]) == 0
+    assert "requeued 2 message(s), skipped 0" in capsys.readouterr().out
+    for subject in dead:
+        assert sent_for(stack, subject)[0]["provider"] == "local_sink"
+    assert cli(["notify", "replay", "--tenant", "wuqia", "--since", since]) == 0
+    assert "no failed messages to replay" in capsys.readouterr().out
+    assert cli(["notify", "replay", "--tenant", "wuqia", "--since", "yesterday"]) == 1
+    assert cli(["notify", "replay", "--tenant", "wuqia", str(uuid.uuid4()), "--rule", "x"]) == 1
 
 
 def test_frequency_limit_and_quota(stack, gateway):

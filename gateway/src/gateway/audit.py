@@ -119,7 +119,7 @@ def entry(scope, status: int, reason: str) -> dict:
 
 def _hook_tenant(path: str) -> str:
     parts = path.strip("/").split("/")
-    return parts[1] if len(parts) >= 2 and parts[0] == "hooks" else ""
+    return parts[1] if len(parts) >= 2 and parts[0] in ("hooks", "callbacks") else ""
 
 
 def _detail(body: bytes) -> str:

@@ -42,3 +42,14 @@ def authenticate_hook(request: Request, settings: GatewaySettings, tenant: str, 
             raise Unauthorized(f"hook {source} needs its secret as a bearer token or a signature")
         return None
     return hooksig.verify(secret, request.headers.get(hooksig.TIMESTAMP_HEADER), signature, body)
+
+
+def authenticate_callback(settings: GatewaySettings, tenant: str, source: str, token: str | None) -> None:
+    """SMS providers push delivery reports unsigned, to a fixed address: the secret of
+    `<tenant>/<source>` (e.g. `sms-alibaba`) rides in that address's `token` query
+    parameter (kept out of the audit log, which records the path only)."""
+    secret = secret_for(settings, tenant, source)
+    if secret is None:
+        raise Unauthorized(f"callback {tenant}/{source} has no secret configured at the gateway")
+    if not token or not hmac.compare_digest(token, secret):
+        raise Unauthorized(f"callback {source} needs its secret in the token parameter")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from contextlib import asynccontextmanager
 
 from cryptography.hazmat.primitives import serialization
-from fastapi import FastAPI, Path, Request
+from fastapi import FastAPI, Path, Query, Request
 from fastapi.middleware.cors import CORSMiddleware
 from opspact import SERVICES, hooksig, telemetry
 from opspact.app import PROBLEM_RESPONSES
@@ -18,7 +18,7 @@ from pydantic import BaseModel
 
 from gateway.audit import AuditLog, AuditTrail
 from gateway.config import GatewaySettings, get_settings
-from gateway.hooks import authenticate_hook
+from gateway.hooks import authenticate_callback, authenticate_hook
 from gateway.identity import TENANT_HEADER, authenticate, resolve_tenant
 from gateway.jwks import KeySet
 from gateway.pki import (
@@ -132,6 +132,25 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
         return await forward(request, request.app.state.client, router, f"/hooks/{source}",
                              principal, "ticketing", internal_tokens, body,
                              extra_headers={hooksig.DELIVERY_HEADER: delivery} if delivery else None)
+
+    @app.post("/callbacks/{tenant}/sms/{provider}", tags=["hooks"],
+              responses={200: {"description": "reports taken (the provider's own answer shape)"},
+                         401: {"description": "token missing or wrong"},
+                         422: {"description": "not the provider's report format"},
+                         429: {"description": "rate limit reached (Retry-After)"},
+                         503: {"description": "notify unavailable (the provider pushes again)"}})
+    async def sms_receipts(request: Request, tenant: str = Path(pattern=SLUG_PATTERN),
+                           provider: str = Path(pattern=r"^(alibaba|tencent)$"),
+                           token: str | None = Query(default=None, max_length=200)):
+        """Delivery reports pushed by Alibaba Cloud (SmsReport) and Tencent Cloud SMS."""
+        if tenant not in tenants:
+            raise NotFound(f"unknown tenant {tenant!r}")
+        authenticate_callback(settings, tenant, f"sms-{provider}", token)
+        limits.check(tenant, f"callback:{tenant}/{provider}")
+        principal = Principal(subject=f"callback:sms-{provider}", tenant=tenant, roles=("integration",))
+        request.state.principal = principal
+        return await forward(request, request.app.state.client, router, f"/receipts/{provider}",
+                             principal, "notify", internal_tokens, await request.body(), query="")
 
     @app.post("/auth/cert", tags=["auth"], response_model=CertToken,
               responses={401: {"description": "no, expired, untrusted, revoked or unregistered "

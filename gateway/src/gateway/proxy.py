@@ -34,7 +34,8 @@ def new_session(max_connections: int, timeout_seconds: float) -> aiohttp.ClientS
 
 async def forward(request: Request, client: aiohttp.ClientSession, router: Router, path: str,
                   principal: Principal, audience: str, tokens: InternalTokens, body: bytes,
-                  extra_headers: dict[str, str] | None = None) -> Response:
+                  extra_headers: dict[str, str] | None = None, query: str | None = None) -> Response:
+    """`query` replaces the request's own query string (None: pass it on)."""
     # Only listed headers pass: anything a client adds claiming to be the gateway is dropped.
     headers = {k: v for k, v in request.headers.items() if k in FORWARDED_REQUEST_HEADERS}
     headers.update(extra_headers or {})
@@ -44,7 +45,7 @@ async def forward(request: Request, client: aiohttp.ClientSession, router: Route
     per_route = ({"timeout": aiohttp.ClientTimeout(total=route.timeout_seconds,
                                                    connect=CONNECT_TIMEOUT)}
                  if route.timeout_seconds else {})
-    query = request.url.query
+    query = request.url.query if query is None else query
     for member in router.candidates(principal.tenant, audience):
         url = f"{member.url}{path}" + (f"?{query}" if query else "")
         try:

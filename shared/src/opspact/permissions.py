@@ -73,6 +73,8 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     # Re-sending dead letters and rewording what every recipient reads: the vendor's managers.
     "notifications.replay": frozenset({"vendor_manager", "platform_admin"}),
     "templates.write": frozenset({"vendor_manager", "platform_admin"}),
+    # SMS providers' delivery reports, through the gateway's callback door
+    "receipts.post": frozenset({"integration", "platform_admin"}),
     # Tenant files carry contract terms and contacts: not for viewers or integrations.
     "tenants.read": frozenset({"client_admin", "vendor_manager", "finance", "auditor",
                                "platform_admin"}),
@@ -181,6 +183,8 @@ ROUTES: tuple[Route, ...] = (
     Route("notify", "POST", "/templates/{name}/preview", "notifications.read"),
     Route("notify", "GET", "/duty", "notifications.read"),
     Route("notify", "GET", "/quota", "notifications.read"),
+    Route("notify", "POST", "/receipts/alibaba", "receipts.post"),
+    Route("notify", "POST", "/receipts/tencent", "receipts.post"),
     *(Route(s, "GET", "/tenants/{slug}", "tenants.read") for s in ALL_SERVICES),
     *(Route(s, "PUT", "/tenants/{slug}", "tenants.configure") for s in ALL_SERVICES),
 )

@@ -14,6 +14,10 @@ class NotifySettings(ServiceSettings):
     # it is taken as never received and sent again.
     notify_unknown_outcome_seconds: float = 120.0
     notify_escalation_tick_seconds: float = 15.0
+    # A sent SMS the provider has not reported on after this long is looked up there.
+    notify_receipt_wait_seconds: float = 600.0
+    notify_receipt_tick_seconds: float = 60.0
+    notify_receipts_enabled: bool = True
     notify_escalation_enabled: bool = True
     # Local SMS sink (dev/test).
     notify_sms_sink_url: str = "http://127.0.0.1:8025"

@@ -9,6 +9,7 @@ from notify.config import get_settings
 from notify.endpoints import routers
 from notify.escalation import EscalationWatch
 from notify.notifications.handlers import HANDLERS
+from notify.receipts.watch import ReceiptWatch
 from notify.tables import shared
 from notify.workers.sender import sender_worker
 
@@ -19,6 +20,8 @@ def create_app() -> FastAPI:
     if settings.notify_escalation_enabled:
         workers.append(app_worker(
             lambda db: EscalationWatch(db, settings.notify_escalation_tick_seconds), "escalation_watch"))
+    if settings.notify_receipts_enabled:
+        workers.append(app_worker(lambda db: ReceiptWatch(db, settings), "receipt_watch"))
     return create_service_app(ServiceSpec(
         settings=settings, tables=shared, title="OpsPact notify",
         description="Notifications to people over SMS, email and chat, routed by tenant rules, "

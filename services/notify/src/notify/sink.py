@@ -61,7 +61,8 @@ class SmsRequest(BaseModel):
 
 class FaultIn(BaseModel):
     provider: str = Field(pattern=r"^(sink|alibaba|tencent)$")
-    mode: str = Field(pattern=r"^(down|timeout|throttle)$")
+    mode: str = Field(pattern=r"^(down|timeout|throttle|undeliverable)$",
+                      description="undeliverable: taken, then reported as not delivered")
     count: int = Field(default=1, ge=1, le=1000)
     delay: float = Field(default=5.0, ge=0, le=120, description="timeout: seconds before answering")
 
@@ -75,10 +76,10 @@ def create_sink() -> FastAPI:
     templates = approved_templates()
 
     def keep(provider: str, message_id: str, phone: str, sign: str, content: str,
-             template: str | None = None) -> dict:
+             template: str | None = None, delivered: bool = True) -> dict:
         record = {"provider": provider, "message_id": message_id, "phone": phone, "sign_name": sign,
                   "content": content, "template": template, "biz_id": uuid.uuid4().hex,
-                  "received_at": datetime.now(UTC).isoformat()}
+                  "received_at": datetime.now(UTC).isoformat(), "delivered": delivered}
         accepted.append(record)
         return record
 
@@ -147,7 +148,7 @@ def create_sink() -> FastAPI:
             return ali_error("isv.BUSINESS_LIMIT_CONTROL", "触发分钟级流控Permits:1")
         action = params.get("Action")
         if action == "SendSms":
-            answer = ali_send(params)
+            answer = ali_send(params, delivered=not (injected and injected.mode == "undeliverable"))
             if injected and injected.mode == "timeout":
                 await asyncio.sleep(injected.delay)
             return answer
@@ -155,7 +156,7 @@ def create_sink() -> FastAPI:
             return ali_query(params)
         return ali_error("InvalidAction.NotFound", f"Specified api {action} is not found", 404)
 
-    def ali_send(params: dict) -> JSONResponse | dict:
+    def ali_send(params: dict, delivered: bool) -> JSONResponse | dict:
         phone = params.get("PhoneNumbers", "")
         if not MOBILE.match(phone):
             return ali_error("isv.MOBILE_NUMBER_ILLEGAL", "非法手机号")
@@ -173,7 +174,7 @@ def create_sink() -> FastAPI:
             return ali_error("isv.TEMPLATE_MISSING_PARAMETERS", f"模板变量缺少对应参数值 {missing}")
         content = ALI_VAR.sub(lambda m: str(values[m.group(1)]), text)
         record = keep("alibaba", params.get("OutId", ""), phone, params["SignName"], content,
-                      params["TemplateCode"])
+                      params["TemplateCode"], delivered)
         return {"Code": "OK", "Message": "OK", "BizId": record["biz_id"], "RequestId": uuid.uuid4().hex}
 
     def ali_query(params: dict) -> dict:
@@ -185,9 +186,11 @@ def create_sink() -> FastAPI:
         chunk = rows[(page - 1) * size: page * size]
         return {"Code": "OK", "Message": "OK", "TotalCount": len(rows), "RequestId": uuid.uuid4().hex,
                 "SmsSendDetailDTOs": {"SmsSendDetailDTO": [
-                    {"PhoneNum": m["phone"], "SendStatus": 3, "ErrCode": "DELIVERED",
+                    {"PhoneNum": m["phone"], "SendStatus": 3 if m["delivered"] else 2,
+                     "ErrCode": "DELIVERED" if m["delivered"] else "MK:0001",
                      "TemplateCode": m["template"], "Content": f"【{m['sign_name']}】{m['content']}",
-                     "OutId": m["message_id"], "SendDate": m["received_at"]} for m in chunk]}}
+                     "OutId": m["message_id"], "SendDate": provider_time(m["received_at"]),
+                     "ReceiveDate": provider_time(m["received_at"])} for m in chunk]}}
 
     # --- Tencent Cloud SMS --------------------------------------------------------------
     def tc_error(code: str, message: str) -> dict:
@@ -226,7 +229,7 @@ def create_sink() -> FastAPI:
             return tc_error("UnauthorizedOperation.SmsSdkAppIdVerifyFail", "SmsSdkAppId 校验失败")
         action = request.headers.get("x-tc-action")
         if action == "SendSms":
-            answer = tc_send(body)
+            answer = tc_send(body, delivered=not (injected and injected.mode == "undeliverable"))
             if injected and injected.mode == "timeout":
                 await asyncio.sleep(injected.delay)
             return answer
@@ -235,11 +238,15 @@ def create_sink() -> FastAPI:
             rows = [m for m in accepted if m["provider"] == "tencent" and f"+86{m['phone']}" == phone]
             chunk = rows[body.get("Offset", 0): body.get("Offset", 0) + body.get("Limit", 100)]
             return {"Response": {"RequestId": uuid.uuid4().hex, "PullSmsSendStatusSet": [
-                {"PhoneNumber": phone, "SerialNo": m["biz_id"], "ReportStatus": "SUCCESS",
-                 "Description": "用户短信送达成功", "SessionContext": m["message_id"]} for m in chunk]}}
+                {"PhoneNumber": phone, "SerialNo": f"2433:{m['biz_id']}",
+                 "ReportStatus": "SUCCESS" if m["delivered"] else "FAIL",
+                 "ErrMsg": "DELIVRD" if m["delivered"] else "MK:0001",
+                 "Description": "用户短信送达成功" if m["delivered"] else "用户短信未送达",
+                 "UserReceiveTime": provider_time(m["received_at"]),
+                 "SessionContext": m["message_id"]} for m in chunk]}}
         return tc_error("InvalidAction", f"{action} is not found")
 
-    def tc_send(body: dict) -> dict:
+    def tc_send(body: dict, delivered: bool) -> dict:
         numbers = body.get("PhoneNumberSet") or []
         text = templates["tencent"].get(str(body.get("TemplateId", "")))
         if text is None:
@@ -260,7 +267,7 @@ def create_sink() -> FastAPI:
                 continue
             content = TC_VAR.sub(lambda m: str(values[int(m.group(1)) - 1]), text)
             record = keep("tencent", body.get("SessionContext", ""), phone, body["SignName"], content,
-                          str(body["TemplateId"]))
+                          str(body["TemplateId"]), delivered)
             statuses.append({"SerialNo": f"2433:{record['biz_id']}", "PhoneNumber": number, "Fee": 1,
                              "SessionContext": body.get("SessionContext", ""), "Code": "Ok",
                              "Message": "send success", "IsoCode": "CN"})
@@ -280,6 +287,11 @@ def create_sink() -> FastAPI:
         return {"status": "ok"}
 
     return app
+
+
+def provider_time(iso: str) -> str:
+    """The providers' `yyyy-MM-dd HH:mm:ss`, Beijing time."""
+    return datetime.fromisoformat(iso).astimezone(SHANGHAI).strftime("%Y-%m-%d %H:%M:%S")
 
 
 def main() -> None:

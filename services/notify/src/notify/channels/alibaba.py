@@ -19,7 +19,16 @@ from urllib.parse import quote
 import httpx
 from opspact.calendar import SHANGHAI
 
-from notify.channels.base import Message, Refused, Sent, Unavailable, call, raise_for_code
+from notify.channels.base import (
+    Message,
+    Refused,
+    Report,
+    Sent,
+    Unavailable,
+    call,
+    raise_for_code,
+    shanghai_time,
+)
 
 VERSION = "2017-05-25"
 REFUSED = {
@@ -59,6 +68,7 @@ class AlibabaSms:
     access_key_secret: str
     timeout: float = 10.0
     name: str = "alibaba"
+    reports: bool = True  # pushes delivery reports and answers for them when asked
 
     def signed(self, action: str, params: dict[str, str]) -> dict[str, str]:
         common = {"AccessKeyId": self.access_key_id, "Action": action, "Format": "JSON",
@@ -90,9 +100,9 @@ class AlibabaSms:
             return Sent(self.name, body["BizId"])
         raise_for_code("alibaba SendSms", code, body.get("Message", ""), REFUSED, THROTTLED)
 
-    async def find(self, client: httpx.AsyncClient, message: Message, sent_on: datetime) -> Sent | None:
-        """Did a send whose answer was lost arrive? Looks the day's sends to the number up
-        by our OutId (QuerySendDetails)."""
+    async def find(self, client: httpx.AsyncClient, message: Message, sent_on: datetime) -> Report | None:
+        """Did the provider take this message, and was it delivered? The day's sends to the
+        number, looked up by our OutId (QuerySendDetails): a lost answer, or reconciliation."""
         page = 1
         while True:
             body = await self._call(client, "QuerySendDetails", {
@@ -103,7 +113,14 @@ class AlibabaSms:
             details = (body.get("SmsSendDetailDTOs") or {}).get("SmsSendDetailDTO") or []
             for detail in details:
                 if detail.get("OutId") == message.id:
-                    return Sent(self.name, detail.get("BizId") or f"out:{message.id}")
+                    return self._report(detail, message)
             if page * 50 >= int(body.get("TotalCount") or 0):
                 return None
             page += 1
+
+    def _report(self, detail: dict, message: Message) -> Report:
+        # SendStatus: 1 waiting for the operator's report, 2 failed, 3 delivered.
+        status = int(detail.get("SendStatus") or 1)
+        return Report(self.name, detail.get("BizId") or f"out:{message.id}",
+                      None if status == 1 else status == 3, detail.get("ErrCode") or "",
+                      "", shanghai_time(detail.get("ReceiveDate")))

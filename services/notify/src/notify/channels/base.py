@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime
+
+from opspact.calendar import SHANGHAI
 
 
 @dataclass(frozen=True)
@@ -21,6 +24,21 @@ class Message:
 class Sent:
     provider: str
     provider_message_id: str
+
+
+@dataclass(frozen=True)
+class Report:
+    """What the provider knows of a message it took: `delivered` None while the operator
+    has not reported yet."""
+    provider: str
+    provider_message_id: str
+    delivered: bool | None = None
+    code: str = ""
+    description: str = ""
+    reported_at: datetime | None = None
+
+    def sent(self) -> Sent:
+        return Sent(self.provider, self.provider_message_id)
 
 
 class Refused(Exception):
@@ -74,3 +92,11 @@ def raise_for_code(label: str, code: str, text: str, refused: dict[str, str],
     if code in throttled:
         raise Throttled(code, text, throttled[code])
     raise Unavailable(f"{label}: {code}: {text}")
+
+
+def shanghai_time(text: str | None) -> datetime | None:
+    """The providers' `yyyy-MM-dd HH:mm:ss`, Beijing time."""
+    try:
+        return datetime.strptime(text or "", "%Y-%m-%d %H:%M:%S").replace(tzinfo=SHANGHAI)
+    except ValueError:
+        return None

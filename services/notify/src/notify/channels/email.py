@@ -9,7 +9,7 @@ from email.utils import formatdate
 
 import aiosmtplib
 
-from notify.channels.base import Message, OutcomeUnknown, Refused, Sent, Unavailable
+from notify.channels.base import Message, OutcomeUnknown, Refused, Report, Sent, Unavailable
 
 
 @dataclass
@@ -46,5 +46,5 @@ class SmtpEmail:
             raise Unavailable(f"smtp: {type(exc).__name__}: {exc}") from exc
         return Sent(self.name, f"<{message.id}@opspact>")
 
-    async def find(self, client, message, sent_on) -> Sent | None:
+    async def find(self, client, message, sent_on) -> Report | None:
         return None

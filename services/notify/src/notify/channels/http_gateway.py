@@ -13,7 +13,7 @@ from typing import Any
 
 import httpx
 
-from notify.channels.base import Message, Refused, Sent, Unavailable, call
+from notify.channels.base import Message, Refused, Report, Sent, Unavailable, call
 
 
 def _fill(value: Any, values: dict[str, str]) -> Any:
@@ -61,5 +61,5 @@ class HttpGatewaySms:
             raise Refused("content", str(_lookup(body, path)), response.text[:300])
         raise Unavailable(f"http gateway: HTTP {response.status_code}")
 
-    async def find(self, client, message, sent_on) -> Sent | None:
+    async def find(self, client, message, sent_on) -> Report | None:
         return None

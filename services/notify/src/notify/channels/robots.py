@@ -15,7 +15,7 @@ from urllib.parse import quote_plus
 
 import httpx
 
-from notify.channels.base import Message, Refused, Sent, Throttled, Unavailable, call
+from notify.channels.base import Message, Refused, Report, Sent, Throttled, Unavailable, call
 
 THROTTLED_CODES = {130101, 45009, 45033}  # DingTalk: too fast; WeCom: frequency limits
 
@@ -58,5 +58,5 @@ class Robot:
             raise Throttled(str(code), text, 60.0)
         raise Refused("account", str(code), text)
 
-    async def find(self, client, message, sent_on) -> Sent | None:
+    async def find(self, client, message, sent_on) -> Report | None:
         return None

@@ -18,7 +18,16 @@ from urllib.parse import urlsplit
 
 import httpx
 
-from notify.channels.base import Message, Refused, Sent, Unavailable, call, raise_for_code
+from notify.channels.base import (
+    Message,
+    Refused,
+    Report,
+    Sent,
+    Unavailable,
+    call,
+    raise_for_code,
+    shanghai_time,
+)
 
 VERSION = "2021-01-11"
 CONTENT_TYPE = "application/json; charset=utf-8"
@@ -72,6 +81,7 @@ class TencentSms:
     region: str = "ap-guangzhou"
     timeout: float = 10.0
     name: str = "tencent"
+    reports: bool = True  # pushes delivery reports and answers for them when asked
 
     async def _call(self, client: httpx.AsyncClient, action: str, body: dict) -> dict:
         payload = json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode()
@@ -108,9 +118,9 @@ class TencentSms:
             return Sent(self.name, status["SerialNo"])
         raise_for_code("tencent SendSms", code, text, REFUSED, THROTTLED)
 
-    async def find(self, client: httpx.AsyncClient, message: Message, sent_on: datetime) -> Sent | None:
-        """Did a send whose answer was lost arrive? The number's statuses since the send,
-        matched by our SessionContext (PullSmsSendStatusByPhoneNumber)."""
+    async def find(self, client: httpx.AsyncClient, message: Message, sent_on: datetime) -> Report | None:
+        """Did the provider take this message, and was it delivered? The number's statuses
+        since the send, matched by our SessionContext (PullSmsSendStatusByPhoneNumber)."""
         begin = int((sent_on - timedelta(minutes=5)).timestamp())
         offset = 0
         while True:
@@ -120,7 +130,11 @@ class TencentSms:
             statuses = answer.get("PullSmsSendStatusSet") or []
             for status in statuses:
                 if status.get("SessionContext") == message.id:
-                    return Sent(self.name, status.get("SerialNo", ""))
+                    reported = status.get("ReportStatus")
+                    return Report(self.name, status.get("SerialNo", ""),
+                                  None if reported not in ("SUCCESS", "FAIL") else reported == "SUCCESS",
+                                  status.get("ErrMsg") or "", status.get("Description") or "",
+                                  shanghai_time(status.get("UserReceiveTime")))
             if len(statuses) < 100:
                 return None
             offset += 100

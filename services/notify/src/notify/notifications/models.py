@@ -52,6 +52,8 @@ class Notification(Base):
     last_error: Mapped[str | None] = mapped_column(Text)
     # Set when a send timed out: the provider may have it, so ask before sending again.
     outcome_unknown_since: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # When the provider was last asked about a sent message it has not reported on.
+    receipt_checked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
     deferred_until: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     sent_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))

@@ -26,6 +26,7 @@ from notify.channels import registry
 from notify.channels.base import Message, OutcomeUnknown, Refused, Sent, Throttled, Unavailable
 from notify.config import NotifySettings
 from notify.notifications import repository
+from notify.notifications.fallback import fail_over
 from notify.notifications.models import Notification
 from notify.tenant_settings import Channel, NotifyTenantSettings
 
@@ -138,7 +139,7 @@ class Sender:
                 await repository.queue(session, note.tenant_id, note.id, now + UNKNOWN_RECHECK)
                 return True
             if found is not None:
-                await self._mark_sent(session, note, tenant, found, usage, now)
+                await self._mark_sent(session, note, tenant, found.sent(), usage, now)
                 return True
         waited = (now - note.outcome_unknown_since).total_seconds()
         if waited < self.settings.notify_unknown_outcome_seconds:
@@ -179,21 +180,7 @@ class Sender:
 
     async def _fail(self, session, note: Notification, tenant: NotifyTenantSettings, reason: str) -> None:
         """Failed for good on this channel: the next channel the recipient has, if any."""
-        await self._give_up(session, note, "failed", reason)
-        contact = tenant.contact(note.contact) if note.contact else None
-        for index, name in enumerate(note.fallback or []):
-            address = contact and contact.address(Channel(name))
-            if not address:
-                continue
-            await repository.add_once(
-                session, tenant_id=note.tenant_id, source_event_id=note.source_event_id,
-                source_event_type=note.source_event_type, subject=note.subject, rule=note.rule,
-                level=note.level, audience=note.audience, contact=note.contact,
-                contact_name=note.contact_name, urgent=note.urgent, channel=name, recipient=address,
-                fallback=note.fallback[index + 1:], title=note.title, template=note.template,
-                template_version=note.template_version, fields=note.fields, body=note.body,
-                reason=f"fallback after {note.channel} failed: {reason}"[:1000])
-            return
+        await fail_over(session, note, tenant, reason)
 
 
 async def run_sender(settings: NotifySettings, db: Database, stopping: asyncio.Event,

@@ -1,0 +1,1 @@
+"""Delivery receipts: the providers' reports pushed to us, and reconciliation by query."""
