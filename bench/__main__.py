@@ -2,10 +2,11 @@
 
 import argparse
 
-from bench import event_delay, gateway_overhead, hook_intake, sla_scheduler
+from bench import event_delay, gateway_overhead, hook_intake, sla_scheduler, sms_throughput
 
 BENCHMARKS = {"event-delay": event_delay.main, "sla-scheduler": sla_scheduler.main,
-              "hook-intake": hook_intake.main, "gateway-overhead": gateway_overhead.main}
+              "hook-intake": hook_intake.main, "gateway-overhead": gateway_overhead.main,
+              "sms-throughput": sms_throughput.main}
 
 
 def main() -> None:

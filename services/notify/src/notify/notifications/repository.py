@@ -42,11 +42,12 @@ async def queue(session: AsyncSession, tenant_id: str, notification_id: UUID,
                                set_={"not_before": not_before if not_before is not None else func.now()}))
 
 
-async def next_due(session: AsyncSession) -> DeliveryQueue | None:
-    return (await session.execute(
+async def next_due(session: AsyncSession, limit: int) -> list[DeliveryQueue]:
+    """The due queue rows, locked for this transaction; rows another sender holds are skipped."""
+    return list((await session.execute(
         select(DeliveryQueue).where(DeliveryQueue.not_before <= func.now())
-        .order_by(DeliveryQueue.not_before).limit(1).with_for_update(skip_locked=True)
-    )).scalar_one_or_none()
+        .order_by(DeliveryQueue.not_before).limit(limit).with_for_update(skip_locked=True)
+    )).scalars())
 
 
 async def get(session: AsyncSession, tenant_id: str, notification_id: UUID,
@@ -56,8 +57,16 @@ async def get(session: AsyncSession, tenant_id: str, notification_id: UUID,
     return (await session.execute(query.with_for_update() if for_update else query)).scalar_one_or_none()
 
 
-async def dequeue(session: AsyncSession, notification_id: UUID) -> None:
-    await session.execute(delete(DeliveryQueue).where(DeliveryQueue.notification_id == notification_id))
+async def get_many(session: AsyncSession, tenant_id: str, ids: list[UUID]) -> list[Notification]:
+    """The messages, locked, in the order given."""
+    rows = {n.id: n for n in (await session.execute(select(Notification).where(
+        Notification.tenant_id == tenant_id, Notification.id.in_(ids))
+        .order_by(Notification.id).with_for_update())).scalars()}
+    return [rows[i] for i in ids if i in rows]
+
+
+async def dequeue(session: AsyncSession, *notification_ids: UUID) -> None:
+    await session.execute(delete(DeliveryQueue).where(DeliveryQueue.notification_id.in_(notification_ids)))
 
 
 async def sent_lately(session: AsyncSession, tenant_id: str, channel: str, recipient: str,

@@ -1,19 +1,25 @@
-"""Sends queued notifications: one transaction per message.
+"""Sends queued notifications, a batch per transaction.
 
-The queue row is locked (SKIP LOCKED) while its message is sent, so several notify
-replicas never send the same message at once. Before sending: quiet hours (defer),
-frequency limits and the SMS quota (suppress), unless the rule is urgent. Then the
-tenant's providers in order: one that is down or refuses our account is passed over for
-the next at once; a refusal of the message itself (bad number, unapproved template) fails
-it and falls back to the recipient's next channel; throttling waits; a timeout is never
-blindly retried — the provider is asked whether it got the message first."""
+The batch's queue rows are locked (SKIP LOCKED) while its messages are sent, so several
+notify replicas never send the same message at once. Each batch goes in three steps, per
+tenant: *prepare* (database only: quiet hours defer, frequency limits and the SMS quota
+suppress unless the rule is urgent — counting the batch's own messages too), *send*
+(provider calls only, concurrently: the database session is not touched), *conclude*
+(database only: record what each provider answered). A provider that is down or refuses
+our account is passed over for the next at once; a refusal of the message itself (bad
+number, unapproved template) fails it and falls back to the recipient's next channel;
+throttling waits; a timeout is never blindly retried — the provider is asked whether it
+got the message first."""
 
 from __future__ import annotations
 
 import asyncio
 import logging
 import random
+from collections import Counter
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from uuid import UUID
 
 import httpx
 from fastapi import FastAPI
@@ -27,7 +33,7 @@ from notify.channels.base import Message, OutcomeUnknown, Refused, Sent, Throttl
 from notify.config import NotifySettings
 from notify.notifications import repository
 from notify.notifications.fallback import fail_over
-from notify.notifications.models import Notification
+from notify.notifications.models import Notification, QuotaUsage
 from notify.tenant_settings import Channel, NotifyTenantSettings
 
 log = logging.getLogger(__name__)
@@ -39,115 +45,180 @@ def backoff(attempts: int) -> timedelta:
     return timedelta(seconds=random.uniform(0.5, 1.0) * min(300, 2 ** attempts))
 
 
+@dataclass
+class Recheck:
+    """Ask the provider again later about an earlier, unanswered send."""
+    error: str | None = None
+
+
+@dataclass
+class Attempt:
+    note: Notification
+    adapters: list
+    usage: QuotaUsage | None
+    result: Sent | Recheck | Exception | None = None
+    provider: str | None = None  # the provider whose answer `result` is
+    resend: bool = False  # an unanswered send was not found in the whole window: sent again
+    errors: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Tally:
+    """What this batch is about to send, for limits counted before anything is sent."""
+    recipients: Counter = field(default_factory=Counter)
+    usage: dict = field(default_factory=dict)  # contract year start → locked QuotaUsage
+    segments: int = 0
+
+
 class Sender:
     def __init__(self, settings: NotifySettings, db: Database,
                  channels: registry.Channels | None = None) -> None:
         self.settings = settings
         self.db = db
         self.channels = channels or registry.build(settings)
+        self.calls = asyncio.Semaphore(settings.notify_sender_concurrency)
         self.sent = 0
 
-    async def send_one(self, client: httpx.AsyncClient) -> bool:
-        """Handle the next due message; False when nothing is due."""
+    async def send_batch(self, client: httpx.AsyncClient) -> int:
+        """Handle the due messages, up to a batch; how many were due (0: none)."""
         async with self.db.unit_of_work() as session:
-            queued = await repository.next_due(session)
-            if queued is None:
-                return False
-            await bind_tenant(session, queued.tenant_id)
-            note = await repository.get(session, queued.tenant_id, queued.notification_id, for_update=True)
-            if note is None or note.status != "queued":
-                await repository.dequeue(session, queued.notification_id)
-                return True
-            config, tenant = await tenant_settings.load(session, note.tenant_id)
-            await self._deliver(session, client, note, tenant, config, datetime.now(UTC))
-        return True
+            due = await repository.next_due(session, self.settings.notify_sender_batch)
+            by_tenant: dict[str, list[UUID]] = {}
+            for row in due:
+                by_tenant.setdefault(row.tenant_id, []).append(row.notification_id)
+            for tenant_id, ids in by_tenant.items():
+                await bind_tenant(session, tenant_id)
+                await self._send_for(session, client, tenant_id, ids)
+                await session.flush()  # under this tenant's binding, before the next one's
+            return len(due)
 
-    async def _deliver(self, session: AsyncSession, client: httpx.AsyncClient, note: Notification,
-                       tenant: NotifyTenantSettings, config: dict, now: datetime) -> None:
+    async def _send_for(self, session: AsyncSession, client: httpx.AsyncClient, tenant_id: str,
+                        ids: list[UUID]) -> None:
+        notes = await repository.get_many(session, tenant_id, ids)
+        # Off the queue in one statement; whatever must wait is queued again below.
+        await repository.dequeue(session, *ids)
+        notes = [n for n in notes if n.status == "queued"]
+        if not notes:
+            return
+        config, tenant = await tenant_settings.load(session, tenant_id)
+        now, tally = datetime.now(UTC), Tally()
+        attempts = [a for a in [await self._prepare(session, n, tenant, config, now, tally)
+                                for n in notes] if a is not None]
+        await asyncio.gather(*(self._send(client, a, tenant, now) for a in attempts))
+        for attempt in attempts:
+            await self._conclude(session, attempt, tenant, now)
+
+    async def _prepare(self, session: AsyncSession, note: Notification, tenant: NotifyTenantSettings,
+                       config: dict, now: datetime, tally: Tally) -> Attempt | None:
+        """Checks before sending; None when the message waits, is suppressed or failed."""
         contact = tenant.contact(note.contact) if note.contact else None
+        key = (note.channel, note.recipient)
         if not note.urgent:
             until = policy.quiet_until(contact.quiet() if contact else None, now)
             if until is not None:
                 note.deferred_until = until
                 await repository.queue(session, note.tenant_id, note.id, until)
-                return
-            counts = await repository.sent_lately(session, note.tenant_id, note.channel,
+                return None
+            lately = await repository.sent_lately(session, note.tenant_id, note.channel,
                                                   note.recipient, now)
-            reason = policy.over_frequency(tenant.frequency, *counts)
+            reason = policy.over_frequency(tenant.frequency, *(n + tally.recipients[key] for n in lately))
             if reason:
-                await self._give_up(session, note, "suppressed", reason)
-                return
+                note.status, note.reason = "suppressed", reason
+                return None
         usage = None
         if note.channel == Channel.sms.value:
             start = quota.year_start(config, now.astimezone(SHANGHAI).date())
-            usage = await quota.usage(session, note.tenant_id, start)
-            reason = policy.quota_blocks(tenant.sms.after_quota, usage.segments,
+            if start not in tally.usage:
+                tally.usage[start] = await quota.usage(session, note.tenant_id, start)
+            usage = tally.usage[start]
+            reason = policy.quota_blocks(tenant.sms.after_quota, usage.segments + tally.segments,
                                          tenant.sms.quota_per_year, note.urgent)
             if reason:
-                await self._give_up(session, note, "suppressed", reason)
-                return
+                note.status, note.reason = "suppressed", reason
+                return None
         note.attempts += 1
         adapters = self._adapters(note, tenant)
         if not adapters:
-            await self._fail(session, note, tenant, f"no {note.channel} channel is configured "
-                             "on this notify (see OPSPACT_NOTIFY_* settings)")
-            return
-        if note.outcome_unknown_since is not None and await self._settle_unknown(
-                session, client, note, tenant, adapters, usage, now):
-            return
-        errors = []
-        for adapter in adapters:
-            message = self._message(note, tenant, adapter.name)
-            try:
-                sent = await adapter.send(client, message)
-            except Unavailable as exc:
-                errors.append(str(exc))
-                continue
-            except OutcomeUnknown as exc:
-                note.outcome_unknown_since, note.provider = now, adapter.name
-                note.last_error = f"{exc}; asking the provider before sending again"
-                await repository.queue(session, note.tenant_id, note.id, now + UNKNOWN_RECHECK)
-                return
-            except Throttled as exc:
-                note.last_error, note.provider = str(exc), adapter.name
-                await repository.queue(session, note.tenant_id, note.id,
-                                       now + timedelta(seconds=exc.retry_after * random.uniform(1, 1.2)))
-                return
-            except Refused as exc:
-                note.provider = adapter.name
-                await self._fail(session, note, tenant, str(exc))
-                return
-            await self._mark_sent(session, note, tenant, sent, usage, now)
-            return
-        note.last_error = "; ".join(errors)[:1000]
-        if note.attempts >= self.settings.notify_max_attempts:
-            await self._fail(session, note, tenant, f"gave up after {note.attempts} attempts: "
-                             f"{note.last_error}")
-        else:
-            await repository.queue(session, note.tenant_id, note.id, now + backoff(note.attempts))
+            await fail_over(session, note, tenant, f"no {note.channel} channel is configured "
+                            "on this notify (see OPSPACT_NOTIFY_* settings)")
+            return None
+        tally.recipients[key] += 1
+        if usage is not None:
+            tally.segments += note.segments or 1
+        return Attempt(note, adapters, usage)
 
-    async def _settle_unknown(self, session, client, note: Notification, tenant, adapters, usage,
-                              now: datetime) -> bool:
-        """True when the earlier, unanswered send is settled (found, or still being waited on)."""
-        adapter = next((a for a in adapters if a.name == note.provider), None)
+    async def _send(self, client: httpx.AsyncClient, attempt: Attempt, tenant: NotifyTenantSettings,
+                    now: datetime) -> None:
+        """Provider calls only: what they answered goes into `attempt`."""
+        note = attempt.note
+        async with self.calls:
+            if note.outcome_unknown_since is not None and await self._settle_unknown(
+                    client, attempt, tenant, now):
+                return
+            for adapter in attempt.adapters:
+                try:
+                    attempt.result = await adapter.send(client, self._message(note, tenant, adapter.name))
+                except Unavailable as exc:
+                    attempt.errors.append(str(exc))
+                    continue
+                except (OutcomeUnknown, Throttled, Refused) as exc:
+                    attempt.result = exc
+                except Exception as exc:  # noqa: BLE001 — whatever broke, the provider may have it
+                    log.exception("%s send of %s failed unexpectedly", adapter.name, note.id)
+                    attempt.result = OutcomeUnknown(f"{adapter.name}: {type(exc).__name__}: {exc}")
+                attempt.provider = adapter.name
+                return
+
+    async def _settle_unknown(self, client: httpx.AsyncClient, attempt: Attempt,
+                              tenant: NotifyTenantSettings, now: datetime) -> bool:
+        """True when the earlier, unanswered send is settled (found, or still waited on)."""
+        note = attempt.note
+        adapter = next((a for a in attempt.adapters if a.name == note.provider), None)
         if adapter is not None:
             try:
                 found = await adapter.find(client, self._message(note, tenant, adapter.name),
                                            note.outcome_unknown_since)
             except Unavailable as exc:
-                note.last_error = f"could not ask {adapter.name} about the earlier send: {exc}"
-                await repository.queue(session, note.tenant_id, note.id, now + UNKNOWN_RECHECK)
+                attempt.result = Recheck(f"could not ask {adapter.name} about the earlier send: {exc}")
                 return True
             if found is not None:
-                await self._mark_sent(session, note, tenant, found.sent(), usage, now)
+                attempt.result, attempt.provider = found.sent(), adapter.name
                 return True
-        waited = (now - note.outcome_unknown_since).total_seconds()
-        if waited < self.settings.notify_unknown_outcome_seconds:
-            await repository.queue(session, note.tenant_id, note.id, now + UNKNOWN_RECHECK)
+        if (now - note.outcome_unknown_since).total_seconds() < self.settings.notify_unknown_outcome_seconds:
+            attempt.result = Recheck()
             return True
         # Not there after the whole window: the provider never took it. Send again.
-        note.outcome_unknown_since = None
+        attempt.resend = True
         return False
+
+    async def _conclude(self, session: AsyncSession, attempt: Attempt, tenant: NotifyTenantSettings,
+                        now: datetime) -> None:
+        note, result = attempt.note, attempt.result
+        if attempt.resend:
+            note.outcome_unknown_since = None
+        if isinstance(result, Sent):
+            await self._mark_sent(session, note, tenant, result, attempt.usage, now)
+        elif isinstance(result, Recheck):
+            note.last_error = result.error or note.last_error
+            await repository.queue(session, note.tenant_id, note.id, now + UNKNOWN_RECHECK)
+        elif isinstance(result, OutcomeUnknown):
+            note.outcome_unknown_since, note.provider = now, attempt.provider
+            note.last_error = f"{result}; asking the provider before sending again"
+            await repository.queue(session, note.tenant_id, note.id, now + UNKNOWN_RECHECK)
+        elif isinstance(result, Throttled):
+            note.last_error, note.provider = str(result), attempt.provider
+            await repository.queue(session, note.tenant_id, note.id,
+                                   now + timedelta(seconds=result.retry_after * random.uniform(1, 1.2)))
+        elif isinstance(result, Refused):
+            note.provider = attempt.provider
+            await fail_over(session, note, tenant, str(result))
+        else:  # every provider unavailable
+            note.last_error = "; ".join(attempt.errors)[:1000]
+            if note.attempts >= self.settings.notify_max_attempts:
+                await fail_over(session, note, tenant, f"gave up after {note.attempts} attempts: "
+                                f"{note.last_error}")
+            else:
+                await repository.queue(session, note.tenant_id, note.id, now + backoff(note.attempts))
 
     def _adapters(self, note: Notification, tenant: NotifyTenantSettings) -> list:
         if note.channel == Channel.sms.value:
@@ -169,27 +240,19 @@ class Sender:
         note.status, note.sent_at, note.last_error = "sent", now, None
         note.provider, note.provider_message_id = sent.provider, sent.provider_message_id
         note.outcome_unknown_since = None
-        await repository.dequeue(session, note.id)
         if usage is not None:
             await quota.count(session, usage, note.segments or 1, tenant.sms.quota_per_year, now)
         self.sent += 1
-
-    async def _give_up(self, session, note: Notification, status: str, reason: str) -> None:
-        note.status, note.reason = status, reason
-        await repository.dequeue(session, note.id)
-
-    async def _fail(self, session, note: Notification, tenant: NotifyTenantSettings, reason: str) -> None:
-        """Failed for good on this channel: the next channel the recipient has, if any."""
-        await fail_over(session, note, tenant, reason)
 
 
 async def run_sender(settings: NotifySettings, db: Database, stopping: asyncio.Event,
                      sender: Sender | None = None) -> None:
     sender = sender or Sender(settings, db)
-    async with httpx.AsyncClient() as client:
+    limits = httpx.Limits(max_connections=settings.notify_sender_concurrency * 2)
+    async with httpx.AsyncClient(limits=limits) as client:
         while not stopping.is_set():
             try:
-                while not stopping.is_set() and await sender.send_one(client):
+                while not stopping.is_set() and await sender.send_batch(client):
                     pass
             except asyncio.CancelledError:
                 raise
