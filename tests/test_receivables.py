@@ -4,6 +4,8 @@ a bank slip entered twice, aging of what is owed."""
 
 from __future__ import annotations
 
+from datetime import date, timedelta
+
 from opspact.testing.plugin import auth
 from opspact.testing.probes import query
 
@@ -113,3 +115,26 @@ def test_bad_money_is_refused(stack, gateway):
     assert after == before
     viewer = gateway.post(f"{API}/payments", headers=auth("xinjiang", "client_viewer"), json={})
     assert viewer.status_code == 403
+
+
+def test_late_payment_interest_per_clause(gateway):
+    headers = auth("xinxiang", "finance")
+    [owed] = gateway.get(f"{API}/receivables", headers=headers).json()["items"]
+    due = owed["due_on"]
+    as_of = date.fromisoformat(due) + timedelta(days=10)
+    ten_days = gateway.get(f"{API}/late-interest", headers=headers,
+                           params={"as_of": as_of.isoformat()}).json()
+    [item] = ten_days["items"]
+    # 0.1 % of the contract value (711,880) per day: 711.88 a day
+    assert item["days_late"] == 10 and item["amount"]["value"] == "7118.80"
+    assert ten_days["basis"] == "value_per_day" and "0.1%" in ten_days["clause"]
+    assert not ten_days["capped"] and ten_days["payable"]["capitals"].startswith("柒仟壹佰壹拾捌元捌角")
+    now = gateway.get(f"{API}/late-interest", headers=headers).json()
+    assert now["capped"] and now["payable"] == now["cap"] and now["cap"]["value"] == "21356.40"
+
+    beijing = gateway.get(f"{API}/late-interest", headers=auth("beijing", "finance")).json()
+    assert beijing["basis"] == "lpr" and beijing["lpr"]["on"] == "2026-05-29"
+    assert beijing["lpr"]["rate"] == "3.00" and beijing["lpr"]["source"].startswith("全国银行间")
+    assert gateway.get(f"{API}/late-interest", headers=FINANCE).status_code == 404  # xinjiang: no clause
+    assert gateway.get(f"{API}/late-interest", headers=headers,
+                       params={"as_of": "yesterday"}).status_code == 422

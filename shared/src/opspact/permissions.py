@@ -166,6 +166,7 @@ ROUTES: tuple[Route, ...] = (
     Route("billing", "POST", "/payments", "billing.settle"),
     Route("billing", "GET", "/payments", "billing.read"),
     Route("billing", "GET", "/receivables", "billing.read"),
+    Route("billing", "GET", "/late-interest", "billing.read"),
     Route("inventory", "POST", "/credentials", "credentials.write"),
     Route("inventory", "GET", "/credentials", "credentials.read"),
     Route("inventory", "GET", "/credentials/{code}", "credentials.read"),

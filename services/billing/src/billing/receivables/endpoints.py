@@ -9,22 +9,29 @@ from fastapi import APIRouter, Depends, Path, Query, Response
 from opspact.app import current_principal, current_session
 from opspact.auth import Principal
 from opspact.calendar import SHANGHAI
+from opspact.errors import NotFound
 from opspact.permissions import require
+from opspact.types import IsoDate
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from billing import interest, lpr
 from billing.contract_endpoints import milestones_of, recorded_dates
 from billing.ledger.service import contract
 from billing.receivables import service
 from billing.receivables.models import Invoice, Payment
 from billing.receivables.schemas import (
+    AccrualOut,
     InvoiceIn,
     InvoiceOut,
+    LateInterestOut,
+    LprOut,
     PaymentIn,
     PaymentOut,
     ReceivableOut,
     ReceivablesOut,
     VoidIn,
 )
+from billing.schedule import contract_dates
 from billing.schemas import Amount
 
 router = APIRouter(tags=["receivables"])
@@ -114,3 +121,37 @@ async def receivables(principal: Principal = Depends(current_principal),
     return ReceivablesOut(as_of=today, items=items,
                           outstanding=Amount.of(sum(buckets.values(), Decimal(0))),
                           by_bucket={k: Amount.of(v) for k, v in buckets.items()})
+
+
+@router.get("/late-interest", response_model=LateInterestOut)
+async def late_interest(as_of: IsoDate | None = Query(default=None, description="default: today (Shanghai)"),
+                        principal: Principal = Depends(current_principal),
+                        session: AsyncSession = Depends(current_session)) -> LateInterestOut:
+    """What the client owes for paying late, per the contract's clause: per milestone, the
+    late days on what was unpaid each day, the computation, the total and the cap."""
+    require(principal, "billing.read")
+    c = await contract(session, principal.tenant)
+    terms = c.terms.late_interest
+    if terms is None:
+        raise NotFound("the contract has no late-payment interest clause")
+    day = as_of or datetime.now(SHANGHAI).date()
+    dates = await recorded_dates(session, principal.tenant)
+    paid: dict[str, list] = {}
+    for p in await service.payments(session, principal.tenant, None):
+        if p.received_on <= day:
+            paid.setdefault(p.milestone, []).append((p.received_on, p.amount))
+    owed = [interest.Owed(m.code, m.name, Decimal(m.amount.value), m.due_on, tuple(paid.get(m.code, ())))
+            for m in await milestones_of(session, principal.tenant, c, dates) if m.due_on is not None]
+    known = contract_dates(c.document, c.terms, dates)
+    effective = known.get("effective") or known.get("signing")
+    result = interest.accrue(terms, c.value, owed, day, effective)
+    rate = result.lpr
+    return LateInterestOut(
+        as_of=day, basis=terms.basis, day_count=terms.day_count, clause=terms.clause,
+        lpr=LprOut(rate=f"{rate.rate}", on=rate.on, announced_on=rate.announced_on,
+                   source=lpr.SOURCE, note=rate.note) if rate else None,
+        items=[AccrualOut(milestone=a.code, name=a.name, due_on=a.due_on, days_late=a.days_late,
+                          unpaid=Amount.of(a.unpaid), amount=Amount.of(a.amount), computation=a.steps)
+               for a in result.accruals],
+        total=Amount.of(result.total), cap=Amount.of(result.cap) if result.cap is not None else None,
+        payable=Amount.of(result.payable), capped=result.cap is not None and result.total > result.cap)

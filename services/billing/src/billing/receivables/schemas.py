@@ -79,3 +79,34 @@ class ReceivablesOut(BaseModel):
     items: list[ReceivableOut]
     outstanding: Amount
     by_bucket: dict[str, Amount]
+
+
+class LprOut(BaseModel):
+    rate: str = Field(description="% a year, the one-year LPR in force on `on`")
+    on: date
+    announced_on: date
+    source: str
+    note: str | None = Field(description="set when `on` is past the last announcement checked")
+
+
+class AccrualOut(BaseModel):
+    milestone: str
+    name: str
+    due_on: date
+    days_late: int
+    unpaid: Amount = Field(description="still unpaid on the statement date")
+    amount: Amount
+    computation: list[str] = Field(description="one line per stretch of unpaid days")
+
+
+class LateInterestOut(BaseModel):
+    as_of: date
+    basis: str
+    day_count: str
+    clause: str
+    lpr: LprOut | None
+    items: list[AccrualOut]
+    total: Amount = Field(description="before the cap")
+    cap: Amount | None
+    payable: Amount = Field(description="within the cap")
+    capped: bool
