@@ -6,7 +6,12 @@ Revises: 0003
 import sqlalchemy as sa
 from alembic import op
 from opspact.db.bootstrap import app_role
-from opspact.db.migrations import enable_tenant_rls, ensure_acting_role
+from opspact.db.migrations import (
+    allow_listing_tenants,
+    enable_tenant_rls,
+    ensure_acting_role,
+    revoke_listing_tenants,
+)
 from sqlalchemy.dialects.postgresql import JSONB
 
 revision = "0004"
@@ -78,16 +83,11 @@ def upgrade() -> None:
     # NOLOGIN role, entered with SET LOCAL ROLE); everything else it does inside a
     # unit of work bound to one tenant, under the ordinary tenant policies.
     ensure_acting_role(op, WATCH_ROLE, S)
-    op.execute(f"GRANT SELECT (tenant_id) ON {S}.tenants TO {WATCH_ROLE}")
-    # A policy TO a role also applies to its members: admit rows only while acting as it.
-    op.execute(f"CREATE POLICY tenants_watch ON {S}.tenants FOR SELECT TO {WATCH_ROLE} "
-               f"USING (current_user = '{WATCH_ROLE}')")
+    allow_listing_tenants(op, WATCH_ROLE, S, "tenants_watch")
 
 
 def downgrade() -> None:
-    op.execute(f"DROP POLICY tenants_watch ON {S}.tenants")
-    op.execute(f"REVOKE ALL ON ALL TABLES IN SCHEMA {S} FROM {WATCH_ROLE}")
-    op.execute(f"REVOKE USAGE ON SCHEMA {S} FROM {WATCH_ROLE}")
+    revoke_listing_tenants(op, WATCH_ROLE, S, "tenants_watch")
     op.drop_table("roster_gap_notices", schema=S)
     op.drop_table("credential_rotations", schema=S)
     op.drop_table("credentials", schema=S)

@@ -7,7 +7,12 @@ Revises: 0002
 import sqlalchemy as sa
 from alembic import op
 from opspact.db.bootstrap import app_role
-from opspact.db.migrations import enable_tenant_rls, ensure_acting_role
+from opspact.db.migrations import (
+    allow_listing_tenants,
+    enable_tenant_rls,
+    ensure_acting_role,
+    revoke_listing_tenants,
+)
 
 revision = "0003"
 down_revision = "0002"
@@ -47,14 +52,10 @@ def upgrade() -> None:
     # The receipt watch goes through every tenant: it may only list them as this NOLOGIN
     # role; the rest it does bound to one tenant, under the ordinary policies.
     ensure_acting_role(op, WATCH_ROLE, S)
-    op.execute(f"GRANT SELECT (tenant_id) ON {S}.tenants TO {WATCH_ROLE}")
-    op.execute(f"CREATE POLICY tenants_watch ON {S}.tenants FOR SELECT TO {WATCH_ROLE} "
-               f"USING (current_user = '{WATCH_ROLE}')")
+    allow_listing_tenants(op, WATCH_ROLE, S, "tenants_watch")
 
 
 def downgrade() -> None:
-    op.execute(f"DROP POLICY tenants_watch ON {S}.tenants")
-    op.execute(f"REVOKE ALL ON ALL TABLES IN SCHEMA {S} FROM {WATCH_ROLE}")
-    op.execute(f"REVOKE USAGE ON SCHEMA {S} FROM {WATCH_ROLE}")
+    revoke_listing_tenants(op, WATCH_ROLE, S, "tenants_watch")
     op.drop_table("delivery_receipts", schema=S)
     op.drop_column("notifications", "receipt_checked_at", schema=S)

@@ -7,7 +7,12 @@ Revises: 0005
 import sqlalchemy as sa
 from alembic import op
 from opspact.db.bootstrap import app_role
-from opspact.db.migrations import enable_tenant_rls, ensure_acting_role
+from opspact.db.migrations import (
+    allow_listing_tenants,
+    enable_tenant_rls,
+    ensure_acting_role,
+    revoke_listing_tenants,
+)
 from sqlalchemy.dialects.postgresql import JSONB
 
 revision = "0006"
@@ -66,15 +71,10 @@ def upgrade() -> None:
     # The inspection watch lists the tenants and nothing else across them; each tenant's
     # rounds it reads and writes under the ordinary tenant policy.
     ensure_acting_role(op, WATCH_ROLE, S)
-    op.execute(f"GRANT SELECT (tenant_id) ON {S}.tenants TO {WATCH_ROLE}")
-    # A policy TO a role also applies to its members: admit rows only while acting as it.
-    op.execute(f"CREATE POLICY tenants_inspections ON {S}.tenants FOR SELECT TO {WATCH_ROLE} "
-               f"USING (current_user = '{WATCH_ROLE}')")
+    allow_listing_tenants(op, WATCH_ROLE, S, "tenants_inspections")
 
 
 def downgrade() -> None:
-    op.execute(f"DROP POLICY tenants_inspections ON {S}.tenants")
-    op.execute(f"REVOKE ALL ON ALL TABLES IN SCHEMA {S} FROM {WATCH_ROLE}")
-    op.execute(f"REVOKE USAGE ON SCHEMA {S} FROM {WATCH_ROLE}")
+    revoke_listing_tenants(op, WATCH_ROLE, S, "tenants_inspections")
     op.drop_table("inspection_evidence", schema=S)
     op.drop_table("inspection_rounds", schema=S)

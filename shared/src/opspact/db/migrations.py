@@ -117,3 +117,18 @@ def ensure_acting_role(op, role: str, service: str) -> None:
         END $$""")
     op.execute(f"GRANT {role} TO {app_role(service)}")
     op.execute(f"GRANT USAGE ON SCHEMA {service} TO {role}")
+
+
+def allow_listing_tenants(op, role: str, service: str, policy: str) -> None:
+    """Let an acting role (a watch going through every tenant) read the tenant ids and
+    nothing else across tenants; the rest it does bound to one tenant."""
+    op.execute(f"GRANT SELECT (tenant_id) ON {service}.tenants TO {role}")
+    # A policy TO a role also applies to its members: admit rows only while acting as it.
+    op.execute(f"CREATE POLICY {policy} ON {service}.tenants FOR SELECT TO {role} "
+               f"USING (current_user = '{role}')")
+
+
+def revoke_listing_tenants(op, role: str, service: str, policy: str) -> None:
+    op.execute(f"DROP POLICY {policy} ON {service}.tenants")
+    op.execute(f"REVOKE ALL ON ALL TABLES IN SCHEMA {service} FROM {role}")
+    op.execute(f"REVOKE USAGE ON SCHEMA {service} FROM {role}")

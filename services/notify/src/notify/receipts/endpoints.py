@@ -14,7 +14,7 @@ from pydantic import BaseModel, Field
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from notify.receipts import service
-from notify.receipts.formats import ALIBABA_ACK, TENCENT_ACK, AlibabaReport, TencentReport
+from notify.receipts.formats import AlibabaReport, TencentReport
 
 router = APIRouter(prefix="/receipts", tags=["receipts"])
 MAX_REPORTS = 5000  # one push merges many reports
@@ -29,11 +29,13 @@ class ReceiptsOut(BaseModel):
 
 
 class AlibabaAck(ReceiptsOut):
+    """Alibaba checks only that `code` is a number (anything else: pushed again)."""
     code: int = 0
     msg: str = "接收成功"
 
 
 class TencentAck(ReceiptsOut):
+    """Tencent wants `result` 0."""
     result: int = 0
     errmsg: str = "OK"
 
@@ -50,7 +52,7 @@ async def alibaba_reports(reports: list[AlibabaReport] = Body(max_length=MAX_REP
                           session: AsyncSession = Depends(current_session)) -> AlibabaAck:
     """Alibaba Cloud SmsReport (HTTP batch push)."""
     counts = await _record(principal, session, [r.row() for r in reports])
-    return AlibabaAck(**ALIBABA_ACK, **counts)
+    return AlibabaAck(**counts)
 
 
 @router.post("/tencent", response_model=TencentAck)
@@ -59,4 +61,4 @@ async def tencent_reports(reports: list[TencentReport] = Body(max_length=MAX_REP
                           session: AsyncSession = Depends(current_session)) -> TencentAck:
     """Tencent Cloud SMS delivery-status callback."""
     counts = await _record(principal, session, [r.row() for r in reports])
-    return TencentAck(**TENCENT_ACK, **counts)
+    return TencentAck(**counts)

@@ -49,7 +49,3 @@ class TencentReport(BaseModel):
                 "recipient": self.mobile, "delivered": self.report_status == "SUCCESS",
                 "code": self.errmsg, "description": self.description,
                 "reported_at": shanghai_time(self.user_receive_time)}
-
-
-ALIBABA_ACK = {"code": 0, "msg": "接收成功"}
-TENCENT_ACK = {"result": 0, "errmsg": "OK"}
