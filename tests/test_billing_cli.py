@@ -38,3 +38,15 @@ def test_simulate_late_inspections_for_zhuhai(url, tmp_path, capsys):
     bad.write_text("{not json\n", encoding="utf-8")
     assert cli(["billing", "simulate", "--tenant", "zhuhai", str(bad)]) == 1
     assert "bad.jsonl:1" in capsys.readouterr().err
+
+
+def test_statement_in_figures_and_capitals_with_a_workbook(url, tmp_path, capsys):
+    book = tmp_path / "statement.xlsx"
+    assert cli(["billing", "statement", "--tenant", "xinxiang", "--from", "2025-01-01",
+                "--xlsx", str(book)]) == 0
+    out = capsys.readouterr().out
+    assert "对账单 2025-01-01 至" in out and "期末净应收" in out and "¥711,880.00" in out
+    assert book.read_bytes()[:2] == b"PK"  # a zip: the XLSX container
+    assert cli(["billing", "statement", "--tenant", "xinxiang", "--from", "2025-02-01",
+                "--to", "2025-01-01"]) == 1
+    assert "before" in capsys.readouterr().err

@@ -1,11 +1,21 @@
 """Invoices, payments and receivables through the gateway: xinjiang's special
 invoice before each payment, partial payments, a milestone settled exactly once,
-a bank slip entered twice, aging of what is owed."""
+a bank slip entered twice, aging of what is owed; the milestone watch, damages kept
+back from a milestone, and the statement of account."""
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+import asyncio
+import io
+import json
+from datetime import date, datetime, timedelta
+from decimal import Decimal
 
+from billing.watch import MilestoneWatch
+from openpyxl import load_workbook
+from opspact import tabular
+from opspact.calendar import SHANGHAI
+from opspact.db import Database
 from opspact.testing.plugin import auth
 from opspact.testing.probes import query
 
@@ -138,3 +148,151 @@ def test_late_payment_interest_per_clause(gateway):
     assert gateway.get(f"{API}/late-interest", headers=FINANCE).status_code == 404  # xinjiang: no clause
     assert gateway.get(f"{API}/late-interest", headers=headers,
                        params={"as_of": "yesterday"}).status_code == 422
+
+
+def _ticks(url: str, watches: int, rounds: int) -> list[int]:
+    async def run():
+        dbs = [Database(url, 2) for _ in range(watches)]
+        try:
+            results = []
+            for _ in range(rounds):
+                # several watches at once, as in a split brain: still one event each
+                results += await asyncio.gather(*(MilestoneWatch(db).tick() for db in dbs))
+            return results
+        finally:
+            for db in dbs:
+                await db.dispose()
+    return asyncio.run(run())
+
+
+def milestone_events(stack, tenant: str) -> list[tuple[str, dict]]:
+    rows = query(stack, "SELECT event_type, payload->'data' AS data FROM billing.outbox "
+                        "WHERE tenant_id = $1 AND event_type LIKE 'billing.milestone.%' "
+                        "AND event_type <> 'billing.milestone.paid.v1' ORDER BY seq", tenant)
+    return [(r["event_type"].split(".")[2], json.loads(r["data"])) for r in rows]
+
+
+def test_milestone_watch_announces_due_and_overdue_once(stack, gateway):
+    url = stack.app_database_url("billing")
+    _ticks(url, watches=2, rounds=2)
+    # xinxiang's single payment fell due at the end of its term and is unpaid
+    events = milestone_events(stack, "xinxiang")
+    assert [kind for kind, _ in events] == ["due", "overdue"], events
+    overdue = events[1][1]
+    assert overdue["milestone"] == "full" and overdue["outstanding"] == "711880.00"
+    assert overdue["due_on"] == "2025-11-11" and overdue["days_past_due"] > 180
+    assert overdue["outstanding_capitals"] == "柒拾壹万壹仟捌佰捌拾元整"
+
+    # beijing's final payment waits for acceptance; recorded a month ago it is overdue,
+    # corrected to five days ago it is due in ten days: a new due date, announced again
+    today = datetime.now(SHANGHAI).date()
+    admin = auth("beijing", "client_admin")
+    for days_ago in (30, 5):
+        r = gateway.put(f"{API}/contract-dates/acceptance", headers=admin, json={
+            "on": (today - timedelta(days=days_ago)).isoformat(), "evidence": f"验收报告-{days_ago}"})
+        assert r.status_code == 200, r.text
+        _ticks(url, watches=2, rounds=1)
+    final = [(kind, data["due_on"]) for kind, data in milestone_events(stack, "beijing")
+             if data["milestone"] == "final"]
+    assert final == [("due", (today - timedelta(days=15)).isoformat()),
+                     ("overdue", (today - timedelta(days=15)).isoformat()),
+                     ("due", (today + timedelta(days=10)).isoformat())]
+    notices = query(stack, "SELECT count(*) AS n FROM billing.milestone_notices WHERE tenant_id = 'beijing' "
+                           "AND milestone = 'final'")[0]["n"]
+    assert notices == 3
+
+
+def test_damages_deducted_from_a_milestone(stack, gateway):
+    """xinxiang: a major outage (5 % of 711,880) confirmed, then kept back from the
+    payment; the milestone owes that much less, and a payment cannot exceed it."""
+    admin, finance = auth("xinxiang", "client_admin"), auth("xinxiang", "finance")
+    r = gateway.post(f"{API}/violations", headers=admin, json={
+        "rule": "major-outage", "occurred_at": "2025-10-20T02:00:00Z", "note": "全市大面积故障"})
+    assert r.status_code == 201, r.text
+    [outage] = r.json()["ledger"]
+    key = outage["key"]
+    assert outage["counted_amount"]["value"] == "35594.00"
+    early = gateway.post(f"{API}/ledger/{key}/deduct", headers=finance, json={"milestone": "full"})
+    assert early.status_code == 409 and "confirmed" in early.json()["detail"]
+    assert gateway.post(f"{API}/ledger/{key}/confirm", headers=admin, json={}).status_code == 200
+    unknown = gateway.post(f"{API}/ledger/{key}/deduct", headers=finance, json={"milestone": "nope"})
+    assert unknown.status_code == 422 and unknown.json()["errors"][0]["field"] == "body.milestone"
+    viewer = gateway.post(f"{API}/ledger/{key}/deduct", headers=auth("xinxiang", "client_viewer"),
+                          json={"milestone": "full"})
+    assert viewer.status_code == 403
+
+    done = gateway.post(f"{API}/ledger/{key}/deduct", headers=finance,
+                        json={"milestone": "full", "reason": "付款通知书 FK-001"})
+    assert done.status_code == 200, done.text
+    assert done.json()["state"] == "deducted" and done.json()["deducted_from"] == "full"
+    again = gateway.post(f"{API}/ledger/{key}/deduct", headers=finance, json={"milestone": "full"})
+    assert again.status_code == 200 and again.json()["deducted_at"] == done.json()["deducted_at"]
+    m = milestone_of(gateway, finance, "full")
+    assert (m["deducted"]["value"], m["net_payable"]["value"], m["outstanding"]["value"]) == (
+        "35594.00", "676286.00", "676286.00")
+    over = gateway.post(f"{API}/payments", headers=finance, json={
+        "milestone": "full", "amount": "676286.01", "received_on": "2025-12-01", "reference": "XX-BANK-1"})
+    assert over.status_code == 422 and "deducted for damages" in over.json()["detail"]
+    events = query(stack, "SELECT payload->'data'->>'milestone' AS m FROM billing.outbox "
+                          "WHERE event_type = 'billing.penalty.deducted.v1' "
+                          "AND payload->>'subject' = $1", key)
+    assert [e["m"] for e in events] == ["full"]
+
+    # the statement from December to today: a payment of 600,000 received on 12-01, the
+    # deduction made today (a statement ending before today would not count it yet)
+    r = gateway.post(f"{API}/payments", headers=finance, json={
+        "milestone": "full", "amount": "600000.00", "received_on": "2025-12-01", "reference": "XX-BANK-2"})
+    assert r.status_code == 201, r.text
+    s = gateway.get(f"{API}/statement", headers=finance, params={"from": "2025-12-01"})
+    assert s.status_code == 200, s.text
+    totals = s.json()["totals"]
+    assert totals["received"]["value"] == "600000.00" and totals["deducted_in_period"]["value"] == "35594.00"
+    assert totals["receivable_due"]["value"] == "76286.00"
+    assert totals["interest"]["value"] == "21356.40"  # 0.1 %/day from 11-12, capped at 3 %
+    assert totals["net_receivable"]["value"] == "97642.40"
+    assert totals["net_receivable"]["capitals"] == "玖万柒仟陆佰肆拾贰元肆角"
+
+
+def milestone_of(gateway, headers, code: str) -> dict:
+    return next(m for m in gateway.get(f"{API}/milestones", headers=headers).json() if m["code"] == code)
+
+
+def test_statement_totals_are_the_ledger_sums_and_export(stack, gateway):
+    headers, manager = auth("wuqia", "finance"), auth("wuqia", "vendor_manager")
+    keys = []
+    for day in (1, 2, 3):
+        r = gateway.post(f"{API}/violations", headers=manager, json={
+            "rule": "invoice", "occurred_at": f"2025-03-0{day}T02:00:00Z", "note": f"发票不合规 {day}"})
+        assert r.status_code == 201, r.text
+        keys.append(r.json()["ledger"][-1]["key"])
+    assert gateway.post(f"{API}/ledger/{keys[0]}/confirm", headers=manager, json={}).status_code == 200
+    assert gateway.post(f"{API}/ledger/{keys[1]}/waive", headers=manager,
+                        json={"reason": "甲方同意免除"}).status_code == 200
+    whole = gateway.get(f"{API}/statement", headers=headers, params={"from": "2020-01-01"})
+    assert whole.status_code == 200, whole.text
+    body = whole.json()
+    ledger = gateway.get(f"{API}/ledger", headers=headers, params={"limit": 200}).json()
+    assert ledger["total"] <= 200
+    for state in ("proposed", "confirmed", "waived", "deducted"):
+        expected = ledger["totals"].get(state, {"value": "0.00"})["value"]
+        assert body["totals"]["damages"][state]["value"] == expected, state
+    assert len(body["damages"]) == ledger["total"]
+    assert {d["key"]: d["state"] for d in body["damages"]}.items() >= {
+        keys[0]: "confirmed", keys[1]: "waived", keys[2]: "proposed"}.items()
+
+    xlsx = gateway.get(f"{API}/statement/export", headers=headers,
+                       params={"from": "2020-01-01", "to": body["end"]})
+    assert xlsx.status_code == 200 and xlsx.headers["content-type"].startswith(tabular.XLSX)
+    book = load_workbook(io.BytesIO(xlsx.content))
+    assert book.sheetnames == ["对账单", "付款节点", "发票", "收款", "违约金"]
+    summary = {row[0]: row[1:] for row in book["对账单"].iter_rows(values_only=True) if row[0]}
+    net = body["totals"]["net_receivable"]
+    assert summary["期末净应收"][0] == Decimal(net["value"]) and summary["期末净应收"][1] == net["capitals"]
+    assert book["违约金"].max_row == 1 + len(body["damages"])
+
+    backwards = gateway.get(f"{API}/statement", headers=headers,
+                            params={"from": "2025-02-01", "to": "2025-01-01"})
+    assert backwards.status_code == 422 and backwards.json()["errors"][0]["field"] == "query.to"
+    assert gateway.get(f"{API}/statement", headers=headers,
+                       params={"from": "2000-01-01", "to": "2025-01-01"}).status_code == 422
+    assert gateway.get(f"{API}/statement", headers=auth("wuqia", "client_viewer")).status_code == 403

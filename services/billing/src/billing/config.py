@@ -5,6 +5,10 @@ from opspact.settings import ServiceSettings
 
 class BillingSettings(ServiceSettings):
     service_name: str = "billing"
+    # The milestone watch (due / overdue payments): a milestone changes by the day, so a
+    # look every five minutes is plenty.
+    watch_enabled: bool = True
+    watch_tick_seconds: float = 300.0
 
 
 @lru_cache

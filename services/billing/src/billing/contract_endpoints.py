@@ -28,8 +28,8 @@ from billing.terms import inconsistencies
 router = APIRouter(tags=["contract"])
 
 
-def _status(due: Due, today, paid: Decimal) -> str:
-    if paid >= due.amount:
+def _status(due: Due, today, settled: Settled) -> str:
+    if settled.owed(due.amount) <= 0:
         return "paid"
     if due.waiting_for or due.payable_from is None:
         return "waiting"
@@ -49,9 +49,10 @@ def milestone_out(due: Due, value: Decimal, today, settled: Settled | None = Non
         clause=m.trigger.clause, after=list(m.trigger.after), within=m.trigger.within,
         trigger_on=due.trigger_on, payable_from=due.payable_from, due_on=due.due_on,
         waiting_for=due.waiting_for, invoice_first=m.invoice_first,
-        status=_status(due, today, settled.paid), note=due.note,
+        status=_status(due, today, settled), note=due.note,
         invoiced=Amount.of(settled.invoiced), paid=Amount.of(settled.paid),
-        outstanding=Amount.of(due.amount - settled.paid))
+        deducted=Amount.of(settled.deducted), net_payable=Amount.of(due.amount - settled.deducted),
+        outstanding=Amount.of(settled.owed(due.amount)))
 
 
 async def milestones_of(session: AsyncSession, tenant_id: str, c: Contract,

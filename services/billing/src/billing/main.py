@@ -10,14 +10,19 @@ from billing.config import get_settings
 from billing.ledger import endpoints as ledger_endpoints
 from billing.ledger.service import HANDLERS
 from billing.receivables import endpoints as receivables_endpoints
+from billing.statements import endpoints as statement_endpoints
 from billing.tables import shared
+from billing.watch import watch_worker
 
 
 def create_app() -> FastAPI:
+    settings = get_settings()
     return create_service_app(ServiceSpec(
-        settings=get_settings(), tables=shared, title="OpsPact billing",
+        settings=settings, tables=shared, title="OpsPact billing",
         description="Contracts, payment milestones, invoices and the liquidated-damages ledger.",
-        routers=[contract_endpoints.router, ledger_endpoints.router, receivables_endpoints.router],
+        routers=[contract_endpoints.router, ledger_endpoints.router, receivables_endpoints.router,
+                 statement_endpoints.router],
         handlers=HANDLERS,
         validate_tenant_settings=tenant_settings.validate,
+        extra_workers=[watch_worker(settings)] if settings.watch_enabled else [],
     ))

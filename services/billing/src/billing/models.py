@@ -52,5 +52,19 @@ class LedgerEntry(Base):
     decided_by: Mapped[str | None] = mapped_column(String(200))
     decided_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     reason: Mapped[str | None] = mapped_column(Text)
+    deducted_from: Mapped[str | None] = mapped_column(String(32))  # the milestone's code
+    deducted_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    deducted_by: Mapped[str | None] = mapped_column(String(200))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+
+
+class MilestoneNotice(Base):
+    """That a milestone was announced due / overdue for a due date (once each)."""
+    __tablename__ = "milestone_notices"
+
+    tenant_id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    milestone: Mapped[str] = mapped_column(String(32), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(16), primary_key=True)
+    due_on: Mapped[date] = mapped_column(Date, primary_key=True)
+    announced_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())

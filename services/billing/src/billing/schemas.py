@@ -42,7 +42,9 @@ class MilestoneOut(BaseModel):
     note: str | None
     invoiced: Amount
     paid: Amount
-    outstanding: Amount
+    deducted: Amount = Field(description="confirmed damages kept back from this milestone")
+    net_payable: Amount = Field(description="amount less deducted damages")
+    outstanding: Amount = Field(description="net payable less paid")
 
 
 class ContractOut(BaseModel):
@@ -124,6 +126,9 @@ class LedgerEntryOut(BaseModel):
     decided_by: str | None = None
     decided_at: datetime | None = None
     reason: str | None = None
+    deducted_from: str | None = Field(default=None, description="the milestone it was kept back from")
+    deducted_at: datetime | None = None
+    deducted_by: str | None = None
 
 
 class LedgerPage(BaseModel):

@@ -23,6 +23,8 @@ EVENTS: dict[str, str] = {
     "ticketing.change.submitted.v1": "变更待审批",
     "inventory.roster.gap.v1": "值班缺口",
     "inventory.credential.rotation_overdue.v1": "账号轮换逾期",
+    "billing.milestone.due.v1": "付款节点到期",
+    "billing.milestone.overdue.v1": "付款逾期",
     "billing.penalty.proposed.v1": "违约金拟计",
     "billing.cap.reached.v1": "违约金达到上限",
     "billing.termination_right.raised.v1": "出现解约权",
@@ -45,6 +47,9 @@ _TICKET = {"ticket_id": "00000000-0000-0000-0000-000000000001", "number": "XJ-20
            "created_at": "2026-11-21T16:05:00+00:00"}
 _CLOCK = {**_TICKET, "clock": "resolution", "target": "4h", "policy": "p1",
           "started_at": "2026-11-21T16:05:00+00:00", "due_at": "2026-11-21T20:05:00+00:00"}
+_MILESTONE = {"milestone": "final", "name": "尾款", "clause": "第四条", "amount": "539000.00",
+              "net_payable": "539000.00", "outstanding": "539000.00", "payable_from": "2026-11-21",
+              "due_on": "2026-12-21", "invoice_first": False, "invoiced": "0.00", "days_past_due": 0}
 
 TEMPLATES: dict[str, Template] = {t.name: t for t in (
     Template("ticket_created", "新工单", ("ticketing.ticket.created.v1",), (
@@ -93,6 +98,15 @@ TEMPLATES: dict[str, Template] = {t.name: t for t in (
         "{{ asset }}的账号{{ account }}已逾期{{ days }}天未更换口令，请安排轮换。",
         {"code": "db-admin", "asset": "db-01", "account": "admin", "days_overdue": 3,
          "rotation_due_at": "2026-11-18T00:00:00+00:00"}),
+    Template("milestone_due", "付款节点到期", ("billing.milestone.due.v1",), (
+        ("name", "{{ name }}"), ("amount", "{{ outstanding }}"), ("due", "{{ due_on }}")),
+        "付款节点“{{ name }}”已可申请付款：应付{{ amount }}元，付款期限{{ due }}，请备齐发票和材料。",
+        _MILESTONE),
+    Template("milestone_overdue", "付款逾期", ("billing.milestone.overdue.v1",), (
+        ("name", "{{ name }}"), ("amount", "{{ outstanding }}"), ("due", "{{ due_on }}"),
+        ("days", "{{ days_past_due }}")),
+        "付款节点“{{ name }}”已逾期{{ days }}天（应于{{ due }}前支付），尚欠{{ amount }}元，请跟进。",
+        {**_MILESTONE, "days_past_due": 12}),
     Template("penalty_proposed", "违约金拟计", ("billing.penalty.proposed.v1",), (
         ("amount", "{{ amount }}"), ("rule", "{{ rule }}")),
         "拟计违约金{{ amount }}元（{{ rule }}），请在系统中确认或说明。",

@@ -1,5 +1,7 @@
-"""`opspact billing schedule --tenant T` and `opspact billing simulate --tenant T EVENTS.jsonl`:
-the contract's payments, and what given events would cost (nothing is written)."""
+"""`opspact billing schedule --tenant T`, `opspact billing simulate --tenant T EVENTS.jsonl`
+and `opspact billing statement --tenant T [--from D] [--to D] [--xlsx FILE]`: the
+contract's payments, what given events would cost (nothing is written), and the
+statement of account for a period."""
 
 from __future__ import annotations
 
@@ -23,6 +25,13 @@ def register(nouns) -> None:
     sim.add_argument("--alone", action="store_true", help="ignore what is already recorded")
     sim.add_argument("--as-of", help="count days late up to this date-time (default: now)")
     sim.set_defaults(func=_simulate)
+    st = verbs.add_parser("statement", help="对账单: the period's invoices, payments and damages, "
+                                            "and the net receivable at its end")
+    st.add_argument("--tenant", required=True)
+    st.add_argument("--from", dest="start", help="first day (default: the signing date)")
+    st.add_argument("--to", dest="end", help="last day, inclusive (default: today)")
+    st.add_argument("--xlsx", type=Path, help="also save the statement as this workbook")
+    st.set_defaults(func=_statement)
 
 
 def _schedule(args) -> int:
@@ -79,4 +88,35 @@ def _simulate(args) -> int:
         print(f"termination right: {right}")
     if out["ignored_events"]:
         print(f"no rule counts: {', '.join(out['ignored_events'])}")
+    return 0
+
+
+STATEMENT_LINES = (("invoiced", "本期开具发票"), ("received", "本期收款"),
+                   ("deducted_in_period", "本期扣减违约金"), ("receivable_due", "期末已到期未收款"),
+                   ("damages_pending", "期末待扣减违约金"), ("interest", "期末逾期付款违约金"),
+                   ("net_receivable", "期末净应收"))
+
+
+def _statement(args) -> int:
+    params = {k: v for k, v in (("from", args.start), ("to", args.end)) if v}
+    roles = ["vendor_manager"]
+    s = api_call("GET", "/api/billing/statement", args.tenant, roles, params=params).json()
+    print(f"{s['title']} 对账单 {s['start']} 至 {s['end']}")
+    print_table([{"milestone": f"{m['code']} {m['name']}", "amount": m["amount"]["figures"],
+                  "due": m["due_on"] or "待定", "paid": m["paid"]["figures"],
+                  "deducted": m["deducted"]["figures"], "outstanding": m["outstanding"]["figures"]}
+                 for m in s["milestones"]], ["milestone", "amount", "due", "paid", "deducted", "outstanding"])
+    damages = s["totals"]["damages"]
+    print("本期违约金：" + "，".join(f"{name} {damages[state]['figures']}" for state, name in (
+        ("proposed", "拟计"), ("confirmed", "已确认"), ("waived", "已免除"), ("deducted", "已扣减"))))
+    print_table([{"item": label, "amount": s["totals"][key]["figures"], "大写": s["totals"][key]["capitals"]}
+                 for key, label in STATEMENT_LINES], ["item", "amount", "大写"])
+    if args.xlsx:
+        book = api_call("GET", "/api/billing/statement/export", args.tenant, roles,
+                        params={"from": s["start"], "to": s["end"]})
+        try:
+            args.xlsx.write_bytes(book.content)
+        except OSError as exc:
+            raise CliError(f"cannot write {args.xlsx}: {exc.strerror}") from None
+        print(f"saved {args.xlsx}")
     return 0

@@ -45,7 +45,8 @@ def entry_out(row: LedgerEntry | Entry, state: str | None = None) -> dict:
                 state=state or row.state,
                 **({} if isinstance(row, Entry) else {
                     "decided_by": row.decided_by, "decided_at": row.decided_at,
-                    "reason": row.reason}))
+                    "reason": row.reason, "deducted_from": row.deducted_from,
+                    "deducted_at": row.deducted_at, "deducted_by": row.deducted_by}))
 
 
 async def _record(session: AsyncSession, tenant_id: str, event_type: str, data: dict,

@@ -90,7 +90,7 @@ async def _lock(session: AsyncSession, tenant_id: str) -> None:
     await xact_lock(session, f"billing-ledger:{tenant_id}")
 
 
-def _penalty_event(tenant_id: str, action: str, row: LedgerEntry, extra: dict | None = None):
+def penalty_event(tenant_id: str, action: str, row: LedgerEntry, extra: dict | None = None):
     return new_event("billing", "penalty", action, tenant_id, row.key, {
         "key": row.key, "rule": row.rule, "clause": row.clause, "amount": str(row.amount),
         "counted_amount": str(row.counted_amount), "computation": row.computation,
@@ -126,7 +126,7 @@ async def reassess(session: AsyncSession, tenant_id: str,
             row = LedgerEntry(tenant_id=tenant_id, key=entry.key, state="proposed", **_fields(entry))
             session.add(row)
             await session.flush()
-            await outbox.add(session, shared.outbox, _penalty_event(tenant_id, "proposed", row))
+            await outbox.add(session, shared.outbox, penalty_event(tenant_id, "proposed", row))
             if entry.termination_right:
                 await _termination(session, tenant_id, row)
         elif row.state == "proposed":
@@ -167,7 +167,7 @@ async def decide(session: AsyncSession, tenant_id: str, key: str, state: str, re
     row.updated_at = func.now()
     await session.flush()
     await session.refresh(row)
-    await outbox.add(session, shared.outbox, _penalty_event(tenant_id, state, row))
+    await outbox.add(session, shared.outbox, penalty_event(tenant_id, state, row))
     if state == "waived":  # later occurrences may count differently now
         await reassess(session, tenant_id)
         await session.refresh(row)

@@ -14,25 +14,23 @@ from opspact.permissions import require
 from opspact.types import IsoDate
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from billing import interest, lpr
 from billing.contract_endpoints import milestones_of, recorded_dates
+from billing.ledger.endpoints import Key, entry_out
 from billing.ledger.service import contract
-from billing.receivables import service
+from billing.receivables import accrual, service
 from billing.receivables.models import Invoice, Payment
 from billing.receivables.schemas import (
-    AccrualOut,
+    DeductionIn,
     InvoiceIn,
     InvoiceOut,
     LateInterestOut,
-    LprOut,
     PaymentIn,
     PaymentOut,
     ReceivableOut,
     ReceivablesOut,
     VoidIn,
 )
-from billing.schedule import contract_dates
-from billing.schemas import Amount
+from billing.schemas import Amount, LedgerEntryOut
 
 router = APIRouter(tags=["receivables"])
 Milestone = Query(default=None, min_length=1, max_length=32)
@@ -98,6 +96,19 @@ async def list_payments(milestone: str | None = Milestone, principal: Principal 
     return [payment_out(p) for p in await service.payments(session, principal.tenant, milestone)]
 
 
+@router.post("/ledger/{key}/deduct", response_model=LedgerEntryOut,
+             responses={200: {"model": LedgerEntryOut, "description": "deducted (or already, from it)"},
+                        409: {"description": "not confirmed, or deducted from another milestone"}})
+async def deduct_entry(body: DeductionIn, key: str = Key, principal: Principal = Depends(current_principal),
+                       session: AsyncSession = Depends(current_session)) -> LedgerEntryOut:
+    """A confirmed damages entry kept back from a milestone's payment (confirmed →
+    deducted): the milestone then owes that much less (`net_payable`)."""
+    require(principal, "billing.settle")
+    c = await contract(session, principal.tenant)
+    row, _ = await service.deduct(session, c, principal.tenant, key, body, principal.subject)
+    return LedgerEntryOut(**entry_out(row))
+
+
 @router.get("/receivables", response_model=ReceivablesOut)
 async def receivables(principal: Principal = Depends(current_principal),
                       session: AsyncSession = Depends(current_session)) -> ReceivablesOut:
@@ -113,8 +124,8 @@ async def receivables(principal: Principal = Depends(current_principal),
             continue
         late = (today - m.due_on).days
         items.append(ReceivableOut(milestone=m.code, name=m.name, amount=m.amount, invoiced=m.invoiced,
-                                   paid=m.paid, outstanding=m.outstanding, due_on=m.due_on,
-                                   days_past_due=max(late, 0), bucket=service.bucket(late)))
+                                   paid=m.paid, deducted=m.deducted, outstanding=m.outstanding,
+                                   due_on=m.due_on, days_past_due=max(late, 0), bucket=service.bucket(late)))
     buckets = {name: Decimal(0) for name in ("not_due", *(n for n, _ in service.BUCKETS))}
     for item in items:
         buckets[item.bucket] += Decimal(item.outstanding.value)
@@ -131,27 +142,8 @@ async def late_interest(as_of: IsoDate | None = Query(default=None, description=
     late days on what was unpaid each day, the computation, the total and the cap."""
     require(principal, "billing.read")
     c = await contract(session, principal.tenant)
-    terms = c.terms.late_interest
-    if terms is None:
-        raise NotFound("the contract has no late-payment interest clause")
     day = as_of or datetime.now(SHANGHAI).date()
-    dates = await recorded_dates(session, principal.tenant)
-    paid: dict[str, list] = {}
-    for p in await service.payments(session, principal.tenant, None):
-        if p.received_on <= day:
-            paid.setdefault(p.milestone, []).append((p.received_on, p.amount))
-    owed = [interest.Owed(m.code, m.name, Decimal(m.amount.value), m.due_on, tuple(paid.get(m.code, ())))
-            for m in await milestones_of(session, principal.tenant, c, dates) if m.due_on is not None]
-    known = contract_dates(c.document, c.terms, dates)
-    effective = known.get("effective") or known.get("signing")
-    result = interest.accrue(terms, c.value, owed, day, effective)
-    rate = result.lpr
-    return LateInterestOut(
-        as_of=day, basis=terms.basis, day_count=terms.day_count, clause=terms.clause,
-        lpr=LprOut(rate=f"{rate.rate}", on=rate.on, announced_on=rate.announced_on,
-                   source=lpr.SOURCE, note=rate.note) if rate else None,
-        items=[AccrualOut(milestone=a.code, name=a.name, due_on=a.due_on, days_late=a.days_late,
-                          unpaid=Amount.of(a.unpaid), amount=Amount.of(a.amount), computation=a.steps)
-               for a in result.accruals],
-        total=Amount.of(result.total), cap=Amount.of(result.cap) if result.cap is not None else None,
-        payable=Amount.of(result.payable), capped=result.cap is not None and result.total > result.cap)
+    result = await accrual.late_interest(session, c, principal.tenant, day)
+    if result is None:
+        raise NotFound("the contract has no late-payment interest clause")
+    return accrual.as_out(result, c.terms.late_interest)

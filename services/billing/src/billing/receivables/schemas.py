@@ -39,6 +39,13 @@ class PaymentIn(Stripped):
     reference: str = Field(min_length=1, max_length=64, description="bank or treasury reference")
 
 
+class DeductionIn(Stripped):
+    """Keep a confirmed damages entry back from a milestone's payment."""
+    model_config = ConfigDict(extra="forbid")
+    milestone: str = Field(min_length=1, max_length=32)
+    reason: str | None = Field(default=None, max_length=1000, description="e.g. 付款通知书编号")
+
+
 class InvoiceOut(BaseModel):
     id: int
     milestone: str
@@ -68,6 +75,7 @@ class ReceivableOut(BaseModel):
     amount: Amount
     invoiced: Amount
     paid: Amount
+    deducted: Amount
     outstanding: Amount
     due_on: date | None
     days_past_due: int

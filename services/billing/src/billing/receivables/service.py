@@ -23,10 +23,11 @@ from opspact.events import new_event
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from billing.ledger.service import Contract
+from billing.ledger.service import Contract, penalty_event
+from billing.models import LedgerEntry
 from billing.money import figures
 from billing.receivables.models import Invoice, Payment
-from billing.receivables.schemas import InvoiceIn, PaymentIn, VoidIn
+from billing.receivables.schemas import DeductionIn, InvoiceIn, PaymentIn, VoidIn
 from billing.tables import shared
 from billing.terms import Milestone
 
@@ -38,7 +39,11 @@ BUCKETS = (("1-30", 30), ("31-90", 90), ("91-180", 180), ("181+", None))
 class Settled:
     invoiced: Decimal = ZERO
     paid: Decimal = ZERO
+    deducted: Decimal = ZERO  # damages the client keeps back from this milestone
     first_invoice_on: date | None = None
+
+    def owed(self, amount: Decimal) -> Decimal:
+        return amount - self.deducted - self.paid
 
 
 async def settlement(session: AsyncSession, tenant_id: str) -> dict[str, Settled]:
@@ -52,6 +57,11 @@ async def settlement(session: AsyncSession, tenant_id: str) -> dict[str, Settled
             select(Payment.milestone, func.sum(Payment.amount))
             .where(Payment.tenant_id == tenant_id).group_by(Payment.milestone)):
         out.setdefault(code, Settled()).paid = total
+    for code, total in await session.execute(
+            select(LedgerEntry.deducted_from, func.sum(LedgerEntry.counted_amount))
+            .where(LedgerEntry.tenant_id == tenant_id, LedgerEntry.state == "deducted")
+            .group_by(LedgerEntry.deducted_from)):
+        out.setdefault(code, Settled()).deducted = total
     return out
 
 
@@ -133,10 +143,12 @@ async def add_payment(session: AsyncSession, c: Contract, tenant_id: str, body: 
         raise Conflict(f"reference {body.reference} is already a payment of {figures(earlier.amount)} "
                        f"to {earlier.milestone} on {earlier.received_on}")
     settled = (await settlement(session, tenant_id)).get(milestone.code, Settled())
-    if body.amount > amount - settled.paid:
+    owed = settled.owed(amount)
+    if body.amount > owed:
+        kept = f", {figures(settled.deducted)} deducted for damages" if settled.deducted else ""
         raise Unprocessable(
-            f"milestone {milestone.code} is {figures(amount)} with {figures(settled.paid)} paid: this "
-            f"payment exceeds what is owed by {figures(body.amount - (amount - settled.paid))}",
+            f"milestone {milestone.code} is {figures(amount)} with {figures(settled.paid)} paid{kept}: "
+            f"this payment exceeds what is owed by {figures(body.amount - owed)}",
             errors=[{"field": "body.amount", "message": "over what is owed"}])
     if milestone.invoice_first and settled.paid + body.amount > settled.invoiced:
         raise Conflict(f"milestone {milestone.code} is paid against an invoice (the contract wants it "
@@ -146,12 +158,54 @@ async def add_payment(session: AsyncSession, c: Contract, tenant_id: str, body: 
     session.add(payment)
     await session.flush()
     await session.refresh(payment)
-    if settled.paid + body.amount == amount:
-        await outbox.add(session, shared.outbox, new_event(
-            "billing", "milestone", "paid", tenant_id, milestone.code, {
-                "milestone": milestone.code, "name": milestone.name, "amount": f"{amount:.2f}",
-                "paid_on": body.received_on.isoformat()}))
+    if body.amount == owed:
+        await announce_paid(session, tenant_id, milestone, amount, settled.deducted, body.received_on)
     return payment, True
+
+
+async def announce_paid(session: AsyncSession, tenant_id: str, milestone: Milestone, amount: Decimal,
+                        deducted: Decimal, on: date) -> None:
+    """`billing.milestone.paid.v1`, once: by the payment or deduction that settles it."""
+    await outbox.add(session, shared.outbox, new_event(
+        "billing", "milestone", "paid", tenant_id, milestone.code, {
+            "milestone": milestone.code, "name": milestone.name, "amount": f"{amount:.2f}",
+            "deducted": f"{deducted:.2f}", "paid_on": on.isoformat()}))
+
+
+async def deduct(session: AsyncSession, c: Contract, tenant_id: str, key: str, body: DeductionIn,
+                 actor: str) -> tuple[LedgerEntry, bool]:
+    """A confirmed damages entry kept back from one milestone's payment: (entry, fresh).
+    The whole entry goes to one milestone, which must still owe at least that much."""
+    milestone, amount = _milestone(c, body.milestone)
+    await _lock(session, tenant_id)
+    row = await session.get(LedgerEntry, (tenant_id, key), with_for_update=True)
+    if row is None:
+        raise NotFound(f"ledger entry {key!r} not found")
+    if row.state == "deducted":
+        if row.deducted_from == milestone.code:
+            return row, False
+        raise Conflict(f"ledger entry {key!r} was deducted from {row.deducted_from} already")
+    if row.state != "confirmed":
+        raise Conflict(f"ledger entry {key!r} is {row.state}: only a confirmed entry is deducted")
+    settled = (await settlement(session, tenant_id)).get(milestone.code, Settled())
+    owed = settled.owed(amount)
+    if row.counted_amount > owed:
+        raise Unprocessable(
+            f"milestone {milestone.code} owes {figures(owed)} ({figures(amount)}, {figures(settled.paid)} "
+            f"paid, {figures(settled.deducted)} deducted): the entry's {figures(row.counted_amount)} "
+            "does not fit; deduct it from another milestone",
+            errors=[{"field": "body.milestone", "message": "owes less than the entry"}])
+    row.state, row.deducted_from, row.deducted_by = "deducted", milestone.code, actor
+    row.deducted_at = row.updated_at = datetime.now(UTC)
+    if body.reason:
+        row.reason = f"{row.reason}；{body.reason}" if row.reason else body.reason
+    await session.flush()
+    await outbox.add(session, shared.outbox, penalty_event(tenant_id, "deducted", row, {
+        "milestone": milestone.code, "deducted_at": row.deducted_at.isoformat()}))
+    if row.counted_amount == owed:
+        await announce_paid(session, tenant_id, milestone, amount, settled.deducted + row.counted_amount,
+                            datetime.now(SHANGHAI).date())
+    return row, True
 
 
 async def invoices(session: AsyncSession, tenant_id: str, milestone: str | None) -> list[Invoice]:

@@ -1,0 +1,113 @@
+"""The statement of account over HTTP, as JSON and as XLSX."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+
+from fastapi import APIRouter, Depends, Query, Response
+from opspact.app import current_principal, current_session
+from opspact.auth import Principal
+from opspact.calendar import SHANGHAI
+from opspact.errors import Unprocessable
+from opspact.permissions import require
+from opspact.tabular import XLSX
+from opspact.types import IsoDate
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from billing.contract_endpoints import recorded_dates
+from billing.ledger.service import Contract, contract
+from billing.models import LedgerEntry
+from billing.receivables import accrual, service
+from billing.receivables.endpoints import invoice_out, payment_out
+from billing.schedule import contract_dates, schedule
+from billing.schemas import Amount
+from billing.statements import workbook
+from billing.statements.compose import Statement, compose
+from billing.statements.schemas import (
+    StatementDamage,
+    StatementMilestone,
+    StatementOut,
+    StatementTotals,
+)
+
+router = APIRouter(tags=["statements"])
+MAX_DAYS = 3660  # ten years: longer than any of the contracts
+From = Query(default=None, alias="from", description="first day (default: the signing date)")
+To = Query(default=None, alias="to", description="last day, inclusive (default: today, Shanghai)")
+
+
+def _period(c: Contract, start: date | None, end: date | None) -> tuple[date, date]:
+    doc = c.document["contract"]
+    start = start or date.fromisoformat(doc.get("signed_on") or doc["term"]["start"])
+    end = end or datetime.now(SHANGHAI).date()
+    if end < start:
+        raise Unprocessable("`to` is before `from`", errors=[{"field": "query.to", "message": "before from"}])
+    if (end - start).days > MAX_DAYS:
+        raise Unprocessable(f"the period is longer than {MAX_DAYS} days: split it",
+                            errors=[{"field": "query.to", "message": "period too long"}])
+    return start, end
+
+
+async def build(session: AsyncSession, c: Contract, tenant_id: str, start: date, end: date) -> Statement:
+    dates = await recorded_dates(session, tenant_id)
+    settled = await service.settlement(session, tenant_id)
+    invoiced_on = {code: s.first_invoice_on for code, s in settled.items() if s.first_invoice_on}
+    known = contract_dates(c.document, c.terms, dates)
+    entries = list((await session.execute(select(LedgerEntry).where(
+        LedgerEntry.tenant_id == tenant_id))).scalars())
+    return compose(schedule(c.terms, c.document, dates, invoiced_on),
+                   await service.invoices(session, tenant_id, None),
+                   await service.payments(session, tenant_id, None), entries, start, end, c.value,
+                   c.terms.late_interest, known.get("effective") or known.get("signing"))
+
+
+def statement_out(tenant: str, c: Contract, s: Statement) -> StatementOut:
+    t = s.totals
+    return StatementOut(
+        tenant=tenant, title=c.document["contract"]["title"], contract_value=Amount.of(c.value),
+        start=s.start, end=s.end, generated_at=datetime.now(UTC),
+        milestones=[StatementMilestone(
+            code=m.code, name=m.name, amount=Amount.of(m.amount), due_on=m.due_on,
+            due_in_period=m.due_in_period, invoiced=Amount.of(m.invoiced), paid=Amount.of(m.paid),
+            deducted=Amount.of(m.deducted), outstanding=Amount.of(m.outstanding)) for m in s.milestones],
+        invoices=[invoice_out(i) for i in s.invoices],
+        payments=[payment_out(p) for p in s.payments],
+        damages=[StatementDamage(key=d.key, rule=d.rule, clause=d.clause, occurred_on=d.occurred_on,
+                                 computation=d.computation, amount=Amount.of(d.amount), state=d.state,
+                                 deducted_from=d.deducted_from) for d in s.damages],
+        late_interest=accrual.as_out(s.interest, c.terms.late_interest) if s.interest else None,
+        totals=StatementTotals(
+            invoiced=Amount.of(t.invoiced), received=Amount.of(t.received),
+            damages={state: Amount.of(v) for state, v in t.damages.items()},
+            deducted_in_period=Amount.of(t.deducted_in_period), receivable_due=Amount.of(t.receivable_due),
+            damages_pending=Amount.of(t.damages_pending), interest=Amount.of(t.interest),
+            net_receivable=Amount.of(t.net_receivable)))
+
+
+@router.get("/statement", response_model=StatementOut)
+async def get_statement(start: IsoDate | None = From, end: IsoDate | None = To,
+                        principal: Principal = Depends(current_principal),
+                        session: AsyncSession = Depends(current_session)) -> StatementOut:
+    """对账单: the period's invoices, payments and damages, and at its end what is due,
+    what is kept back, the late-payment interest and the net receivable."""
+    require(principal, "billing.read")
+    c = await contract(session, principal.tenant)
+    start, end = _period(c, start, end)
+    return statement_out(principal.tenant, c, await build(session, c, principal.tenant, start, end))
+
+
+@router.get("/statement/export",
+            responses={200: {"content": {XLSX: {}}, "description": "the statement as XLSX"}})
+async def export_statement(start: IsoDate | None = From, end: IsoDate | None = To,
+                           principal: Principal = Depends(current_principal),
+                           session: AsyncSession = Depends(current_session)) -> Response:
+    """The statement as a workbook: a summary sheet with the totals in figures and 大写,
+    then one sheet each for milestones, invoices, payments and damages."""
+    require(principal, "billing.read")
+    c = await contract(session, principal.tenant)
+    start, end = _period(c, start, end)
+    out = statement_out(principal.tenant, c, await build(session, c, principal.tenant, start, end))
+    name = f"statement-{principal.tenant}-{start:%Y%m%d}-{end:%Y%m%d}.xlsx"
+    return Response(workbook.render(out), media_type=XLSX,
+                    headers={"Content-Disposition": f'attachment; filename="{name}"'})
