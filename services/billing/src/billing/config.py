@@ -8,7 +8,7 @@ class BillingSettings(ServiceSettings):
     # The milestone watch (due / overdue payments): a milestone changes by the day, so a
     # look every five minutes is plenty.
     watch_enabled: bool = True
-    watch_tick_seconds: float = 300.0
+    watch_tick_seconds: int = 300  # whole seconds (billing keeps floats out of its code)
 
 
 @lru_cache

@@ -36,7 +36,7 @@ WATCH_ROLE = app_role("billing") + "_watch"
 
 
 class MilestoneWatch(LeaderLoop):
-    def __init__(self, db: Database, tick_seconds: float = 300.0) -> None:
+    def __init__(self, db: Database, tick_seconds: int = 300) -> None:
         super().__init__(db, tick_seconds, "watch:billing")
         self.announced = 0
 
