@@ -1,0 +1,48 @@
+"""A report as the renderers see it: a title, a few facts, and sections of paragraphs,
+tables and figures. The builders fill it from what was recorded; DOCX, PDF and XLSX
+are drawn from the same object, so the three formats never disagree."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass
+class Table:
+    caption: str
+    header: list[str]
+    rows: list[list[str | int]]
+    widths: list[int] | None = None  # relative widths, one per column
+
+
+@dataclass
+class Figure:
+    caption: str
+    png: bytes
+
+
+@dataclass
+class Section:
+    heading: str
+    paragraphs: list[str] = field(default_factory=list)
+    tables: list[Table] = field(default_factory=list)
+    figures: list[Figure] = field(default_factory=list)
+
+
+@dataclass
+class Report:
+    kind: str
+    title: str
+    facts: list[tuple[str, str]]  # 项目名称, 报告期间, 编制单位…
+    sections: list[Section]
+    numbers: dict[str, int | str] = field(default_factory=dict)  # the headline figures, for JSON
+
+    def text(self) -> str:
+        """Every character the documents print (the PDF font must cover them all)."""
+        parts = [self.title, *(f"{k}{v}" for k, v in self.facts)]
+        for s in self.sections:
+            parts += [s.heading, *s.paragraphs]
+            for t in s.tables:
+                parts += [t.caption, *t.header, *(str(c) for row in t.rows for c in row)]
+            parts += [f.caption for f in s.figures]
+        return "\n".join(parts)

@@ -1,0 +1,74 @@
+"""DOCX (editable: clients edit and stamp these): A4, 宋体 body, tables with a header row,
+charts as pictures."""
+
+from __future__ import annotations
+
+import io
+
+from ticketing.reports import fonts
+from ticketing.reports.document import Report, Table
+
+
+def _east_asian(run_or_style, size_pt: float | None = None) -> None:
+    from docx.oxml.ns import qn
+    from docx.shared import Pt
+    font = run_or_style.font
+    font.name = fonts.DOCX_LATIN
+    if size_pt:
+        font.size = Pt(size_pt)
+    r_pr = run_or_style.element.get_or_add_rPr()
+    r_fonts = r_pr.find(qn("w:rFonts"))
+    if r_fonts is None:
+        r_fonts = r_pr.makeelement(qn("w:rFonts"), {})
+        r_pr.append(r_fonts)
+    r_fonts.set(qn("w:eastAsia"), fonts.DOCX_EAST_ASIA)
+
+
+def _table(doc, t: Table) -> None:
+    doc.add_paragraph(t.caption, style="Caption")
+    table = doc.add_table(rows=1, cols=len(t.header))
+    table.style = "Table Grid"
+    for cell, text in zip(table.rows[0].cells, t.header, strict=True):
+        cell.text = text
+        for run in cell.paragraphs[0].runs:
+            run.bold = True
+    for row in t.rows:
+        cells = table.add_row().cells
+        for cell, value in zip(cells, row, strict=True):
+            cell.text = str(value)
+    if not t.rows:
+        doc.add_paragraph("（本期无记录）")
+
+
+def render(report: Report) -> bytes:
+    from docx import Document
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+    from docx.shared import Cm, Inches
+
+    doc = Document()
+    section = doc.sections[0]
+    section.page_width, section.page_height = Cm(21), Cm(29.7)
+    for side in ("left_margin", "right_margin"):
+        setattr(section, side, Cm(2.2))
+    _east_asian(doc.styles["Normal"], 10.5)
+    for name in ("Title", "Heading 1", "Caption"):
+        _east_asian(doc.styles[name])
+    title = doc.add_paragraph(report.title, style="Title")
+    title.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    facts = doc.add_table(rows=0, cols=2)
+    facts.style = "Table Grid"
+    for label, value in report.facts:
+        cells = facts.add_row().cells
+        cells[0].text, cells[1].text = label, value
+    for s in report.sections:
+        doc.add_heading(s.heading, level=1)
+        for text in s.paragraphs:
+            doc.add_paragraph(text)
+        for t in s.tables:
+            _table(doc, t)
+        for f in s.figures:
+            doc.add_picture(io.BytesIO(f.png), width=Inches(6.0))
+            doc.add_paragraph(f.caption, style="Caption")
+    buffer = io.BytesIO()
+    doc.save(buffer)
+    return buffer.getvalue()
