@@ -61,6 +61,7 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "changes.approve": frozenset({"client_admin", "platform_admin"}),
     "changes.implement": frozenset(VENDOR_SIDE | {"platform_admin"}),
     # Work log, knowledge base and emergency plans: kept by the vendor, read by both sides.
+    "reports.read": frozenset(CLIENT_SIDE | VENDOR_SIDE | {"finance", "auditor", "platform_admin"}),
     "worklog.read": frozenset(CLIENT_SIDE | VENDOR_SIDE | {"auditor", "platform_admin"}),
     "worklog.write": frozenset(VENDOR_SIDE | {"platform_admin"}),
     "knowledge.read": frozenset(CLIENT_SIDE | VENDOR_SIDE | {"auditor", "platform_admin"}),
@@ -119,6 +120,7 @@ ROUTES: tuple[Route, ...] = (
     Route("ticketing", "POST", "/changes/{change_id}/start", "changes.implement"),
     Route("ticketing", "POST", "/changes/{change_id}/result", "changes.implement"),
     Route("ticketing", "POST", "/changes/{change_id}/cancel", "changes.submit"),
+    Route("ticketing", "GET", "/reports/{kind}", "reports.read"),
     Route("ticketing", "POST", "/worklog", "worklog.write"),
     Route("ticketing", "GET", "/worklog", "worklog.read"),
     Route("ticketing", "POST", "/knowledge", "knowledge.write"),

@@ -71,5 +71,6 @@ def histogram(title: str, minutes: list[int], unit: str = "分钟") -> bytes:
         ax.set_title(title, fontsize=11)
         ax.set_xlabel(unit)
         ax.set_ylabel("工单数")
+        ax.yaxis.get_major_locator().set_params(integer=True)
         ax.tick_params(labelsize=8)
         return _png(pyplot, fig)

@@ -37,8 +37,11 @@ def _table(pdf, t: Table) -> None:
         return
     pdf.set_font(FONT, size=8)
     widths = tuple(t.widths) if t.widths else None
+    from fpdf.fonts import FontFace
+    # one weight of the font is embedded: the header row is shaded rather than bold
+    header = FontFace(emphasis="", fill_color=(225, 230, 238))
     with pdf.table(col_widths=widths, line_height=5, repeat_headings=1,
-                   headings_style=None, text_align="LEFT") as table:
+                   headings_style=header, text_align="LEFT") as table:
         table.row(t.header)
         for row in t.rows:
             table.row([str(c) for c in row])
@@ -56,6 +59,8 @@ def render(report: Report) -> bytes:
         pdf.multi_cell(0, 6, f"{label}：{value}", new_x="LMARGIN", new_y="NEXT")
     for s in report.sections:
         pdf.ln(4)
+        if pdf.get_y() > pdf.page_break_trigger - 40:  # no heading alone at a page's foot
+            pdf.add_page()
         pdf.set_font(FONT, size=13)
         pdf.multi_cell(0, 8, s.heading, new_x="LMARGIN", new_y="NEXT")
         pdf.set_font(FONT, size=10)

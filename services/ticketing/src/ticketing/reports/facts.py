@@ -1,0 +1,100 @@
+"""What a report counts, read from ticketing's own tables for one tenant and period
+[start, end): the tickets opened in it with how each ended, their SLA clocks, the work
+log, the inspection rounds. Aggregates are left to the builders; the reads are plain
+and indexed by tenant and time, so a month of 50,000 tickets stays a few queries."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from ticketing.inspections import ledger
+from ticketing.inspections.schemas import RoundOut
+from ticketing.sla.models import SlaClock
+from ticketing.tickets.models import Ticket, TimelineEntry
+from ticketing.tickets.service import systems_of
+from ticketing.worklog.models import WorklogEntry
+
+
+@dataclass(frozen=True)
+class Fault:
+    id: uuid.UUID
+    number: str
+    kind: str
+    priority: str
+    channel: str
+    system: str
+    title: str
+    description: str
+    status: str
+    assignee: str | None
+    created_at: datetime
+    resolved_at: datetime | None
+    solution: str  # the note given when it was resolved
+
+
+@dataclass(frozen=True)
+class Clock:
+    ticket_id: uuid.UUID
+    clock: str
+    target: str
+    state: str
+    started_at: datetime
+    stopped_at: datetime | None
+    breached: bool
+    paused_seconds: int
+
+
+@dataclass
+class Facts:
+    start: datetime
+    end: datetime
+    systems: dict[str, str]
+    faults: list[Fault]
+    clocks: list[Clock]
+    worklog: list[WorklogEntry]
+    rounds: list[RoundOut]
+
+
+async def _resolutions(session: AsyncSession, tenant_id: str, start: datetime,
+                       end: datetime) -> dict[uuid.UUID, tuple[datetime, str]]:
+    """The last resolution of each ticket opened in the period (a reopened ticket's
+    latest one)."""
+    opened = select(Ticket.id).where(Ticket.tenant_id == tenant_id, Ticket.created_at >= start,
+                                     Ticket.created_at < end)
+    rows = await session.execute(
+        select(TimelineEntry.ticket_id, TimelineEntry.at, TimelineEntry.note)
+        .where(TimelineEntry.tenant_id == tenant_id, TimelineEntry.to_status == "resolved",
+               TimelineEntry.ticket_id.in_(opened))
+        .order_by(TimelineEntry.ticket_id, TimelineEntry.at.desc())
+        .distinct(TimelineEntry.ticket_id))
+    return {ticket_id: (at, note) for ticket_id, at, note in rows}
+
+
+async def gather(session: AsyncSession, tenant_id: str, start: datetime, end: datetime) -> Facts:
+    systems = await systems_of(session, tenant_id)
+    resolved = await _resolutions(session, tenant_id, start, end)
+    tickets = await session.execute(
+        select(Ticket).where(Ticket.tenant_id == tenant_id, Ticket.created_at >= start,
+                             Ticket.created_at < end).order_by(Ticket.created_at, Ticket.seq))
+    faults = []
+    for t in tickets.scalars():
+        at, note = resolved.get(t.id, (None, ""))
+        faults.append(Fault(t.id, t.number, t.kind, t.priority, t.channel, t.system_code, t.title,
+                            t.description, t.status, t.assignee, t.created_at, at, note))
+    clocks = [Clock(c.ticket_id, c.clock, c.target, c.state, c.started_at, c.stopped_at,
+                    c.state == "breached" or c.breached_at is not None,
+                    int(c.paused_total.total_seconds()))
+              for c in (await session.execute(
+                  select(SlaClock).where(SlaClock.tenant_id == tenant_id, SlaClock.started_at >= start,
+                                         SlaClock.started_at < end))).scalars()]
+    worklog = list((await session.execute(
+        select(WorklogEntry).where(WorklogEntry.tenant_id == tenant_id, WorklogEntry.occurred_at >= start,
+                                   WorklogEntry.occurred_at < end)
+        .order_by(WorklogEntry.occurred_at, WorklogEntry.id))).scalars())
+    rounds = list(reversed(await ledger.rounds(session, tenant_id, start, end, None)))
+    return Facts(start, end, systems, faults, clocks, worklog, rounds)

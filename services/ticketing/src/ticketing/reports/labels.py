@@ -1,0 +1,17 @@
+"""What people call things in the reports (zh-CN)."""
+
+KINDS = {"incident": "故障", "service_request": "服务请求", "consultation": "咨询"}
+PRIORITIES = {"p1": "一级（重大）", "p2": "二级", "p3": "三级", "p4": "四级"}
+STATUSES = {"new": "新建", "acknowledged": "已响应", "dispatched": "已派单", "on_site": "已到场",
+            "waiting_other_unit": "待其他单位", "waiting_finance_dept": "待财政部门",
+            "waiting_client": "待甲方", "resolved": "已解决", "closed": "已关闭"}
+CHANNELS = {"hotline": "电话", "platform": "平台", "hook": "系统对接", "email": "邮件",
+            "wechat_qq": "微信/QQ", "on_site": "现场", "inspection": "巡检发现"}
+CLOCKS = {"response": "响应", "on_site": "到场", "resolution": "解决"}
+ROUND_STATES = {"upcoming": "待巡检", "recorded": "按时完成", "missed": "未巡检（逾期）",
+                "made_up": "逾期补录"}
+TITLES = {"weekly": "周报", "monthly": "月报", "quarterly": "季度报告", "annual": "年度报告"}
+
+
+def of(table: dict[str, str], code: str | None) -> str:
+    return table.get(code or "", code or "")

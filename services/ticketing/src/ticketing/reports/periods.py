@@ -1,0 +1,103 @@
+"""Report periods as people name them, in Asia/Shanghai: a week `2025-W10` (ISO, Monday
+to Sunday), a month `2025-03`, a quarter `2025-Q1`, a year `2025`."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+
+from opspact.calendar import SHANGHAI
+from opspact.errors import Unprocessable
+
+QUARTERS = "一二三四"
+PATTERNS = {
+    "weekly": (re.compile(r"^(\d{4})-W(\d{2})$"), "2025-W10"),
+    "monthly": (re.compile(r"^(\d{4})-(\d{2})$"), "2025-03"),
+    "quarterly": (re.compile(r"^(\d{4})-Q([1-4])$"), "2025-Q1"),
+    "annual": (re.compile(r"^(\d{4})$"), "2025"),
+}
+
+
+@dataclass(frozen=True)
+class Period:
+    kind: str
+    code: str
+    first: date
+    last: date  # inclusive
+    label: str
+
+    @property
+    def start(self) -> datetime:
+        return datetime.combine(self.first, time(), SHANGHAI)
+
+    @property
+    def end(self) -> datetime:
+        return datetime.combine(self.last + timedelta(days=1), time(), SHANGHAI)
+
+    def buckets(self) -> list[tuple[str, datetime, datetime]]:
+        """Where a trend is drawn: days of a week, weeks of a month, months otherwise."""
+        out = []
+        if self.kind in ("weekly", "monthly"):
+            step = timedelta(days=1 if self.kind == "weekly" else 7)
+            day = self.first
+            while day <= self.last:
+                upto = min(day + step, self.last + timedelta(days=1))
+                label = f"{day:%m-%d}" if self.kind == "weekly" else f"{day:%m-%d}起"
+                out.append((label, datetime.combine(day, time(), SHANGHAI),
+                            datetime.combine(upto, time(), SHANGHAI)))
+                day = upto
+            return out
+        month = self.first.replace(day=1)
+        while month <= self.last:
+            following = (month + timedelta(days=32)).replace(day=1)
+            out.append((f"{month.month}月", datetime.combine(month, time(), SHANGHAI),
+                        datetime.combine(min(following, self.last + timedelta(days=1)), time(), SHANGHAI)))
+            month = following
+        return out
+
+
+def parse(kind: str, code: str) -> Period:
+    pattern, example = PATTERNS[kind]
+    match = pattern.match(code)
+    if not match:
+        raise Unprocessable(f"a {kind} period is written like {example}, not {code!r}",
+                            errors=[{"field": "query.period", "message": f"expected like {example}"}])
+    try:
+        year = int(match.group(1))
+        if kind == "weekly":
+            first = date.fromisocalendar(year, int(match.group(2)), 1)
+            last = first + timedelta(days=6)
+            label = f"{year}年第{int(match.group(2))}周（{first:%m月%d日}至{last:%m月%d日}）"
+        elif kind == "monthly":
+            first = date(year, int(match.group(2)), 1)
+            last = (first + timedelta(days=32)).replace(day=1) - timedelta(days=1)
+            label = f"{year}年{first.month}月"
+        elif kind == "quarterly":
+            q = int(match.group(2))
+            first = date(year, 3 * q - 2, 1)
+            last = (date(year, 3 * q, 1) + timedelta(days=32)).replace(day=1) - timedelta(days=1)
+            label = f"{year}年第{QUARTERS[q - 1]}季度"
+        else:
+            first, last, label = date(year, 1, 1), date(year, 12, 31), f"{year}年度"
+    except ValueError as exc:
+        raise Unprocessable(f"no such {kind} period {code!r}: {exc}",
+                            errors=[{"field": "query.period", "message": str(exc)}]) from None
+    if year < 2000 or year > 2100:
+        raise Unprocessable(f"year {year} is out of range", errors=[{"field": "query.period",
+                                                                     "message": "year out of range"}])
+    return Period(kind, code, first, last, label)
+
+
+def current(kind: str, today: date) -> str:
+    """The period that ended most recently (the one a report is due for)."""
+    if kind == "weekly":
+        year, week, _ = (today - timedelta(days=7)).isocalendar()
+        return f"{year}-W{week:02d}"
+    if kind == "monthly":
+        last = today.replace(day=1) - timedelta(days=1)
+        return f"{last:%Y-%m}"
+    if kind == "quarterly":
+        q = (today.month - 1) // 3
+        return f"{today.year - 1}-Q4" if q == 0 else f"{today.year}-Q{q}"
+    return str(today.year - 1)

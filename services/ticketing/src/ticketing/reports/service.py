@@ -1,0 +1,42 @@
+"""One report, gathered and built: the period's facts, and for a weekly report the
+plan for the week after (its inspection rounds, the tickets still open)."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import timedelta
+
+from opspact.tenancy.registry import load_tenant
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from ticketing.inspections import ledger
+from ticketing.reports import builders, facts
+from ticketing.reports.document import Report
+from ticketing.reports.periods import Period
+from ticketing.tables import shared
+from ticketing.tickets.models import Ticket
+
+OPEN_LISTED = 500  # a weekly report lists at most this many open tickets (oldest first)
+
+
+async def open_faults(session: AsyncSession, tenant_id: str) -> list[facts.Fault]:
+    rows = await session.execute(
+        select(Ticket).where(Ticket.tenant_id == tenant_id, Ticket.status.not_in(builders.DONE))
+        .order_by(Ticket.created_at).limit(OPEN_LISTED))
+    return [facts.Fault(t.id, t.number, t.kind, t.priority, t.channel, t.system_code, t.title,
+                        t.description, t.status, t.assignee, t.created_at, None, "")
+            for t in rows.scalars()]
+
+
+async def build(session: AsyncSession, tenant_id: str, period: Period) -> Report:
+    config = await load_tenant(session, shared.tenants, tenant_id)
+    gathered = await facts.gather(session, tenant_id, period.start, period.end)
+    extra = {}
+    if period.kind == "weekly":
+        extra["open_faults"] = await open_faults(session, tenant_id)
+        extra["next_rounds"] = await ledger.rounds(session, tenant_id, period.end,
+                                                   period.end + timedelta(days=7), None)
+    vendor = config.get("parties", {}).get("vendor", {}).get("name", "")
+    # charts and layout are CPU work: off the event loop
+    return await asyncio.to_thread(builders.build, period, gathered, config["name"], vendor, **extra)
