@@ -2,11 +2,18 @@
 
 import argparse
 
-from bench import event_delay, gateway_overhead, hook_intake, sla_scheduler, sms_throughput
+from bench import (
+    event_delay,
+    gateway_overhead,
+    hook_intake,
+    report_generation,
+    sla_scheduler,
+    sms_throughput,
+)
 
 BENCHMARKS = {"event-delay": event_delay.main, "sla-scheduler": sla_scheduler.main,
               "hook-intake": hook_intake.main, "gateway-overhead": gateway_overhead.main,
-              "sms-throughput": sms_throughput.main}
+              "sms-throughput": sms_throughput.main, "report-generation": report_generation.main}
 
 
 def main() -> None:

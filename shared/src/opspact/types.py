@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from enum import Enum
 from typing import Annotated
 
@@ -31,6 +31,10 @@ IsoDateTime = Annotated[datetime, BeforeValidator(_iso_only)]
 def _aware(value: datetime) -> datetime:
     if value.tzinfo is None:
         raise ValueError("needs a UTC offset (e.g. 2026-11-21T09:00+08:00)")
+    try:  # 0001-01-01T05:00+22:48 is a valid text but no instant PostgreSQL can hold
+        value.astimezone(UTC)
+    except OverflowError:
+        raise ValueError("out of range once converted to UTC") from None
     return value
 
 

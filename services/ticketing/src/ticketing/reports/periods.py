@@ -63,12 +63,16 @@ def parse(kind: str, code: str) -> Period:
     if not match:
         raise Unprocessable(f"a {kind} period is written like {example}, not {code!r}",
                             errors=[{"field": "query.period", "message": f"expected like {example}"}])
+    year = int(match.group(1))
+    if year < 2000 or year > 2100:
+        raise Unprocessable(f"year {year} is out of range", errors=[{"field": "query.period",
+                                                                     "message": "year out of range"}])
     try:
-        year = int(match.group(1))
         if kind == "weekly":
             first = date.fromisocalendar(year, int(match.group(2)), 1)
             last = first + timedelta(days=6)
-            label = f"{year}年第{int(match.group(2))}周（{first:%m月%d日}至{last:%m月%d日}）"
+            label = (f"{year}年第{int(match.group(2))}周"
+                     f"（{first.month}月{first.day}日至{last.month}月{last.day}日）")
         elif kind == "monthly":
             first = date(year, int(match.group(2)), 1)
             last = (first + timedelta(days=32)).replace(day=1) - timedelta(days=1)
@@ -83,9 +87,6 @@ def parse(kind: str, code: str) -> Period:
     except ValueError as exc:
         raise Unprocessable(f"no such {kind} period {code!r}: {exc}",
                             errors=[{"field": "query.period", "message": str(exc)}]) from None
-    if year < 2000 or year > 2100:
-        raise Unprocessable(f"year {year} is out of range", errors=[{"field": "query.period",
-                                                                     "message": "year out of range"}])
     return Period(kind, code, first, last, label)
 
 
