@@ -20,9 +20,11 @@ import json
 import os
 import tempfile
 import time
+from datetime import datetime
 from pathlib import Path
 
 import asyncpg
+from opspact.calendar import SHANGHAI
 from opspact.cli.stack import DEFAULT_PORTS, Stack, free_port, repo_root
 from opspact.db import Database, asyncpg_connect_args
 from opspact.tenancy.model import load_tenant_files
@@ -73,7 +75,7 @@ async def register(conn: asyncpg.Connection) -> None:
                        json.dumps(document, ensure_ascii=False), content_hash(document))
 
 
-async def fill(conn: asyncpg.Connection, tickets: int, start: str, seconds: int) -> None:
+async def fill(conn: asyncpg.Connection, tickets: int, start: datetime, seconds: int) -> None:
     chunk = 10_000
     for offset in range(0, tickets, chunk):
         n = min(chunk, tickets - offset)
@@ -128,8 +130,8 @@ def main() -> None:
                 try:
                     await register(conn)
                     started = time.monotonic()
-                    await fill(conn, tickets, "2025-01-01T00:00:00+08:00", 365 * 86400)
-                    await fill(conn, tickets, "2026-02-01T00:00:00+08:00", 28 * 86400)
+                    await fill(conn, tickets, datetime(2025, 1, 1, tzinfo=SHANGHAI), 365 * 86400)
+                    await fill(conn, tickets, datetime(2026, 2, 1, tzinfo=SHANGHAI), 28 * 86400)
                     print(f"  filled in {time.monotonic() - started:.0f}s", flush=True)
                     await month_report(db, "2025-02")  # warm: fonts, imports, plans
                     results["read"] = await bare_read(conn, "2025-03")
