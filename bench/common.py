@@ -30,6 +30,20 @@ def running_stack(durable: bool = False) -> Iterator[tuple[Stack, Path]]:
             stack.stop()
 
 
+@contextmanager
+def migrated_database() -> Iterator[Stack]:
+    """PostgreSQL alone (no broker, no services), bootstrapped and migrated; stopped on exit."""
+    with tempfile.TemporaryDirectory(prefix="opspact-bench-") as tmp:
+        stack = Stack(data_dir=Path(tmp), ports={n: free_port() for n in DEFAULT_PORTS}, durable=False)
+        stack.start_postgres()
+        try:
+            stack.bootstrap_database()
+            stack.migrate()
+            yield stack
+        finally:
+            stack.stop()
+
+
 def percentile(values: list[float], p: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, max(0, round(p / 100 * len(ordered)) - 1))]

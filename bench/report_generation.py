@@ -18,18 +18,18 @@ from __future__ import annotations
 import asyncio
 import json
 import os
-import tempfile
 import time
 from datetime import datetime
-from pathlib import Path
 
 import asyncpg
 from opspact.calendar import SHANGHAI
-from opspact.cli.stack import DEFAULT_PORTS, Stack, free_port, repo_root
+from opspact.cli.stack import repo_root
 from opspact.db import Database, asyncpg_connect_args
 from opspact.tenancy.model import load_tenant_files
 from opspact.tenancy.registry import content_hash
 from ticketing.reports import periods, render_docx, render_pdf, render_xlsx, service
+
+from bench.common import migrated_database
 
 TENANT = "zhuhai"
 FILL_SQL = """
@@ -116,34 +116,27 @@ def main() -> None:
     tickets = int(os.environ.get("BENCH_REPORT_TICKETS", 50_000))
     print(f"report generation: zhuhai, {tickets:,} tickets over 2025 (+ {tickets:,} in 2026-02)",
           flush=True)
-    with tempfile.TemporaryDirectory(prefix="opspact-bench-") as tmp:
-        stack = Stack(data_dir=Path(tmp), ports={n: free_port() for n in DEFAULT_PORTS}, durable=False)
-        stack.start_postgres()
-        try:
-            stack.bootstrap_database()
-            stack.migrate()
-            results = {}
+    with migrated_database() as stack:
+        results = {}
 
-            async def run() -> None:
-                conn = await asyncpg.connect(**asyncpg_connect_args(stack.database_url))
-                db = Database(stack.app_database_url("ticketing"), 4)
-                try:
-                    await register(conn)
-                    started = time.monotonic()
-                    await fill(conn, tickets, datetime(2025, 1, 1, tzinfo=SHANGHAI), 365 * 86400)
-                    await fill(conn, tickets, datetime(2026, 2, 1, tzinfo=SHANGHAI), 28 * 86400)
-                    print(f"  filled in {time.monotonic() - started:.0f}s", flush=True)
-                    await month_report(db, "2025-02", pdf=False)  # warm: fonts, imports, plans
-                    results["read"] = await bare_read(conn, "2025-03")
-                    results["month"] = await month_report(db, "2025-03")
-                    results["dense"] = await month_report(db, "2026-02", pdf=False)
-                finally:
-                    await db.dispose()
-                    await conn.close()
+        async def run() -> None:
+            conn = await asyncpg.connect(**asyncpg_connect_args(stack.database_url))
+            db = Database(stack.app_database_url("ticketing"), 4)
+            try:
+                await register(conn)
+                started = time.monotonic()
+                await fill(conn, tickets, datetime(2025, 1, 1, tzinfo=SHANGHAI), 365 * 86400)
+                await fill(conn, tickets, datetime(2026, 2, 1, tzinfo=SHANGHAI), 28 * 86400)
+                print(f"  filled in {time.monotonic() - started:.0f}s", flush=True)
+                await month_report(db, "2025-02", pdf=False)  # warm: fonts, imports, plans
+                results["read"] = await bare_read(conn, "2025-03")
+                results["month"] = await month_report(db, "2025-03")
+                results["dense"] = await month_report(db, "2026-02", pdf=False)
+            finally:
+                await db.dispose()
+                await conn.close()
 
-            asyncio.run(run())
-        finally:
-            stack.stop()
+        asyncio.run(run())
     print(f"{'report':<10}{'tickets':>9}{'faults':>8}{'build s':>9}{'docx s':>8}{'xlsx s':>8}"
           f"{'pdf s':>8}{'docx+xlsx s':>13}")
     for label in ("month", "dense"):

@@ -19,16 +19,13 @@ from __future__ import annotations
 import asyncio
 import os
 import statistics
-import tempfile
 import time
-from pathlib import Path
 
 import asyncpg
-from opspact.cli.stack import DEFAULT_PORTS, Stack, free_port
 from opspact.db import Database, asyncpg_connect_args
 from ticketing.sla.scheduler import SlaScheduler
 
-from bench.common import percentile
+from bench.common import migrated_database, percentile
 
 FILL_SQL = """
 WITH t AS (
@@ -133,35 +130,27 @@ def main() -> None:
     spacing = 0.05
     print(f"SLA scheduler: {small:,} vs {large:,} open tickets (2 clocks each), "
           f"{probes} probe breaches {spacing:g}s apart, tick {tick:g}s", flush=True)
-    with tempfile.TemporaryDirectory(prefix="opspact-bench-") as tmp:
-        stack = Stack(data_dir=Path(tmp), ports={n: free_port() for n in DEFAULT_PORTS},
-                      durable=False)
-        stack.start_postgres()
-        try:
-            stack.bootstrap_database()
-            stack.migrate()
-            app_url = stack.app_database_url("ticketing")
-            results = {}
+    with migrated_database() as stack:
+        app_url = stack.app_database_url("ticketing")
+        results = {}
 
-            async def run() -> None:
-                conn = await asyncpg.connect(**asyncpg_connect_args(stack.database_url))
-                try:
-                    started = time.monotonic()
-                    await fill(conn, small)
-                    print(f"  filled {small:,} in {time.monotonic() - started:.0f}s", flush=True)
-                    results[f"{small:,}"] = await measure(stack.database_url, app_url, "small",
-                                                          probes, spacing, tick)
-                    started = time.monotonic()
-                    await fill(conn, large - small)
-                    print(f"  filled {large:,} in {time.monotonic() - started:.0f}s", flush=True)
-                    results[f"{large:,}"] = await measure(stack.database_url, app_url, "large",
-                                                          probes, spacing, tick)
-                finally:
-                    await conn.close()
+        async def run() -> None:
+            conn = await asyncpg.connect(**asyncpg_connect_args(stack.database_url))
+            try:
+                started = time.monotonic()
+                await fill(conn, small)
+                print(f"  filled {small:,} in {time.monotonic() - started:.0f}s", flush=True)
+                results[f"{small:,}"] = await measure(stack.database_url, app_url, "small",
+                                                      probes, spacing, tick)
+                started = time.monotonic()
+                await fill(conn, large - small)
+                print(f"  filled {large:,} in {time.monotonic() - started:.0f}s", flush=True)
+                results[f"{large:,}"] = await measure(stack.database_url, app_url, "large",
+                                                      probes, spacing, tick)
+            finally:
+                await conn.close()
 
-            asyncio.run(run())
-        finally:
-            stack.stop()
+        asyncio.run(run())
     print(f"{'open tickets':<14}{'idle tick ms':>13}{'lag p50 s':>11}{'lag p99 s':>11}"
           f"{'lag max s':>11}{'n':>6}{'index':>7}")
     for label, r in results.items():
