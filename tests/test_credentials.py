@@ -1,15 +1,13 @@
 """The credential custody register (wuqia's VPN and server accounts) and the inventory
 watch: overdue rotations and roster gaps, each announced exactly once."""
 
-import asyncio
 import uuid
 from datetime import UTC, datetime, timedelta
 
 import pytest
 from inventory.watch import InventoryWatch
-from opspact.db import Database
 from opspact.testing.plugin import auth
-from opspact.testing.probes import query
+from opspact.testing.probes import leader_ticks, query
 
 MANAGER = auth("wuqia", "vendor_manager")
 CREDENTIALS = "/api/inventory/credentials"
@@ -116,18 +114,9 @@ def test_notes_without_a_secret_are_fine(gateway, holder):
     assert entry["notes"].startswith("密码由")
 
 
-async def _ticks(url: str, watches: int, rounds: int) -> list[tuple[int, int]]:
-    dbs = [Database(url, 2) for _ in range(watches)]
-    try:
-        results = []
-        for _ in range(rounds):
-            # several watches at once, as in a split brain: still one event each
-            results += await asyncio.gather(*(InventoryWatch(db, gap_horizon_days=3).tick()
-                                              for db in dbs))
-        return results
-    finally:
-        for db in dbs:
-            await db.dispose()
+def _ticks(url: str, watches: int, rounds: int) -> list[tuple[int, int]]:
+    # several watches at once, as in a split brain: still one event each
+    return leader_ticks(url, lambda db: InventoryWatch(db, gap_horizon_days=3), watches, rounds)
 
 
 def overdue_events(stack, code):
@@ -141,7 +130,7 @@ def test_overdue_rotation_announced_once_per_due_date(stack, gateway, holder):
                     last_rotated_at=iso(datetime.now(UTC) - timedelta(days=45)))
     fine = register(gateway, holder)
     url = stack.app_database_url("inventory")
-    asyncio.run(_ticks(url, watches=2, rounds=2))
+    _ticks(url, watches=2, rounds=2)
     events = overdue_events(stack, late["code"])
     assert len(events) == 1, events
     assert events[0]["days"] == "15"
@@ -150,11 +139,11 @@ def test_overdue_rotation_announced_once_per_due_date(stack, gateway, holder):
     r = gateway.post(f"{CREDENTIALS}/{late['code']}/rotations", headers=MANAGER,
                      json={"rotated_at": iso(datetime.now(UTC))})
     assert r.status_code == 200
-    asyncio.run(_ticks(url, watches=1, rounds=1))
+    _ticks(url, watches=1, rounds=1)
     assert len(overdue_events(stack, late["code"])) == 1
     query(stack, "UPDATE inventory.credentials SET rotation_due_at = now() - interval '1 day' "
                  "WHERE tenant_id = 'wuqia' AND code = $1", late["code"])
-    asyncio.run(_ticks(url, watches=2, rounds=2))
+    _ticks(url, watches=2, rounds=2)
     assert len(overdue_events(stack, late["code"])) == 2
 
 
@@ -166,7 +155,7 @@ def gap_events(stack):
 
 def test_roster_gaps_announced_once_and_again_when_they_change(stack, gateway):
     url = stack.app_database_url("inventory")
-    asyncio.run(_ticks(url, watches=2, rounds=2))
+    _ticks(url, watches=2, rounds=2)
     first = gap_events(stack)
     keys = [(g["post"], g["s"], g["e"]) for g in first]
     assert len(keys) == len(set(keys)), "a gap announced twice"
@@ -188,7 +177,7 @@ def test_roster_gaps_announced_once_and_again_when_they_change(stack, gateway):
         {"post": "hq", "staff": p, "starts_at": starts, "ends_at": iso(start + timedelta(hours=4))}
         for p in people]})
     assert r.status_code == 201, r.text
-    asyncio.run(_ticks(url, watches=1, rounds=2))
+    _ticks(url, watches=1, rounds=2)
     later = [(g["post"], g["s"], g["e"]) for g in gap_events(stack)]
     assert len(later) == len(set(later))
     new = set(later) - set(keys)

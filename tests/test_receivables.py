@@ -5,7 +5,6 @@ back from a milestone, and the statement of account."""
 
 from __future__ import annotations
 
-import asyncio
 import io
 import json
 from datetime import date, datetime, timedelta
@@ -15,9 +14,8 @@ from billing.watch import MilestoneWatch
 from openpyxl import load_workbook
 from opspact import tabular
 from opspact.calendar import SHANGHAI
-from opspact.db import Database
 from opspact.testing.plugin import auth
-from opspact.testing.probes import query
+from opspact.testing.probes import leader_ticks, query
 
 API = "/api/billing"
 FINANCE = auth("xinjiang", "finance")
@@ -151,18 +149,8 @@ def test_late_payment_interest_per_clause(gateway):
 
 
 def _ticks(url: str, watches: int, rounds: int) -> list[int]:
-    async def run():
-        dbs = [Database(url, 2) for _ in range(watches)]
-        try:
-            results = []
-            for _ in range(rounds):
-                # several watches at once, as in a split brain: still one event each
-                results += await asyncio.gather(*(MilestoneWatch(db).tick() for db in dbs))
-            return results
-        finally:
-            for db in dbs:
-                await db.dispose()
-    return asyncio.run(run())
+    # several watches at once, as in a split brain: still one event each
+    return leader_ticks(url, MilestoneWatch, watches, rounds)
 
 
 def milestone_events(stack, tenant: str) -> list[tuple[str, dict]]:

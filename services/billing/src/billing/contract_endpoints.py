@@ -55,15 +55,20 @@ def milestone_out(due: Due, value: Decimal, today, settled: Settled | None = Non
         outstanding=Amount.of(settled.owed(due.amount)))
 
 
-async def milestones_of(session: AsyncSession, tenant_id: str, c: Contract,
-                        dates: dict) -> list[MilestoneOut]:
-    """The schedule with what is invoiced and paid; a milestone's first invoice dates
-    the milestones triggered by an invoice."""
-    today = datetime.now(SHANGHAI).date()
+async def dues_of(session: AsyncSession, tenant_id: str, c: Contract,
+                  dates: dict) -> tuple[list[Due], dict[str, Settled]]:
+    """The schedule, and what each milestone has had invoiced, paid and deducted; a
+    milestone's first invoice dates the milestones triggered by an invoice."""
     settled = await settlement(session, tenant_id)
     invoiced_on = {code: s.first_invoice_on for code, s in settled.items() if s.first_invoice_on}
-    return [milestone_out(d, c.value, today, settled.get(d.milestone.code))
-            for d in schedule(c.terms, c.document, dates, invoiced_on)]
+    return schedule(c.terms, c.document, dates, invoiced_on), settled
+
+
+async def milestones_of(session: AsyncSession, tenant_id: str, c: Contract,
+                        dates: dict) -> list[MilestoneOut]:
+    today = datetime.now(SHANGHAI).date()
+    dues, settled = await dues_of(session, tenant_id, c, dates)
+    return [milestone_out(d, c.value, today, settled.get(d.milestone.code)) for d in dues]
 
 
 async def recorded_dates(session: AsyncSession, tenant_id: str) -> dict:

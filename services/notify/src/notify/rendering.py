@@ -11,7 +11,7 @@ from datetime import datetime
 
 from jinja2 import StrictUndefined, TemplateError
 from jinja2.sandbox import SandboxedEnvironment
-from opspact.calendar import SHANGHAI
+from opspact.calendar import minute_text
 
 PRIORITY = {"p1": "重大", "p2": "紧急", "p3": "一般", "p4": "低"}
 KIND = {"incident": "故障", "service_request": "服务请求", "consultation": "咨询"}
@@ -34,8 +34,7 @@ class RenderError(ValueError):
 def local_time(value: str | datetime | None) -> str:
     if value is None or value == "":
         return ""
-    moment = value if isinstance(value, datetime) else datetime.fromisoformat(str(value))
-    return moment.astimezone(SHANGHAI).strftime("%Y-%m-%d %H:%M")
+    return minute_text(value if isinstance(value, datetime) else datetime.fromisoformat(str(value)))
 
 
 def truncate_text(value, length: int) -> str:

@@ -33,6 +33,12 @@ def schedule_for(target: Target, default: Schedule = Schedule.always) -> Schedul
     return default
 
 
+def minute_text(instant: datetime | None) -> str:
+    """An instant as people read it in the documents and messages: 2025-03-01 09:00
+    (Asia/Shanghai); "" for none."""
+    return instant.astimezone(SHANGHAI).strftime("%Y-%m-%d %H:%M") if instant else ""
+
+
 def _local(instant: datetime) -> datetime:
     if instant.tzinfo is None:
         raise ValueError("instants must carry a time zone")

@@ -31,3 +31,21 @@ async def _fetch(url: str, sql: str, *args):
 def query(stack, sql: str, *args):
     """Run SQL as the owner (RLS bypassed on purpose: the test sees every tenant)."""
     return asyncio.run(_fetch(stack.database_url, sql, *args))
+
+
+def leader_ticks(url: str, make, watches: int, rounds: int) -> list:
+    """`rounds` ticks of `watches` leader loops at once (`make(db)` builds one), each on its
+    own pool, as in a split brain after a network cut: the tick results, in order."""
+    from opspact.db import Database
+
+    async def run() -> list:
+        dbs = [Database(url, 2) for _ in range(watches)]
+        try:
+            results = []
+            for _ in range(rounds):
+                results += await asyncio.gather(*(make(db).tick() for db in dbs))
+            return results
+        finally:
+            for db in dbs:
+                await db.dispose()
+    return asyncio.run(run())

@@ -15,12 +15,12 @@ from opspact.types import IsoDate
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from billing.contract_endpoints import recorded_dates
+from billing.contract_endpoints import dues_of, recorded_dates
 from billing.ledger.service import Contract, contract
 from billing.models import LedgerEntry
 from billing.receivables import accrual, service
 from billing.receivables.endpoints import invoice_out, payment_out
-from billing.schedule import contract_dates, schedule
+from billing.schedule import contract_dates
 from billing.schemas import Amount
 from billing.statements import workbook
 from billing.statements.compose import Statement, compose
@@ -51,12 +51,11 @@ def _period(c: Contract, start: date | None, end: date | None) -> tuple[date, da
 
 async def build(session: AsyncSession, c: Contract, tenant_id: str, start: date, end: date) -> Statement:
     dates = await recorded_dates(session, tenant_id)
-    settled = await service.settlement(session, tenant_id)
-    invoiced_on = {code: s.first_invoice_on for code, s in settled.items() if s.first_invoice_on}
+    dues, _ = await dues_of(session, tenant_id, c, dates)
     known = contract_dates(c.document, c.terms, dates)
     entries = list((await session.execute(select(LedgerEntry).where(
         LedgerEntry.tenant_id == tenant_id))).scalars())
-    return compose(schedule(c.terms, c.document, dates, invoiced_on),
+    return compose(dues,
                    await service.invoices(session, tenant_id, None),
                    await service.payments(session, tenant_id, None), entries, start, end, c.value,
                    c.terms.late_interest, known.get("effective") or known.get("signing"))

@@ -6,7 +6,7 @@ from __future__ import annotations
 import io
 from decimal import Decimal
 
-from opspact.calendar import SHANGHAI
+from opspact.calendar import minute_text
 
 from billing.schemas import Amount
 from billing.statements.schemas import StatementOut
@@ -51,7 +51,7 @@ def render(s: StatementOut) -> bytes:
     summary["A1"].font = Font(bold=True, size=14)
     summary.append(["合同总价", _money(s.contract_value), s.contract_value.capitals])
     summary.append(["对账期间", f"{s.start.isoformat()} 至 {s.end.isoformat()}"])
-    summary.append(["生成时间", s.generated_at.astimezone(SHANGHAI).strftime("%Y-%m-%d %H:%M")])
+    summary.append(["生成时间", minute_text(s.generated_at)])
     summary.append([])
     summary.append(["项目", "金额（元）", "大写"])
     for cell in summary[6]:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import io
 from datetime import UTC, datetime
 
-from opspact.calendar import SHANGHAI
+from opspact.calendar import SHANGHAI, minute_text
 from opspact.errors import NotFound
 from sqlalchemy.ext.asyncio import AsyncSession
 from ticketing.inspections import plan, repository, service
@@ -86,10 +86,6 @@ async def evidence(session: AsyncSession, tenant_id: str, evidence_id: int) -> I
     return row
 
 
-def _local(value: datetime | None) -> str:
-    return value.astimezone(SHANGHAI).strftime("%Y-%m-%d %H:%M") if value else ""
-
-
 async def workbook(session: AsyncSession, tenant_id: str, start: datetime, end: datetime,
                    schedule: str | None) -> bytes:
     """巡检记录台账 as XLSX: one row per checklist item of a recorded round, one row
@@ -107,8 +103,9 @@ async def workbook(session: AsyncSession, tenant_id: str, start: datetime, end: 
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     for r, row in listed:
-        common = [r.schedule_name, _local(r.due_at), _local(r.deadline), r.heightened or "",
-                  STATE_NAMES[r.state.value], r.inspector or "", _local(r.started_at), _local(r.ended_at)]
+        common = [r.schedule_name, minute_text(r.due_at), minute_text(r.deadline), r.heightened or "",
+                  STATE_NAMES[r.state.value], r.inspector or "", minute_text(r.started_at),
+                  minute_text(r.ended_at)]
         results = row.results if row is not None and row.recorded_at is not None else []
         if not results:
             sheet.append([*common, "", "", "", ""])

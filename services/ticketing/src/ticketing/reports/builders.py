@@ -9,8 +9,9 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from datetime import datetime
 
-from opspact.calendar import SHANGHAI
+from opspact.calendar import SHANGHAI, minute_text
 
+from ticketing.inspections.ledger import STATE_NAMES
 from ticketing.reports import charts, labels
 from ticketing.reports.document import Figure, Report, Section, Table
 from ticketing.reports.facts import Clock, Facts, Fault
@@ -18,10 +19,6 @@ from ticketing.reports.periods import Period
 
 DONE = ("resolved", "closed")
 NUMERALS = "一二三四五六七八九十"
-
-
-def _local(value: datetime | None) -> str:
-    return value.astimezone(SHANGHAI).strftime("%Y-%m-%d %H:%M") if value else ""
 
 
 def _percent(part: int, whole: int) -> str:
@@ -98,13 +95,15 @@ def _tasks(facts: Facts) -> Section:
 
 
 def _outcome(f: Fault) -> str:
+    if f.status in DONE and f.resolved_at:
+        return f"已解决（{minute_text(f.resolved_at)}）"
     if f.status in DONE:
-        return f"已解决（{_local(f.resolved_at)}）" if f.resolved_at else labels.of(labels.STATUSES, f.status)
+        return labels.of(labels.STATUSES, f.status)
     return f"处理中（{labels.of(labels.STATUSES, f.status)}）"
 
 
 def _faults(facts: Facts) -> Section:
-    rows = [[f.number, _local(f.created_at), facts.systems.get(f.system, f.system),
+    rows = [[f.number, minute_text(f.created_at), facts.systems.get(f.system, f.system),
              labels.of(labels.PRIORITIES, f.priority), f"{f.title}：{f.description}".rstrip("："),
              f.solution or "—", _outcome(f)]
             for f in facts.faults if f.kind == "incident"]
@@ -142,9 +141,9 @@ def _inspections(facts: Facts) -> Section:
     for r in facts.rounds:
         per[r.schedule_name][r.state.value] += 1
         per[r.schedule_name]["anomalies"] += r.anomalies
-    rows = [[name, sum(c[s] for s in labels.ROUND_STATES), c["recorded"], c["made_up"], c["missed"],
+    rows = [[name, sum(c[s] for s in STATE_NAMES), c["recorded"], c["made_up"], c["missed"],
              c["upcoming"], c["anomalies"]] for name, c in per.items()]
-    missed = [[r.schedule_name, _local(r.due_at), _local(r.deadline), labels.ROUND_STATES[r.state.value]]
+    missed = [[r.schedule_name, minute_text(r.due_at), minute_text(r.deadline), STATE_NAMES[r.state.value]]
               for r in facts.rounds if r.state.value in ("missed", "made_up")]
     return Section("巡检情况", tables=[
         Table("表5 巡检完成情况",
@@ -157,7 +156,7 @@ def _inspections(facts: Facts) -> Section:
 def _worklog(facts: Facts) -> Section:
     return Section("工作日志", tables=[Table(
         "表7 工作日志", ["时间", "类别", "发起人", "处理人", "处理情况", "反馈"],
-        [[_local(w.occurred_at), w.category, w.initiator, w.handler, w.handling, w.feedback or ""]
+        [[minute_text(w.occurred_at), w.category, w.initiator, w.handler, w.handling, w.feedback or ""]
          for w in facts.worklog], [18, 10, 10, 10, 50, 30])])
 
 
@@ -175,11 +174,10 @@ def _by_month(facts: Facts, period: Period) -> Section:
         [8, 8, 8, 8, 10, 8, 8])])
 
 
-def _shortcomings(facts: Facts) -> Section:
+def _shortcomings(facts: Facts, n: dict) -> Section:
     tickets = {f.id: f for f in facts.faults}
     rows = [[tickets[c.ticket_id].number if c.ticket_id in tickets else "", labels.of(labels.CLOCKS, c.clock),
-             c.target, _local(c.started_at)] for c in facts.clocks if c.breached]
-    n = summary(facts)
+             c.target, minute_text(c.started_at)] for c in facts.clocks if c.breached]
     return Section("存在的不足", paragraphs=[
         f"本年度SLA超时{n['sla_breached']}项，未巡检{n['rounds_missed']}次、逾期补录{n['rounds_made_up']}次，"
         f"期末仍有{n['open']}件工单未解决。"], tables=[Table(
@@ -192,7 +190,7 @@ def _plan(open_faults: list[Fault], next_rounds: list, systems: dict[str, str]) 
         f"下周计划巡检{sum(planned.values())}次；继续处理未解决工单{len(open_faults)}件。"], tables=[
         Table("表10 下周巡检计划", ["巡检计划", "次数"], [[name, n] for name, n in planned.items()], [14, 8]),
         Table("表11 待续处理工单", ["编号", "报告时间", "系统", "标题", "状态"],
-              [[f.number, _local(f.created_at), systems.get(f.system, f.system), f.title,
+              [[f.number, minute_text(f.created_at), systems.get(f.system, f.system), f.title,
                 labels.of(labels.STATUSES, f.status)] for f in open_faults], [14, 18, 16, 40, 12])])
 
 
@@ -206,7 +204,7 @@ def build(period: Period, facts: Facts, project: str, vendor: str, *, open_fault
     if period.kind in ("quarterly", "annual"):
         sections.insert(1, _by_month(facts, period))
     if period.kind == "annual":
-        sections.append(_shortcomings(facts))
+        sections.append(_shortcomings(facts, numbers))
     for index, section in enumerate(sections):
         section.heading = f"{NUMERALS[index]}、{section.heading}"
     # "…系统运维" + 月报; "…系统" + 运维月报
@@ -215,5 +213,5 @@ def build(period: Period, facts: Facts, project: str, vendor: str, *, open_fault
         kind=period.kind, title=title,
         facts=[("项目名称", project), ("报告期间", period.label),
                ("统计区间", f"{period.first.isoformat()} 至 {period.last.isoformat()}"),
-               ("编制单位", vendor), ("生成时间", _local(datetime.now(SHANGHAI)))],
+               ("编制单位", vendor), ("生成时间", minute_text(datetime.now(SHANGHAI)))],
         sections=sections, numbers=numbers)

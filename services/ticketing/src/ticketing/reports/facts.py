@@ -60,6 +60,11 @@ class Facts:
     rounds: list[RoundOut]
 
 
+def fault(t: Ticket, resolved_at: datetime | None = None, solution: str = "") -> Fault:
+    return Fault(t.id, t.number, t.kind, t.priority, t.channel, t.system_code, t.title, t.description,
+                 t.status, t.assignee, t.created_at, resolved_at, solution)
+
+
 async def _resolutions(session: AsyncSession, tenant_id: str, start: datetime,
                        end: datetime) -> dict[uuid.UUID, tuple[datetime, str]]:
     """The last resolution of each ticket opened in the period (a reopened ticket's
@@ -81,11 +86,7 @@ async def gather(session: AsyncSession, tenant_id: str, start: datetime, end: da
     tickets = await session.execute(
         select(Ticket).where(Ticket.tenant_id == tenant_id, Ticket.created_at >= start,
                              Ticket.created_at < end).order_by(Ticket.created_at, Ticket.seq))
-    faults = []
-    for t in tickets.scalars():
-        at, note = resolved.get(t.id, (None, ""))
-        faults.append(Fault(t.id, t.number, t.kind, t.priority, t.channel, t.system_code, t.title,
-                            t.description, t.status, t.assignee, t.created_at, at, note))
+    faults = [fault(t, *resolved.get(t.id, (None, ""))) for t in tickets.scalars()]
     clocks = [Clock(c.ticket_id, c.clock, c.target, c.state, c.started_at, c.stopped_at,
                     c.state == "breached" or c.breached_at is not None,
                     int(c.paused_total.total_seconds()))

@@ -24,9 +24,7 @@ async def open_faults(session: AsyncSession, tenant_id: str) -> list[facts.Fault
     rows = await session.execute(
         select(Ticket).where(Ticket.tenant_id == tenant_id, Ticket.status.not_in(builders.DONE))
         .order_by(Ticket.created_at).limit(OPEN_LISTED))
-    return [facts.Fault(t.id, t.number, t.kind, t.priority, t.channel, t.system_code, t.title,
-                        t.description, t.status, t.assignee, t.created_at, None, "")
-            for t in rows.scalars()]
+    return [facts.fault(t) for t in rows.scalars()]
 
 
 async def build(session: AsyncSession, tenant_id: str, period: Period) -> Report:
