@@ -68,7 +68,7 @@ def test_monthly_report_sections_and_numbers(gateway, recorded):
     assert report["facts"]["报告期间"].endswith("月")
     headings = [s["heading"] for s in report["sections"]]
     assert headings == ["一、概况", "二、工单统计", "三、故障处理情况", "四、SLA达成情况", "五、巡检情况",
-                        "六、工作日志"]
+                        "六、工作日志", "七、人员与考勤", "八、付款节点与违约金"]
     faults = {row[0]: row for row in report["sections"][2]["tables"][0]["rows"]}
     resolved, still_open = (faults[t["number"]] for t in recorded["tickets"][:2])
     assert resolved[2] == "智慧派出所系统" and recorded["solution"] == resolved[5]
@@ -133,7 +133,7 @@ def test_weekly_report_has_next_weeks_plan(gateway):
     assert r.status_code == 200, r.text
     report = r.json()
     plan = report["sections"][-1]
-    assert plan["heading"] == "七、下周工作计划" and plan["tables"][0]["caption"] == "表10 下周巡检计划"
+    assert plan["heading"] == "八、下周工作计划" and plan["tables"][0]["caption"].endswith(" 下周巡检计划")
     assert sum(row[1] for row in plan["tables"][0]["rows"]) > 0  # beijing inspects daily
 
 

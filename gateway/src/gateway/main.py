@@ -28,7 +28,7 @@ from gateway.pki import (
     load_trust,
     trusted_proxy,
 )
-from gateway.proxy import forward, new_session
+from gateway.proxy import delegations, forward, new_session
 from gateway.ratelimit import RateLimits
 from gateway.routing import Router
 from gateway.security import SecurityHeaders
@@ -189,6 +189,7 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
         require(principal, route.permission)
         limits.check(principal.tenant, principal.subject)
         return await forward(request, request.app.state.client, router, f"/{path}", principal,
-                             service, internal_tokens, await request.body())
+                             service, internal_tokens, await request.body(),
+                             extra_headers=delegations(router, internal_tokens, principal, route))
 
     return app

@@ -7,9 +7,10 @@ from __future__ import annotations
 
 import aiohttp
 from fastapi import Request
-from opspact import telemetry
+from opspact import peers, telemetry
 from opspact.auth import Principal
 from opspact.errors import GatewayTimeout, ServiceUnavailable
+from opspact.permissions import Route
 from starlette.background import BackgroundTask
 from starlette.responses import Response, StreamingResponse
 
@@ -30,6 +31,21 @@ def new_session(max_connections: int, timeout_seconds: float) -> aiohttp.ClientS
         timeout=aiohttp.ClientTimeout(total=timeout_seconds, connect=CONNECT_TIMEOUT),
         auto_decompress=False,  # pass bodies through as the service encoded them
         skip_auto_headers=("User-Agent",))
+
+
+def delegations(router: Router, tokens: InternalTokens, principal: Principal,
+                route: Route) -> dict[str, str] | None:
+    """Per peer the route reads from: the upstream serving this tenant (the healthiest
+    candidate) and a read-only token for it on the caller's behalf."""
+    if not route.delegates:
+        return None
+    headers = {}
+    for peer in route.delegates:
+        candidates = router.candidates(principal.tenant, peer)
+        if candidates:
+            headers[peers.header_name(peer)] = peers.header_value(
+                candidates[0].url, tokens.for_(principal, peer, actor=route.service))
+    return headers
 
 
 async def forward(request: Request, client: aiohttp.ClientSession, router: Router, path: str,

@@ -22,13 +22,13 @@ class InternalTokens:
         self.max_entries = max_entries
         self._tokens: OrderedDict[tuple, tuple[str, float]] = OrderedDict()
 
-    def for_(self, principal: Principal, audience: str) -> str:
-        key = (principal.subject, principal.tenant, principal.roles, audience)
+    def for_(self, principal: Principal, audience: str, actor: str | None = None) -> str:
+        key = (principal.subject, principal.tenant, principal.roles, audience, actor)
         now = time.monotonic()
         cached = self._tokens.get(key)
         if cached is not None and now - cached[1] < REUSE_SECONDS:
             return cached[0]
-        token = issue_internal(self.private_key, principal, audience)
+        token = issue_internal(self.private_key, principal, audience, actor)
         self._tokens[key] = (token, now)
         self._tokens.move_to_end(key)
         while len(self._tokens) > self.max_entries:

@@ -17,7 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from opspact import telemetry
 from opspact.auth import Principal, load_pem, verify_internal
 from opspact.db import Database
-from opspact.errors import Unauthorized, install_problem_handlers
+from opspact.errors import Forbidden, Unauthorized, install_problem_handlers
 from opspact.http import BodyGuard, TraceContext
 from opspact.inbox import Handler, InboxConsumer, inbox_table
 from opspact.outbox import OutboxRelay, outbox_table
@@ -56,7 +56,10 @@ def current_principal(request: Request) -> Principal:
     public_pem = request.app.state.internal_public_pem
     if not public_pem:
         raise Unauthorized("this service has no internal public key configured")
-    return verify_internal(public_pem, token, audience=request.app.state.settings.service_name)
+    principal = verify_internal(public_pem, token, audience=request.app.state.settings.service_name)
+    if principal.actor and request.method not in ("GET", "HEAD"):
+        raise Forbidden(f"a token delegated to {principal.actor} may only read")
+    return principal
 
 
 async def current_session(request: Request,

@@ -28,6 +28,9 @@ class Principal:
     subject: str
     tenant: str
     roles: tuple[str, ...] = field(default_factory=tuple)
+    # The service presenting a delegated token on the caller's behalf (RFC 8693 `act`):
+    # such a token reads only (opspact.app.current_principal enforces it).
+    actor: str | None = None
 
     def has_any(self, *roles: str) -> bool:
         return bool(set(roles) & set(self.roles))
@@ -62,11 +65,15 @@ def load_pem(value: str) -> str:
     return Path(value).read_text()
 
 
-def issue_internal(private_pem: str, principal: Principal, audience: str) -> str:
+def issue_internal(private_pem: str, principal: Principal, audience: str,
+                   actor: str | None = None) -> str:
+    """`actor`: the service that will present this token for the principal (delegation)."""
     now = int(time.time())
     claims = {"iss": INTERNAL_ISSUER, "aud": audience, "sub": principal.subject,
               "tenant": principal.tenant, "roles": list(principal.roles),
               "iat": now, "exp": now + INTERNAL_TTL_SECONDS, "jti": uuid.uuid4().hex}
+    if actor:
+        claims["act"] = {"sub": actor}
     return jwt.encode(claims, private_pem, algorithm="EdDSA")
 
 
@@ -80,7 +87,11 @@ def verify_internal(public_pem: str, token: str, audience: str) -> Principal:
     tenant = claims.get("tenant")
     if not isinstance(tenant, str) or not tenant:
         raise Unauthorized("internal token carries no tenant")
-    return Principal(claims["sub"], tenant, tuple(claims.get("roles") or ()))
+    act = claims.get("act")
+    actor = act.get("sub") if isinstance(act, dict) else None
+    if act is not None and not (isinstance(actor, str) and actor):
+        raise Unauthorized("internal token names no acting service in its act claim")
+    return Principal(claims["sub"], tenant, tuple(claims.get("roles") or ()), actor)
 
 
 def issue_dev_user_token(secret: str, subject: str, tenants: list[str], roles: list[str],

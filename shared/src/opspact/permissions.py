@@ -90,6 +90,9 @@ class Route:
     method: str
     template: str  # `{name}` marks a path parameter
     permission: str
+    # Services this route's handler reads from on the caller's behalf: the gateway hands
+    # it a read-only delegated token for each (opspact.peers).
+    delegates: tuple[str, ...] = ()
 
     def matches(self, method: str, path: str) -> bool:
         return method == self.method and _pattern(self.template).fullmatch(path) is not None
@@ -120,7 +123,7 @@ ROUTES: tuple[Route, ...] = (
     Route("ticketing", "POST", "/changes/{change_id}/start", "changes.implement"),
     Route("ticketing", "POST", "/changes/{change_id}/result", "changes.implement"),
     Route("ticketing", "POST", "/changes/{change_id}/cancel", "changes.submit"),
-    Route("ticketing", "GET", "/reports/{kind}", "reports.read"),
+    Route("ticketing", "GET", "/reports/{kind}", "reports.read", delegates=("inventory", "billing")),
     Route("ticketing", "POST", "/worklog", "worklog.write"),
     Route("ticketing", "GET", "/worklog", "worklog.read"),
     Route("ticketing", "POST", "/knowledge", "knowledge.write"),
@@ -153,6 +156,7 @@ ROUTES: tuple[Route, ...] = (
     Route("inventory", "DELETE", "/roster/shifts/{shift_id}", "roster.write"),
     Route("inventory", "GET", "/roster/gaps", "roster.read"),
     Route("inventory", "GET", "/on-duty", "roster.read"),
+    Route("inventory", "GET", "/summary/staffing", "roster.read"),
     Route("billing", "GET", "/contract", "billing.read"),
     Route("billing", "GET", "/milestones", "billing.read"),
     Route("billing", "PUT", "/contract-dates/{kind}", "billing.record"),

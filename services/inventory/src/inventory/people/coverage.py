@@ -26,7 +26,7 @@ def required_windows(coverage: str, hours: tuple[time, time], calendar: WorkdayC
                      start: datetime, end: datetime) -> list[tuple[datetime, datetime]]:
     windows = []
     day = start.astimezone(SHANGHAI).date() - timedelta(days=1)
-    last = end.astimezone(SHANGHAI).date()
+    last = (end - timedelta(microseconds=1)).astimezone(SHANGHAI).date()  # `end` is excluded
     while day <= last:
         if coverage == "7x24":
             window = (_at(day, time()), _at(day + timedelta(days=1), time()))

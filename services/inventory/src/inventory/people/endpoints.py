@@ -7,10 +7,10 @@ from opspact.auth import Principal
 from opspact.calendar import SHANGHAI
 from opspact.errors import Unprocessable
 from opspact.permissions import require
-from opspact.types import IsoDateTime
+from opspact.types import IsoDate, IsoDateTime
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from inventory.people import service
+from inventory.people import service, summary
 from inventory.people.schemas import (
     GapOut,
     OnDutyOut,
@@ -19,6 +19,7 @@ from inventory.people.schemas import (
     ShiftOut,
     ShiftsCreate,
     StaffCreate,
+    StaffingSummaryOut,
     StaffOut,
 )
 
@@ -110,3 +111,14 @@ async def on_duty(at: IsoDateTime | None = None, principal: Principal = Depends(
     return await service.on_duty(session, principal.tenant, moment)
 
 
+
+
+@router.get("/summary/staffing", response_model=StaffingSummaryOut)
+async def staffing_summary(from_: Annotated[IsoDate, Query(alias="from", description="first day")],
+                           to: Annotated[IsoDate, Query(description="last day, inclusive")],
+                           principal: Principal = Depends(current_principal),
+                           session: AsyncSession = Depends(current_session)) -> StaffingSummaryOut:
+    """The people part of a period's report: staffing table and structure, attendance from
+    the roster, coverage of each post, security trainings, replacements (days in Shanghai)."""
+    require(principal, "roster.read")
+    return await summary.staffing(session, principal.tenant, from_, to)

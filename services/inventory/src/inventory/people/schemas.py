@@ -1,4 +1,4 @@
-from datetime import datetime
+from datetime import date, datetime
 
 from opspact.types import IsoDate, IsoDateTime, Stripped
 from pydantic import BaseModel, ConfigDict, Field, model_validator
@@ -93,3 +93,69 @@ class OnDutyOut(BaseModel):
     role: str
     starts_at: datetime
     ends_at: datetime
+
+
+class StaffingMember(BaseModel):
+    code: str
+    name: str
+    role: str
+    post: str | None
+    post_name: str | None
+    categories: list[str]
+    status: str
+    left_at: datetime | None
+
+
+class StructureRow(BaseModel):
+    role: str
+    count: int
+
+
+class AttendanceRow(BaseModel):
+    staff: str
+    name: str
+    post: str | None
+    shifts: int = Field(description="shifts overlapping the period")
+    days: int = Field(description="distinct days (Shanghai) with time on shift")
+    hours: float = Field(description="hours on shift within the period")
+
+
+class PostCoverage(BaseModel):
+    post: str
+    post_name: str
+    coverage: str
+    headcount: int
+    required_hours: float | None = Field(description="person-hours the contract requires "
+                                                     "(None: not known, see note)")
+    gap_hours: float | None = Field(description="required person-hours nobody was rostered for")
+    covered_percent: float | None = Field(description="None when nothing was (known to be) required")
+    gaps: int | None
+    note: str | None = Field(default=None, description="why the requirement is not known, e.g. "
+                                                       "no working-day calendar for a year yet")
+
+
+class TrainingRow(BaseModel):
+    on: date
+    staff: str
+    name: str
+
+
+class ReplacementRow(BaseModel):
+    post: str
+    leaving: str
+    joining: str
+    reason: str
+    at: datetime
+
+
+class StaffingSummaryOut(BaseModel):
+    """What a report says about people: the staffing table and structure, attendance
+    from the roster, coverage of each contracted post, security trainings, replacements."""
+    start: date
+    end: date
+    staff: list[StaffingMember]
+    structure: list[StructureRow]
+    attendance: list[AttendanceRow]
+    posts: list[PostCoverage]
+    trainings: list[TrainingRow]
+    replacements: list[ReplacementRow]

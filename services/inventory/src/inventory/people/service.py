@@ -8,7 +8,7 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 
 from opspact import outbox
-from opspact.calendar import SHANGHAI, WorkdayCalendar
+from opspact.calendar import SHANGHAI, CalendarMissing, WorkdayCalendar
 from opspact.db.unique import add_unique
 from opspact.errors import Conflict, NotFound, Unprocessable
 from opspact.events import new_event
@@ -177,7 +177,11 @@ async def roster_gaps(session: AsyncSession, tenant_id: str, start: datetime,
     shifts = await shifts_between(session, tenant_id, start, end)
     out = []
     for post in settings.posts:
-        windows = coverage.required_windows(post.coverage, post.window(), calendar, start, end)
+        try:
+            windows = coverage.required_windows(post.coverage, post.window(), calendar, start, end)
+        except CalendarMissing as missing:
+            raise Unprocessable(str(missing), errors=[{"field": "query.to",
+                                                       "message": "no working-day calendar"}]) from missing
         own = [(s.starts_at, s.ends_at) for s in shifts if s.post == post.code]
         for gap in coverage.gaps(post.code, post.headcount, windows, own):
             out.append(GapOut(post=gap.post, starts_at=gap.starts_at.astimezone(SHANGHAI),

@@ -6,19 +6,21 @@ the operations analysis by month, the shortcomings of the year)."""
 
 from __future__ import annotations
 
+import re
 from collections import Counter, defaultdict
 from datetime import datetime
 
 from opspact.calendar import SHANGHAI, minute_text
+from opspact.peers import Denied
 
 from ticketing.inspections.ledger import STATE_NAMES
-from ticketing.reports import charts, labels
+from ticketing.reports import charts, labels, money, people
 from ticketing.reports.document import Figure, Report, Section, Table
 from ticketing.reports.facts import Clock, Facts, Fault
 from ticketing.reports.periods import Period
 
 DONE = ("resolved", "closed")
-NUMERALS = "一二三四五六七八九十"
+NUMERALS = (*"一二三四五六七八九十", "十一", "十二", "十三", "十四", "十五")
 
 
 def _percent(part: int, whole: int) -> str:
@@ -194,19 +196,43 @@ def _plan(open_faults: list[Fault], next_rounds: list, systems: dict[str, str]) 
                 labels.of(labels.STATUSES, f.status)] for f in open_faults], [14, 18, 16, 40, 12])])
 
 
+def _number(sections: list[Section]) -> None:
+    """一、二、… for the headings; 表1…, 图1… in reading order for the captions, so a
+    section left out leaves no hole."""
+    tables = figures = 0
+    for index, section in enumerate(sections):
+        section.heading = f"{NUMERALS[index]}、{section.heading}"
+        for table in section.tables:
+            tables += 1
+            table.caption = re.sub(r"^表\d*\s*", f"表{tables} ", table.caption)
+        for figure in section.figures:
+            figures += 1
+            figure.caption = re.sub(r"^图\d*\s*", f"图{figures} ", figure.caption)
+
+
 def build(period: Period, facts: Facts, project: str, vendor: str, *, open_faults: list[Fault] = (),
-          next_rounds: list = ()) -> Report:
+          next_rounds: list = (), staffing: dict | Denied | None = None,
+          statement: dict | Denied | None = None) -> Report:
+    """`staffing` (inventory) and `statement` (billing): their summaries for the same days,
+    None when this kind of report has no such section."""
     numbers = summary(facts)
     sections = [_overview(numbers), _tasks(facts), _faults(facts), _sla(facts, period),
                 _inspections(facts), _worklog(facts)]
+    if staffing is not None:
+        sections.append(people.section(staffing, annual=period.kind == "annual"))
+        if not isinstance(staffing, Denied):
+            numbers |= people.numbers(staffing)
+    if statement is not None:
+        sections.append(money.section(statement))
+        if not isinstance(statement, Denied):
+            numbers |= money.numbers(statement)
     if period.kind == "weekly":
         sections.append(_plan(list(open_faults), list(next_rounds), facts.systems))
     if period.kind in ("quarterly", "annual"):
         sections.insert(1, _by_month(facts, period))
     if period.kind == "annual":
         sections.append(_shortcomings(facts, numbers))
-    for index, section in enumerate(sections):
-        section.heading = f"{NUMERALS[index]}、{section.heading}"
+    _number(sections)
     # "…系统运维" + 月报; "…系统" + 运维月报
     title = f"{project}{'' if project.endswith('运维') else '运维'}{labels.TITLES[period.kind]}"
     return Report(

@@ -13,3 +13,5 @@ TITLES = {"weekly": "周报", "monthly": "月报", "quarterly": "季度报告", 
 
 def of(table: dict[str, str], code: str | None) -> str:
     return table.get(code or "", code or "")
+DAMAGE_STATES = {"proposed": "待确认", "confirmed": "已确认", "waived": "已免除", "deducted": "已扣减"}
+COVERAGE = {"5x8": "5×8（工作日）", "7x8": "7×8", "7x24": "7×24", "off_days": "节假日值守"}

@@ -14,6 +14,7 @@ from ticketing.inspections import ledger
 from ticketing.reports import builders, facts
 from ticketing.reports.document import Report
 from ticketing.reports.periods import Period
+from ticketing.reports.summaries import Summaries
 from ticketing.tables import shared
 from ticketing.tickets.models import Ticket
 
@@ -27,10 +28,12 @@ async def open_faults(session: AsyncSession, tenant_id: str) -> list[facts.Fault
     return [facts.fault(t) for t in rows.scalars()]
 
 
-async def build(session: AsyncSession, tenant_id: str, period: Period) -> Report:
+async def build(session: AsyncSession, tenant_id: str, period: Period,
+                summaries: Summaries | None = None) -> Report:
     config = await load_tenant(session, shared.tenants, tenant_id)
     gathered = await facts.gather(session, tenant_id, period.start, period.end)
-    extra = {}
+    summaries = summaries or Summaries()
+    extra = {"staffing": summaries.staffing, "statement": summaries.statement}
     if period.kind == "weekly":
         extra["open_faults"] = await open_faults(session, tenant_id)
         extra["next_rounds"] = await ledger.rounds(session, tenant_id, period.end,
