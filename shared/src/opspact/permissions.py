@@ -123,6 +123,7 @@ ROUTES: tuple[Route, ...] = (
     Route("ticketing", "POST", "/changes/{change_id}/start", "changes.implement"),
     Route("ticketing", "POST", "/changes/{change_id}/result", "changes.implement"),
     Route("ticketing", "POST", "/changes/{change_id}/cancel", "changes.submit"),
+    Route("ticketing", "GET", "/reports", "reports.read"),
     Route("ticketing", "GET", "/reports/{kind}", "reports.read", delegates=("inventory", "billing")),
     Route("ticketing", "POST", "/worklog", "worklog.write"),
     Route("ticketing", "GET", "/worklog", "worklog.read"),

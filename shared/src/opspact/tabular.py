@@ -1,10 +1,13 @@
 """Spreadsheets as the users send them: CSV (UTF-8, Excel's BOM, or GB18030 as Chinese
-Excel saves it) or XLSX (first sheet). Rows come back as dicts of text by header."""
+Excel saves it) or XLSX (first sheet). Rows come back as dicts of text by header.
+And tables written as XLSX sheets the way every export here lays them out."""
 
 from __future__ import annotations
 
 import csv
 import io
+import re
+from collections.abc import Iterable
 from datetime import date, datetime
 
 from opspact.errors import Unprocessable
@@ -79,3 +82,37 @@ def _xlsx(raw: bytes, max_rows: int) -> tuple[list[str], list[tuple[int, dict]]]
             record[None] = cells[len(header):]
         rows.append((line, record))
     return header, rows
+
+
+BAD_SHEET_CHARS = re.compile(r"[\[\]:*?/\\]")
+
+
+def sheet_title(caption: str, taken: set[str]) -> str:
+    """A sheet name Excel accepts (≤ 31 characters, none of []:*?/\\), unique in the book."""
+    base = BAD_SHEET_CHARS.sub(" ", caption)[:28] or "表"
+    title, n = base, 2
+    while title in taken:
+        title, n = f"{base[:26]}_{n}", n + 1
+    taken.add(title)
+    return title
+
+
+def add_table(book, title: str, header: list[str], rows: Iterable[Iterable]) -> None:
+    """A sheet of one table: bold header, frozen under it, columns as wide as their text."""
+    from openpyxl.styles import Font
+    sheet = book.create_sheet(title)
+    sheet.append(header)
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    for row in rows:
+        sheet.append(list(row))
+    for column in sheet.iter_cols(min_row=1, max_row=min(sheet.max_row, 200)):
+        longest = max((len(str(c.value or "")) for c in column), default=4)
+        sheet.column_dimensions[column[0].column_letter].width = min(60, max(8, longest * 1.6))
+    sheet.freeze_panes = "A2"
+
+
+def workbook_bytes(book) -> bytes:
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()

@@ -1,5 +1,6 @@
 """Ticketing's section of a tenant file: the systems in scope, the hook sources, the
-working-day calendar, the SLA policies, the inspection schedules and the change approval chain."""
+working-day calendar, the SLA policies, the inspection schedules, the change approval chain
+and the periodic reports the contract requires."""
 
 from typing import Any
 
@@ -9,6 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 from ticketing.changes.settings import ChangeSettings
 from ticketing.hooks.adapters import ADAPTERS
 from ticketing.inspections.settings import InspectionSettings
+from ticketing.reports.settings import ReportSettings
 from ticketing.sla.policy import SlaSettings
 
 
@@ -27,6 +29,7 @@ class TicketingTenantSettings(BaseModel):
     sla: SlaSettings = Field(default_factory=SlaSettings)
     inspections: InspectionSettings = Field(default_factory=InspectionSettings)
     changes: ChangeSettings = Field(default_factory=ChangeSettings)
+    reports: ReportSettings = Field(default_factory=ReportSettings)
 
     @field_validator("systems")
     @classmethod

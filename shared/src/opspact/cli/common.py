@@ -56,6 +56,15 @@ def print_table(rows: list[dict[str, Any]], columns: list[str]) -> None:
         print("  ".join(_pad(str(row.get(c, "")), widths[c]) for c in columns))
 
 
+def progress(step: int, total: int, label: str) -> None:
+    """A one-line progress bar on stderr (stdout stays clean for --json)."""
+    import sys
+    width = 24
+    done = width * step // max(total, 1)
+    print(f"\r[{'#' * done}{'.' * (width - done)}] {step}/{total} {label:<40}", end="",
+          file=sys.stderr, flush=True)
+
+
 def print_json(value: Any) -> None:
     print(json.dumps(value, ensure_ascii=False, indent=2, default=str))
 

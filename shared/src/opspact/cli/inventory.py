@@ -6,7 +6,7 @@ import sys
 from pathlib import Path
 
 from opspact import tabular
-from opspact.cli.common import CliError, api_call, print_json, print_table
+from opspact.cli.common import CliError, api_call, print_json, print_table, progress
 
 ROLES = ["vendor_manager"]
 
@@ -31,25 +31,18 @@ def register(nouns) -> None:
     impact.set_defaults(func=_impact)
 
 
-def _progress(step: int, total: int, label: str) -> None:
-    width = 24
-    done = width * step // total
-    print(f"\r[{'#' * done}{'.' * (width - done)}] {step}/{total} {label:<40}", end="",
-          file=sys.stderr, flush=True)
-
-
 def _import(args) -> int:
     if not args.file.is_file():
         raise CliError(f"no such file: {args.file}")
     content_type = tabular.XLSX if args.file.suffix.lower() == ".xlsx" else tabular.CSV
     raw = args.file.read_bytes()
     steps = 1 if args.dry_run else 2
-    _progress(0, steps, "checking every row (dry run)")
+    progress(0, steps, "checking every row (dry run)")
     try:
         report = api_call("POST", "/api/inventory/assets/import", args.tenant, ROLES,
                           params={"dry_run": "true"}, content=raw,
                           headers={"Content-Type": content_type}).json()
-        _progress(1, steps, "checked")
+        progress(1, steps, "checked")
         errors = [r for r in report["report"] if r["action"] == "error"]
         if errors or args.dry_run:
             print(file=sys.stderr)
@@ -62,10 +55,10 @@ def _import(args) -> int:
             if errors:
                 raise CliError(f"{len(errors)} row(s) in error: nothing imported")
             return 0
-        _progress(1, steps, "importing")
+        progress(1, steps, "importing")
         done = api_call("POST", "/api/inventory/assets/import", args.tenant, ROLES, content=raw,
                         headers={"Content-Type": content_type}).json()
-        _progress(2, steps, "done")
+        progress(2, steps, "done")
     finally:
         print(file=sys.stderr)
     print(f"{done['rows']} rows: {done['created']} created, {done['updated']} updated, "

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from opspact.cli import audit, billing, db, hook, inventory, notify, roster, sla, tenant, token, up
+from opspact.cli import audit, billing, db, hook, inventory, notify, report, roster, sla, tenant, token, up
 from opspact.cli.common import CliError
 
 
@@ -23,6 +23,7 @@ def build_parser() -> argparse.ArgumentParser:
     roster.register(nouns)
     billing.register(nouns)
     notify.register(nouns)
+    report.register(nouns)
     return parser
 
 

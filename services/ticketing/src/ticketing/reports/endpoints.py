@@ -4,20 +4,25 @@ XLSX for the tables."""
 from __future__ import annotations
 
 import asyncio
-from datetime import datetime
+from datetime import date, datetime
 from enum import Enum
 
 from fastapi import APIRouter, Depends, Path, Query, Request, Response
 from opspact.app import current_principal, current_session
 from opspact.auth import Principal
 from opspact.calendar import SHANGHAI
+from opspact.errors import Unprocessable
 from opspact.permissions import require
 from opspact.tabular import XLSX
-from pydantic import BaseModel
+from opspact.tenancy.registry import load_tenant
+from opspact.types import IsoDate
+from pydantic import BaseModel, Field
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from ticketing.reports import periods, render_docx, render_pdf, render_xlsx, service, summaries
 from ticketing.reports.document import Report
+from ticketing.tables import shared
+from ticketing.tenant_settings import TicketingTenantSettings
 
 router = APIRouter(prefix="/reports", tags=["reports"])
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -66,6 +71,63 @@ def report_out(period: periods.Period, r: Report) -> ReportOut:
                                           tables=[TableOut(caption=t.caption, header=t.header, rows=t.rows)
                                                   for t in s.tables],
                                           figures=[f.caption for f in s.figures]) for s in r.sections])
+
+
+class PeriodOut(BaseModel):
+    kind: str
+    code: str = Field(description="what GET /reports/{kind}?period= takes")
+    label: str
+    first: date
+    last: date
+    complete: bool = Field(description="the period has ended (else the report covers it so far)")
+
+
+class CatalogueOut(BaseModel):
+    kinds: list[str] = Field(description="the periodic reports the contract requires")
+    clause: str | None
+    first: date
+    last: date
+    periods: list[PeriodOut]
+
+
+MAX_CATALOGUE_DAYS = 3660
+
+
+def _span(config: dict, first: date | None, last: date | None) -> tuple[date, date]:
+    """The days asked for; by default the contract's term (its first and last day)."""
+    term = config.get("contract", {}).get("term", {})
+    first = first or (date.fromisoformat(str(term["start"])) if term.get("start") else None)
+    last = last or (date.fromisoformat(str(term["end"])) if term.get("end") else None)
+    if first is None or last is None:
+        raise Unprocessable(f"the tenant file gives no term dates ({term.get('basis', 'no basis')}): "
+                            "pass from and to", errors=[{"field": "query.from", "message": "required"}])
+    if last < first:
+        raise Unprocessable("`to` is before `from`", errors=[{"field": "query.to", "message": "before from"}])
+    if (last - first).days > MAX_CATALOGUE_DAYS:
+        raise Unprocessable(f"ask for at most {MAX_CATALOGUE_DAYS} days",
+                            errors=[{"field": "query.to", "message": "period too long"}])
+    return first, last
+
+
+@router.get("", response_model=CatalogueOut)
+async def catalogue(first: IsoDate | None = Query(default=None, alias="from",
+                                                  description="default: the term's first day"),
+                    last: IsoDate | None = Query(default=None, alias="to",
+                                                 description="default: the term's last day"),
+                    principal: Principal = Depends(current_principal),
+                    session: AsyncSession = Depends(current_session)) -> CatalogueOut:
+    """The reports the contract requires and every period of each that shares a day with
+    the span and has begun — what an acceptance dossier holds."""
+    require(principal, "reports.read")
+    config = await load_tenant(session, shared.tenants, principal.tenant)
+    wanted = TicketingTenantSettings.model_validate(config["settings"]).reports
+    first, last = _span(config, first, last)
+    today = datetime.now(SHANGHAI).date()
+    listed = [PeriodOut(kind=p.kind, code=p.code, label=p.label, first=p.first, last=p.last,
+                        complete=p.last < today)
+              for kind in wanted.kinds for p in periods.overlapping(kind, first, min(last, today))]
+    return CatalogueOut(kinds=list(wanted.kinds), clause=wanted.clause, first=first, last=last,
+                        periods=listed)
 
 
 RENDERERS = {Format.docx: (render_docx.render, DOCX), Format.pdf: (render_pdf.render, PDF),

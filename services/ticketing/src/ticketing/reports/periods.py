@@ -102,3 +102,26 @@ def current(kind: str, today: date) -> str:
         q = (today.month - 1) // 3
         return f"{today.year - 1}-Q4" if q == 0 else f"{today.year}-Q{q}"
     return str(today.year - 1)
+
+
+def containing(kind: str, day: date) -> str:
+    """The code of the `kind` period that contains `day`."""
+    if kind == "weekly":
+        year, week, _ = day.isocalendar()
+        return f"{year}-W{week:02d}"
+    if kind == "monthly":
+        return f"{day:%Y-%m}"
+    if kind == "quarterly":
+        return f"{day.year}-Q{(day.month - 1) // 3 + 1}"
+    return str(day.year)
+
+
+def overlapping(kind: str, first: date, last: date) -> list[Period]:
+    """Every `kind` period that shares at least a day with first..last, in order."""
+    out = []
+    day = first
+    while day <= last:
+        period = parse(kind, containing(kind, day))
+        out.append(period)
+        day = period.last + timedelta(days=1)
+    return out

@@ -1,0 +1,15 @@
+"""Which periodic reports a contract asks for (tenant file: services.ticketing.reports)."""
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+Kind = Literal["weekly", "monthly", "quarterly", "annual"]
+
+
+class ReportSettings(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    kinds: list[Kind] = Field(default_factory=lambda: ["monthly", "annual"], min_length=1,
+                              description="the periodic reports the contract requires")
+    clause: str | None = Field(default=None, max_length=500,
+                               description="the contract's words on reports, quoted in the dossier index")

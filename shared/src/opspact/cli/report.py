@@ -1,0 +1,67 @@
+"""`opspact report get KIND --tenant T [--period P] [--format F] [--out FILE]` and
+`opspact report dossier --tenant T (--term | --from D --to D) [--pdf] [--out FILE]`."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+from opspact.cli import dossier
+from opspact.cli.common import CliError, api_call, print_json
+
+KINDS = ("weekly", "monthly", "quarterly", "annual")
+
+
+def register(nouns) -> None:
+    parser = nouns.add_parser("report", help="periodic reports and the acceptance dossier")
+    verbs = parser.add_subparsers(dest="verb", required=True)
+    get = verbs.add_parser("get", help="one report (周报/月报/季度报告/年度报告)")
+    get.add_argument("kind", choices=KINDS)
+    get.add_argument("--tenant", required=True)
+    get.add_argument("--period", help="2025-W10 | 2025-03 | 2025-Q1 | 2025 (default: the last ended)")
+    get.add_argument("--format", choices=("json", "docx", "pdf", "xlsx"), default="docx")
+    get.add_argument("--out", type=Path, help="file to write (default: named after the report)")
+    get.set_defaults(func=_get)
+    pack = verbs.add_parser("dossier", help="验收材料: every report of the term, ledgers, records, "
+                                            "staffing, damages and an index, as one ZIP")
+    pack.add_argument("--tenant", required=True)
+    span = pack.add_mutually_exclusive_group(required=True)
+    span.add_argument("--term", action="store_true", help="the contract's term (tenant file)")
+    span.add_argument("--from", dest="start", type=date.fromisoformat, help="first day")
+    pack.add_argument("--to", dest="end", type=date.fromisoformat, help="last day, inclusive (with --from)")
+    pack.add_argument("--pdf", action="store_true", help="add a PDF archive copy of every report")
+    pack.add_argument("--out", type=Path, help="archive to write (default: dossier-T-FROM-TO.zip)")
+    pack.add_argument("--json", action="store_true", help="print the manifest as JSON")
+    pack.set_defaults(func=_dossier)
+
+
+def _get(args) -> int:
+    params = {"format": args.format, **({"period": args.period} if args.period else {})}
+    response = api_call("GET", f"/api/ticketing/reports/{args.kind}", args.tenant, dossier.ROLES,
+                        params=params)
+    if args.format == "json" and args.out is None:
+        print_json(response.json())
+        return 0
+    disposition = response.headers.get("content-disposition", "")
+    default = disposition.partition('filename="')[2].rstrip('"') or f"{args.kind}.{args.format}"
+    out = args.out or Path(default)
+    out.write_bytes(response.content)
+    print(f"{out} ({len(response.content):,} bytes)")
+    return 0
+
+
+def _dossier(args) -> int:
+    if args.start and not args.end or args.end and args.term:
+        raise CliError("give --term, or --from with --to")
+    plan = dossier.plan(args.tenant, args.start, args.end, args.pdf)
+    out = args.out or Path(f"dossier-{args.tenant}-{plan.first:%Y%m%d}-{plan.last:%Y%m%d}.zip")
+    dossier.build(plan, out)
+    if args.json:
+        print_json(dossier.manifest(plan))
+    else:
+        print(f"{out}: {len(plan.parts) - len(plan.failed)} files for {plan.first} – {plan.last}")
+    if plan.failed:
+        names = ", ".join(p.name for p in plan.failed[:5]) + ("…" if len(plan.failed) > 5 else "")
+        raise CliError(f"{len(plan.failed)} of {len(plan.parts)} parts could not be made ({names}); "
+                       "the index lists why")
+    return 0
