@@ -12,8 +12,9 @@ import hypothesis
 import hypothesis.errors
 import pytest
 import schemathesis
-from opspact import SERVICES
+from opspact import SERVICES, peers
 from opspact.auth import ROLES, Principal, issue_internal
+from opspact.permissions import ROUTES
 from opspact.testing.plugin import token
 from schemathesis import GenerationMode
 from schemathesis.specs.openapi.checks import positive_data_acceptance
@@ -27,7 +28,12 @@ def _headers(stack, name: str) -> dict[str, str]:
     if name == "gateway":
         return {"Authorization": f"Bearer {token(FUZZ_TENANT, *ROLES)}"}
     principal = Principal(subject="fuzzer", tenant=FUZZ_TENANT, roles=tuple(ROLES))
-    return {"Authorization": f"Bearer {issue_internal(stack.private_key, principal, name)}"}
+    headers = {"Authorization": f"Bearer {issue_internal(stack.private_key, principal, name)}"}
+    # what the gateway attaches for routes that read from other services
+    for peer in {p for r in ROUTES if r.service == name for p in r.delegates}:
+        delegated = issue_internal(stack.private_key, principal, peer, actor=name)
+        headers[peers.header_name(peer)] = peers.header_value(stack.url(peer), delegated)
+    return headers
 
 
 # One hypothesis run per operation and mode, driven here rather than through

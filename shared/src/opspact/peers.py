@@ -17,7 +17,7 @@ import httpx
 from starlette.requests import Request
 
 from opspact import telemetry
-from opspact.errors import ServiceUnavailable
+from opspact.errors import Problem, ServiceUnavailable
 
 HEADER_PREFIX = "x-opspact-peer-"
 TIMEOUT_SECONDS = 20.0
@@ -53,11 +53,12 @@ class Denied:
 
 async def get_json(peer: Peer | None, service: str, path: str,
                    params: dict[str, str]) -> Any | Denied:
-    """The peer's JSON answer, or Denied. No delegation, no answer or an unexpected
-    status: 503, since a document built without the part would be silently incomplete."""
+    """The peer's JSON answer, or Denied. No delegation: 400 (the caller bypassed the
+    gateway); no answer or an unexpected status: 503, since a document built without
+    the part would be silently incomplete."""
     if peer is None:
-        raise ServiceUnavailable(f"no delegation to {service} came with the request "
-                                 "(it must come through the gateway)", retry_after=5)
+        raise Problem(f"no delegation to {service} came with the request (it must come "
+                      "through the gateway)")
     headers = {"authorization": f"Bearer {peer.token}", "accept": "application/json"}
     telemetry.inject(headers)
     try:

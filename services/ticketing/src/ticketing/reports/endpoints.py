@@ -136,8 +136,8 @@ RENDERERS = {Format.docx: (render_docx.render, DOCX), Format.pdf: (render_pdf.re
 
 @router.get("/{kind}", response_model=ReportOut, responses={
     200: {"content": {DOCX: {}, PDF: {}, XLSX: {}}, "description": "the report (JSON or the file asked)"},
-    503: {"description": "inventory or billing did not give their part (or the request did not come "
-                         "through the gateway, which delegates the reads)"}})
+    400: {"description": "the request did not come through the gateway, which delegates the reads"},
+    503: {"description": "inventory or billing did not give their part"}})
 async def get_report(request: Request, kind: Kind = Path(description="weekly | monthly | quarterly | annual"),
                      period: str | None = Query(default=None, max_length=10,
                                                 description="2025-W10 | 2025-03 | 2025-Q1 | 2025; "
