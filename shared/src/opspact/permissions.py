@@ -124,6 +124,8 @@ ROUTES: tuple[Route, ...] = (
     Route("ticketing", "POST", "/changes/{change_id}/result", "changes.implement"),
     Route("ticketing", "POST", "/changes/{change_id}/cancel", "changes.submit"),
     Route("ticketing", "GET", "/reports", "reports.read"),
+    Route("ticketing", "GET", "/service-records", "reports.read"),
+    Route("ticketing", "GET", "/manual", "reports.read"),
     Route("ticketing", "GET", "/reports/{kind}", "reports.read", delegates=("inventory", "billing")),
     Route("ticketing", "POST", "/worklog", "worklog.write"),
     Route("ticketing", "GET", "/worklog", "worklog.read"),

@@ -1,5 +1,6 @@
 """The acceptance dossier (验收材料) as one ZIP: every periodic report the contract asks
-for over the term, the inspection ledger, change records, the staffing table, training
+for over the term, its other documents (xinxiang's service records by month, xinjiang's
+technical service manual by year), the inspection ledger, change records, the staffing table, training
 records, the statement of damages and payments, and an index (目录.xlsx + manifest.json)
 with each file's SHA-256 so the client can check that what was stamped is what was sent.
 
@@ -23,6 +24,8 @@ from opspact.tabular import add_table, workbook_bytes
 
 ROLES = ["vendor_manager"]
 KIND_NAMES = {"weekly": "周报", "monthly": "月报", "quarterly": "季度报告", "annual": "年度报告"}
+DOCUMENTS = {"service-records": ("运维服务售后记录单", "/api/ticketing/service-records"),
+             "manual": ("技术服务手册", "/api/ticketing/manual")}
 STAFFING_CHUNK_DAYS = 366  # inventory's summary answers at most 400 days at a time
 
 
@@ -75,6 +78,16 @@ def plan(tenant: str, first: date | None, last: date | None, pdf: bool) -> Dossi
                     KIND_NAMES[kind], f"{folder}/{KIND_NAMES[kind]}-{period['code']}{suffix}.{fmt}",
                     period["label"], _download(tenant, f"/api/ticketing/reports/{kind}",
                                                {"period": period["code"], "format": fmt})))
+    folders = {kind: f"{n:02d}-{DOCUMENTS[kind][0]}" for n, kind in enumerate(
+        dict.fromkeys(d["kind"] for d in catalogue["documents"]), len(catalogue["kinds"]) + 1)}
+    for doc in catalogue["documents"]:
+        category, path = DOCUMENTS[doc["kind"]]
+        key = doc["params"].get("year") or f"{doc['params']['from']}至{doc['params']['to']}"
+        suffix = "" if doc["complete"] else "（截至生成日）"
+        for fmt in formats:
+            name = f"{folders[doc['kind']]}/{category}-{key}{suffix}.{fmt}"
+            dossier.parts.append(Part(category, name, doc["label"],
+                                      _download(tenant, path, {**doc["params"], "format": fmt})))
     span_label = f"{first.isoformat()} 至 {last.isoformat()}"
     instants = {"from": _midnight(first), "to": _midnight(last + timedelta(days=1))}
     dossier.parts += [

@@ -158,8 +158,8 @@ def _inspections(facts: Facts) -> Section:
 def _worklog(facts: Facts) -> Section:
     return Section("工作日志", tables=[Table(
         "表7 工作日志", ["时间", "类别", "发起人", "处理人", "处理情况", "反馈"],
-        [[minute_text(w.occurred_at), w.category, w.initiator, w.handler, w.handling, w.feedback or ""]
-         for w in facts.worklog], [18, 10, 10, 10, 50, 30])])
+        [[minute_text(w.occurred_at), labels.of(labels.WORKLOG, w.category), w.initiator, w.handler,
+          w.handling, w.feedback or ""] for w in facts.worklog], [18, 10, 10, 10, 50, 30])])
 
 
 def _by_month(facts: Facts, period: Period) -> Section:

@@ -27,6 +27,7 @@ class Section:
     paragraphs: list[str] = field(default_factory=list)
     tables: list[Table] = field(default_factory=list)
     figures: list[Figure] = field(default_factory=list)
+    new_page: bool = False  # a form or a chapter starts on its own page
 
 
 @dataclass

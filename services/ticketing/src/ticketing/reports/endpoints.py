@@ -21,6 +21,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from ticketing.reports import periods, render_docx, render_pdf, render_xlsx, service, summaries
 from ticketing.reports.document import Report
+from ticketing.reports.settings import ReportSettings
 from ticketing.tables import shared
 from ticketing.tenant_settings import TicketingTenantSettings
 
@@ -65,8 +66,8 @@ class ReportOut(BaseModel):
     sections: list[SectionOut]
 
 
-def report_out(period: periods.Period, r: Report) -> ReportOut:
-    return ReportOut(kind=r.kind, period=period.code, title=r.title, facts=dict(r.facts), numbers=r.numbers,
+def report_out(period: str, r: Report) -> ReportOut:
+    return ReportOut(kind=r.kind, period=period, title=r.title, facts=dict(r.facts), numbers=r.numbers,
                      sections=[SectionOut(heading=s.heading, paragraphs=s.paragraphs,
                                           tables=[TableOut(caption=t.caption, header=t.header, rows=t.rows)
                                                   for t in s.tables],
@@ -82,12 +83,21 @@ class PeriodOut(BaseModel):
     complete: bool = Field(description="the period has ended (else the report covers it so far)")
 
 
+class DocumentOut(BaseModel):
+    kind: str = Field(description="service-records (GET /service-records, a month per file) or "
+                                  "manual (GET /manual, a year per file)")
+    params: dict[str, str] = Field(description="the query that produces it")
+    label: str
+    complete: bool
+
+
 class CatalogueOut(BaseModel):
     kinds: list[str] = Field(description="the periodic reports the contract requires")
     clause: str | None
     first: date
     last: date
     periods: list[PeriodOut]
+    documents: list[DocumentOut] = Field(description="the other documents the contract requires")
 
 
 MAX_CATALOGUE_DAYS = 3660
@@ -127,7 +137,21 @@ async def catalogue(first: IsoDate | None = Query(default=None, alias="from",
                         complete=p.last < today)
               for kind in wanted.kinds for p in periods.overlapping(kind, first, min(last, today))]
     return CatalogueOut(kinds=list(wanted.kinds), clause=wanted.clause, first=first, last=last,
-                        periods=listed)
+                        periods=listed, documents=_documents(wanted, first, min(last, today), today))
+
+
+def _documents(wanted: ReportSettings, first: date, last: date, today: date) -> list[DocumentOut]:
+    out = []
+    if wanted.service_records:  # a month per file, clipped to the span
+        for month in periods.overlapping("monthly", first, last):
+            span = {"from": max(month.first, first).isoformat(), "to": min(month.last, last).isoformat()}
+            out.append(DocumentOut(kind="service-records", params=span,
+                                   label=f"{month.label}运维服务售后记录单", complete=month.last < today))
+    if wanted.manual:
+        for year in periods.overlapping("annual", first, last):
+            out.append(DocumentOut(kind="manual", params={"year": year.code},
+                                   label=f"{year.label}技术服务手册", complete=year.last < today))
+    return out
 
 
 RENDERERS = {Format.docx: (render_docx.render, DOCX), Format.pdf: (render_pdf.render, PDF),
@@ -152,10 +176,14 @@ async def get_report(request: Request, kind: Kind = Path(description="weekly | m
     parsed = periods.parse(kind.value, code)
     report = await service.build(session, principal.tenant, parsed,
                                  await summaries.fetch(request, parsed))
+    return await answer(report, parsed.code, format, f"{kind.value}-{principal.tenant}-{parsed.code}")
+
+
+async def answer(report: Report, period: str, format: Format, name: str):  # noqa: A002
+    """The report as JSON, or rendered (off the event loop) as the file asked for."""
     if format is Format.json:
-        return report_out(parsed, report)
+        return report_out(period, report)
     render, media_type = RENDERERS[format]
-    name = f"{kind.value}-{principal.tenant}-{parsed.code}.{format.value}"
     content = await asyncio.to_thread(render, report)
     return Response(content, media_type=media_type,
-                    headers={"Content-Disposition": f'attachment; filename="{name}"'})
+                    headers={"Content-Disposition": f'attachment; filename="{name}.{format.value}"'})

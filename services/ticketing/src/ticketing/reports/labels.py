@@ -15,3 +15,6 @@ def of(table: dict[str, str], code: str | None) -> str:
     return table.get(code or "", code or "")
 DAMAGE_STATES = {"proposed": "待确认", "confirmed": "已确认", "waived": "已免除", "deducted": "已扣减"}
 COVERAGE = {"5x8": "5×8（工作日）", "7x8": "7×8", "7x24": "7×24", "off_days": "节假日值守"}
+WORKLOG = {"fault": "故障处理", "consultation": "咨询解答", "inspection": "巡检", "change": "变更实施",
+           "maintenance": "日常维护", "data": "数据处理", "security": "安全保障", "training": "培训",
+           "other": "其他"}

@@ -48,7 +48,8 @@ def _append_rows(table, rows: list[list[str | int]]) -> None:
 
 
 def _table(doc, t: Table) -> None:
-    doc.add_paragraph(t.caption, style="Caption")
+    if t.caption:
+        doc.add_paragraph(t.caption, style="Caption")
     table = doc.add_table(rows=1, cols=len(t.header))
     table.style = "Table Grid"
     for cell, text in zip(table.rows[0].cells, t.header, strict=True):
@@ -81,6 +82,8 @@ def render(report: Report) -> bytes:
         cells = facts.add_row().cells
         cells[0].text, cells[1].text = label, value
     for s in report.sections:
+        if s.new_page:
+            doc.add_page_break()
         doc.add_heading(s.heading, level=1)
         for text in s.paragraphs:
             doc.add_paragraph(text)

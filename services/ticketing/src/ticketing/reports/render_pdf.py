@@ -30,7 +30,8 @@ def _pdf(title: str):
 
 def _table(pdf, t: Table) -> None:
     pdf.set_font(FONT, size=9)
-    pdf.multi_cell(0, 6, t.caption, new_x="LMARGIN", new_y="NEXT")
+    if t.caption:
+        pdf.multi_cell(0, 6, t.caption, new_x="LMARGIN", new_y="NEXT")
     if not t.rows:
         pdf.multi_cell(0, 6, "（本期无记录）", new_x="LMARGIN", new_y="NEXT")
         pdf.ln(2)
@@ -59,7 +60,8 @@ def render(report: Report) -> bytes:
         pdf.multi_cell(0, 6, f"{label}：{value}", new_x="LMARGIN", new_y="NEXT")
     for s in report.sections:
         pdf.ln(4)
-        if pdf.get_y() > pdf.page_break_trigger - 40:  # no heading alone at a page's foot
+        # a form or chapter on its own page; no heading alone at a page's foot
+        if s.new_page or pdf.get_y() > pdf.page_break_trigger - 40:
             pdf.add_page()
         pdf.set_font(FONT, size=13)
         pdf.multi_cell(0, 8, s.heading, new_x="LMARGIN", new_y="NEXT")

@@ -1,5 +1,6 @@
 """XLSX for ledgers: a 概要 sheet with the facts and headline figures, then one sheet per
-table (the same tables the DOCX and PDF print)."""
+table (the same tables the DOCX and PDF print). A table without a caption is a form (a
+service record's fields): printed, not tabulated."""
 
 from __future__ import annotations
 
@@ -23,6 +24,6 @@ def render(report: Report) -> bytes:
     summary.column_dimensions["B"].width = 60
     taken = {"概要"}
     for s in report.sections:
-        for t in s.tables:
+        for t in (t for t in s.tables if t.caption):
             add_table(book, sheet_title(t.caption, taken), t.header, t.rows)
     return workbook_bytes(book)

@@ -13,3 +13,5 @@ class ReportSettings(BaseModel):
                               description="the periodic reports the contract requires")
     clause: str | None = Field(default=None, max_length=500,
                                description="the contract's words on reports, quoted in the dossier index")
+    service_records: bool = Field(default=False, description="a 运维服务售后记录单 per task (xinxiang)")
+    manual: bool = Field(default=False, description="a yearly 技术服务手册 per system (xinjiang)")
