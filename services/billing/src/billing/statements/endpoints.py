@@ -8,7 +8,7 @@ from fastapi import APIRouter, Depends, Query, Response
 from opspact.app import current_principal, current_session
 from opspact.auth import Principal
 from opspact.calendar import SHANGHAI
-from opspact.errors import Unprocessable
+from opspact.calendar.spans import day_span
 from opspact.permissions import require
 from opspact.tabular import XLSX
 from opspact.types import IsoDate
@@ -41,12 +41,7 @@ def _period(c: Contract, start: date | None, end: date | None) -> tuple[date, da
     doc = c.document["contract"]
     start = start or date.fromisoformat(doc.get("signed_on") or doc["term"]["start"])
     end = end or datetime.now(SHANGHAI).date()
-    if end < start:
-        raise Unprocessable("`to` is before `from`", errors=[{"field": "query.to", "message": "before from"}])
-    if (end - start).days > MAX_DAYS:
-        raise Unprocessable(f"the period is longer than {MAX_DAYS} days: split it",
-                            errors=[{"field": "query.to", "message": "period too long"}])
-    return start, end
+    return day_span(start, end, MAX_DAYS)
 
 
 async def build(session: AsyncSession, c: Contract, tenant_id: str, start: date, end: date) -> Statement:

@@ -11,7 +11,7 @@ from collections import Counter, defaultdict
 from datetime import date, datetime, time, timedelta
 
 from opspact.calendar import SHANGHAI, CalendarMissing, WorkdayCalendar
-from opspact.errors import Unprocessable
+from opspact.calendar.spans import day_span
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -81,11 +81,7 @@ def post_coverage(settings: InventoryTenantSettings, shifts: list[Shift], start:
 
 async def staffing(session: AsyncSession, tenant_id: str, first: date, last: date) -> StaffingSummaryOut:
     """`first`..`last`: days in Shanghai, both included."""
-    if last < first:
-        raise Unprocessable("`to` is before `from`", errors=[{"field": "query.to", "message": "before from"}])
-    if (last - first).days >= MAX_DAYS:
-        raise Unprocessable(f"ask for at most {MAX_DAYS} days",
-                            errors=[{"field": "query.to", "message": "period too long"}])
+    day_span(first, last, MAX_DAYS)
     start = datetime.combine(first, time(), tzinfo=SHANGHAI)
     end = datetime.combine(last + timedelta(days=1), time(), tzinfo=SHANGHAI)
     _, settings = await tenant_config(session, tenant_id)

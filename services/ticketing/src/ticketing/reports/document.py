@@ -7,6 +7,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 
+def printable(value: str | int) -> str:
+    """Text a document can carry: XML 1.0 (DOCX) and the PDF's font have no place for most
+    control characters, which recorded text may hold; a line break prints as a space."""
+    return "".join(c if c >= " " else " " for c in str(value))
+
+
 @dataclass
 class Table:
     caption: str

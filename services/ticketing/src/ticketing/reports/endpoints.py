@@ -11,6 +11,7 @@ from fastapi import APIRouter, Depends, Path, Query, Request, Response
 from opspact.app import current_principal, current_session
 from opspact.auth import Principal
 from opspact.calendar import SHANGHAI
+from opspact.calendar.spans import day_span
 from opspact.errors import Unprocessable
 from opspact.permissions import require
 from opspact.tabular import XLSX
@@ -111,12 +112,7 @@ def _span(config: dict, first: date | None, last: date | None) -> tuple[date, da
     if first is None or last is None:
         raise Unprocessable(f"the tenant file gives no term dates ({term.get('basis', 'no basis')}): "
                             "pass from and to", errors=[{"field": "query.from", "message": "required"}])
-    if last < first:
-        raise Unprocessable("`to` is before `from`", errors=[{"field": "query.to", "message": "before from"}])
-    if (last - first).days > MAX_CATALOGUE_DAYS:
-        raise Unprocessable(f"ask for at most {MAX_CATALOGUE_DAYS} days",
-                            errors=[{"field": "query.to", "message": "period too long"}])
-    return first, last
+    return day_span(first, last, MAX_CATALOGUE_DAYS)
 
 
 @router.get("", response_model=CatalogueOut)

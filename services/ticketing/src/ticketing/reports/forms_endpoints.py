@@ -9,8 +9,9 @@ from fastapi import APIRouter, Depends, Query
 from opspact.app import current_principal, current_session
 from opspact.auth import Principal
 from opspact.calendar import SHANGHAI
-from opspact.errors import Unprocessable
+from opspact.calendar.spans import day_span
 from opspact.permissions import require
+from opspact.tabular import XLSX
 from opspact.tenancy.registry import load_tenant
 from opspact.types import IsoDate
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -21,7 +22,7 @@ from ticketing.tables import shared
 
 router = APIRouter(tags=["reports"])
 MAX_RECORD_DAYS = 366
-FILES = {200: {"content": {DOCX: {}, PDF: {}}, "description": "JSON, or the file asked for"}}
+FILES = {200: {"content": {DOCX: {}, PDF: {}, XLSX: {}}, "description": "JSON, or the file asked for"}}
 
 
 def _parties(config: dict) -> tuple[str, str]:
@@ -34,12 +35,7 @@ def _record_span(first: date | None, last: date | None) -> tuple[date, date]:
     today = datetime.now(SHANGHAI).date()
     last = last or today.replace(day=1) - timedelta(days=1)
     first = first or last.replace(day=1)
-    if last < first:
-        raise Unprocessable("`to` is before `from`", errors=[{"field": "query.to", "message": "before from"}])
-    if (last - first).days >= MAX_RECORD_DAYS:
-        raise Unprocessable(f"ask for at most {MAX_RECORD_DAYS} days",
-                            errors=[{"field": "query.to", "message": "period too long"}])
-    return first, last
+    return day_span(first, last, MAX_RECORD_DAYS)
 
 
 def _midnight(day: date) -> datetime:

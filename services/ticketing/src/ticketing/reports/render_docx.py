@@ -7,7 +7,7 @@ import io
 from xml.sax.saxutils import escape
 
 from ticketing.reports import fonts
-from ticketing.reports.document import Report, Table
+from ticketing.reports.document import Report, Table, printable
 
 
 def _east_asian(run_or_style, size_pt: float | None = None) -> None:
@@ -26,8 +26,7 @@ def _east_asian(run_or_style, size_pt: float | None = None) -> None:
 
 
 def _cell_text(value: str | int) -> str:
-    # XML 1.0 cannot carry most control characters; a line break prints as a space
-    return escape("".join(c if c >= " " else " " for c in str(value)))
+    return escape(printable(value))
 
 
 def _append_rows(table, rows: list[list[str | int]]) -> None:
@@ -49,7 +48,7 @@ def _append_rows(table, rows: list[list[str | int]]) -> None:
 
 def _table(doc, t: Table) -> None:
     if t.caption:
-        doc.add_paragraph(t.caption, style="Caption")
+        doc.add_paragraph(printable(t.caption), style="Caption")
     table = doc.add_table(rows=1, cols=len(t.header))
     table.style = "Table Grid"
     for cell, text in zip(table.rows[0].cells, t.header, strict=True):
@@ -74,19 +73,19 @@ def render(report: Report) -> bytes:
     _east_asian(doc.styles["Normal"], 10.5)
     for name in ("Title", "Heading 1", "Caption"):
         _east_asian(doc.styles[name])
-    title = doc.add_paragraph(report.title, style="Title")
+    title = doc.add_paragraph(printable(report.title), style="Title")
     title.alignment = WD_ALIGN_PARAGRAPH.CENTER
     facts = doc.add_table(rows=0, cols=2)
     facts.style = "Table Grid"
     for label, value in report.facts:
         cells = facts.add_row().cells
-        cells[0].text, cells[1].text = label, value
+        cells[0].text, cells[1].text = printable(label), printable(value)
     for s in report.sections:
         if s.new_page:
             doc.add_page_break()
-        doc.add_heading(s.heading, level=1)
+        doc.add_heading(printable(s.heading), level=1)
         for text in s.paragraphs:
-            doc.add_paragraph(text)
+            doc.add_paragraph(printable(text))
         for t in s.tables:
             _table(doc, t)
         for f in s.figures:

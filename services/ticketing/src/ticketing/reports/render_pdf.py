@@ -6,7 +6,7 @@ from __future__ import annotations
 import io
 
 from ticketing.reports import fonts
-from ticketing.reports.document import Report, Table
+from ticketing.reports.document import Report, Table, printable
 
 FONT = "report"
 
@@ -45,7 +45,7 @@ def _table(pdf, t: Table) -> None:
                    headings_style=header, text_align="LEFT") as table:
         table.row(t.header)
         for row in t.rows:
-            table.row([str(c) for c in row])
+            table.row([printable(c) for c in row])
     pdf.ln(3)
 
 
@@ -64,10 +64,10 @@ def render(report: Report) -> bytes:
         if s.new_page or pdf.get_y() > pdf.page_break_trigger - 40:
             pdf.add_page()
         pdf.set_font(FONT, size=13)
-        pdf.multi_cell(0, 8, s.heading, new_x="LMARGIN", new_y="NEXT")
+        pdf.multi_cell(0, 8, printable(s.heading), new_x="LMARGIN", new_y="NEXT")
         pdf.set_font(FONT, size=10)
         for text in s.paragraphs:
-            pdf.multi_cell(0, 6, text, new_x="LMARGIN", new_y="NEXT")
+            pdf.multi_cell(0, 6, printable(text), new_x="LMARGIN", new_y="NEXT")
         for t in s.tables:
             _table(pdf, t)
         for f in s.figures:
