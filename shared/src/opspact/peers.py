@@ -51,11 +51,12 @@ class Denied:
         self.detail = detail
 
 
-async def get_json(peer: Peer | None, service: str, path: str,
+async def get_json(request: Request, service: str, path: str,
                    params: dict[str, str]) -> Any | Denied:
-    """The peer's JSON answer, or Denied. No delegation: 400 (the caller bypassed the
-    gateway); no answer or an unexpected status: 503, since a document built without
-    the part would be silently incomplete."""
+    """`service`'s JSON answer on the caller's behalf, or Denied. No delegation: 400 (the
+    caller bypassed the gateway); no answer or an unexpected status: 503, since a document
+    built without the part would be silently incomplete."""
+    peer = peer_of(request, service)
     if peer is None:
         raise Problem(f"no delegation to {service} came with the request (it must come "
                       "through the gateway)")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import sys
 from typing import Any
 
 from opspact.settings import DEV_JWT_SECRET
@@ -58,7 +59,6 @@ def print_table(rows: list[dict[str, Any]], columns: list[str]) -> None:
 
 def progress(step: int, total: int, label: str) -> None:
     """A one-line progress bar on stderr (stdout stays clean for --json)."""
-    import sys
     width = 24
     done = width * step // max(total, 1)
     print(f"\r[{'#' * done}{'.' * (width - done)}] {step}/{total} {label:<40}", end="",

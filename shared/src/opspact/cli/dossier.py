@@ -12,7 +12,9 @@ from __future__ import annotations
 
 import hashlib
 import json
+import sys
 import zipfile
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
@@ -159,16 +161,14 @@ def staffing_workbook(tenant: str, first: date, last: date) -> bytes:
             total[2] += a["days"]
             total[3] += a["hours"]
         start = end + timedelta(days=1)
-    roles: dict[str, int] = {}
-    for s in staff.values():
-        roles[s["role"]] = roles.get(s["role"], 0) + 1
+    roles = Counter(s["role"] for s in staff.values())
     book = Workbook()
     book.remove(book.active)
     add_table(book, "人员配置表", ["编号", "姓名", "角色", "岗位", "负责范围", "状态"],
               [[s["code"], s["name"], s["role"], s["post_name"] or s["post"] or "",
                 "、".join(s["categories"]), "在岗" if s["status"] == "active" else "已离岗"]
                for s in staff.values()])
-    add_table(book, "人员结构", ["角色", "人数"], sorted(roles.items(), key=lambda r: -r[1]))
+    add_table(book, "人员结构", ["角色", "人数"], roles.most_common())
     add_table(book, "考勤统计（按排班）", ["编号", "姓名", "班次", "出勤天数", "在岗小时"],
               [[code, *row[:3], round(row[3], 2)] for code, row in sorted(attendance.items())])
     add_table(book, "培训记录", ["日期", "编号", "姓名"],
@@ -202,7 +202,6 @@ def build(dossier: Dossier, out: Path, show_progress: bool = True) -> None:
         partial.unlink(missing_ok=True)
         if show_progress:
             progress(total, total, "done")
-            import sys
             print(file=sys.stderr)
 
 

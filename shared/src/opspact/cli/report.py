@@ -9,14 +9,12 @@ from pathlib import Path
 from opspact.cli import dossier
 from opspact.cli.common import CliError, api_call, print_json
 
-KINDS = ("weekly", "monthly", "quarterly", "annual")
-
 
 def register(nouns) -> None:
     parser = nouns.add_parser("report", help="periodic reports and the acceptance dossier")
     verbs = parser.add_subparsers(dest="verb", required=True)
     get = verbs.add_parser("get", help="one report (周报/月报/季度报告/年度报告)")
-    get.add_argument("kind", choices=KINDS)
+    get.add_argument("kind", choices=tuple(dossier.KIND_NAMES))
     get.add_argument("--tenant", required=True)
     get.add_argument("--period", help="2025-W10 | 2025-03 | 2025-Q1 | 2025 (default: the last ended)")
     get.add_argument("--format", choices=("json", "docx", "pdf", "xlsx"), default="docx")

@@ -129,11 +129,12 @@ async def catalogue(first: IsoDate | None = Query(default=None, alias="from",
     wanted = TicketingTenantSettings.model_validate(config["settings"]).reports
     first, last = _span(config, first, last)
     today = datetime.now(SHANGHAI).date()
+    begun = min(last, today)  # periods not begun yet have nothing to report
     listed = [PeriodOut(kind=p.kind, code=p.code, label=p.label, first=p.first, last=p.last,
                         complete=p.last < today)
-              for kind in wanted.kinds for p in periods.overlapping(kind, first, min(last, today))]
+              for kind in wanted.kinds for p in periods.overlapping(kind, first, begun)]
     return CatalogueOut(kinds=list(wanted.kinds), clause=wanted.clause, first=first, last=last,
-                        periods=listed, documents=_documents(wanted, first, min(last, today), today))
+                        periods=listed, documents=_documents(wanted, first, begun, today))
 
 
 def _documents(wanted: ReportSettings, first: date, last: date, today: date) -> list[DocumentOut]:

@@ -80,13 +80,18 @@ async def _resolutions(session: AsyncSession, tenant_id: str, start: datetime,
     return {ticket_id: (at, note) for ticket_id, at, note in rows}
 
 
-async def gather(session: AsyncSession, tenant_id: str, start: datetime, end: datetime) -> Facts:
-    systems = await systems_of(session, tenant_id)
+async def tickets(session: AsyncSession, tenant_id: str, start: datetime, end: datetime) -> list[Fault]:
+    """The tickets opened in [start, end), each with its last resolution."""
     resolved = await _resolutions(session, tenant_id, start, end)
-    tickets = await session.execute(
+    rows = await session.execute(
         select(Ticket).where(Ticket.tenant_id == tenant_id, Ticket.created_at >= start,
                              Ticket.created_at < end).order_by(Ticket.created_at, Ticket.seq))
-    faults = [fault(t, *resolved.get(t.id, (None, ""))) for t in tickets.scalars()]
+    return [fault(t, *resolved.get(t.id, (None, ""))) for t in rows.scalars()]
+
+
+async def gather(session: AsyncSession, tenant_id: str, start: datetime, end: datetime) -> Facts:
+    systems = await systems_of(session, tenant_id)
+    faults = await tickets(session, tenant_id, start, end)
     clocks = [Clock(c.ticket_id, c.clock, c.target, c.state, c.started_at, c.stopped_at,
                     c.state == "breached" or c.breached_at is not None,
                     int(c.paused_total.total_seconds()))

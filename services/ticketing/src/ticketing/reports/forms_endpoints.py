@@ -16,18 +16,14 @@ from opspact.tenancy.registry import load_tenant
 from opspact.types import IsoDate
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from ticketing.reports import facts, manual, records
+from ticketing.reports import facts, manual, periods, records
 from ticketing.reports.endpoints import DOCX, PDF, Format, ReportOut, answer
+from ticketing.reports.service import parties
 from ticketing.tables import shared
 
 router = APIRouter(tags=["reports"])
 MAX_RECORD_DAYS = 366
 FILES = {200: {"content": {DOCX: {}, PDF: {}, XLSX: {}}, "description": "JSON, or the file asked for"}}
-
-
-def _parties(config: dict) -> tuple[str, str]:
-    parties = config.get("parties", {})
-    return parties.get("client", {}).get("name", ""), parties.get("vendor", {}).get("name", "")
 
 
 def _record_span(first: date | None, last: date | None) -> tuple[date, date]:
@@ -57,7 +53,7 @@ async def service_records(first: IsoDate | None = Query(default=None, alias="fro
     config = await load_tenant(session, shared.tenants, principal.tenant)
     found = await records.gather(session, principal.tenant, _midnight(first),
                                  _midnight(last + timedelta(days=1)))
-    client, vendor = _parties(config)
+    client, vendor = parties(config)
     report = records.build(found, config["name"], client, vendor, first.isoformat(), last.isoformat())
     span = f"{first.isoformat()}..{last.isoformat()}"
     return await answer(report, span, format,
@@ -75,9 +71,9 @@ async def technical_manual(year: int | None = Query(default=None, ge=2000, le=21
     require(principal, "reports.read")
     year = year or datetime.now(SHANGHAI).year - 1
     config = await load_tenant(session, shared.tenants, principal.tenant)
-    start, end = _midnight(date(year, 1, 1)), _midnight(date(year + 1, 1, 1))
-    gathered = await facts.gather(session, principal.tenant, start, end)
+    period = periods.parse("annual", str(year))
+    faults = await facts.tickets(session, principal.tenant, period.start, period.end)
     knowledge = await manual.articles(session, principal.tenant)
-    report = manual.build(year, config["settings"]["systems"], knowledge, gathered.faults, config["name"],
-                          _parties(config)[1])
+    report = manual.build(year, config["settings"]["systems"], knowledge, faults, config["name"],
+                          parties(config)[1])
     return await answer(report, str(year), format, f"manual-{principal.tenant}-{year}")

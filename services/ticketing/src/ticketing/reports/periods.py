@@ -91,17 +91,9 @@ def parse(kind: str, code: str) -> Period:
 
 
 def current(kind: str, today: date) -> str:
-    """The period that ended most recently (the one a report is due for)."""
-    if kind == "weekly":
-        year, week, _ = (today - timedelta(days=7)).isocalendar()
-        return f"{year}-W{week:02d}"
-    if kind == "monthly":
-        last = today.replace(day=1) - timedelta(days=1)
-        return f"{last:%Y-%m}"
-    if kind == "quarterly":
-        q = (today.month - 1) // 3
-        return f"{today.year - 1}-Q4" if q == 0 else f"{today.year}-Q{q}"
-    return str(today.year - 1)
+    """The period that ended most recently (the one a report is due for): the one holding
+    the day before the period of today began."""
+    return containing(kind, parse(kind, containing(kind, today)).first - timedelta(days=1))
 
 
 def containing(kind: str, day: date) -> str:

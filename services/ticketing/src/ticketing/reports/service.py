@@ -28,6 +28,12 @@ async def open_faults(session: AsyncSession, tenant_id: str) -> list[facts.Fault
     return [facts.fault(t) for t in rows.scalars()]
 
 
+def parties(config: dict) -> tuple[str, str]:
+    """(client, vendor) as the tenant file names them."""
+    named = config.get("parties", {})
+    return named.get("client", {}).get("name", ""), named.get("vendor", {}).get("name", "")
+
+
 async def build(session: AsyncSession, tenant_id: str, period: Period,
                 summaries: Summaries | None = None) -> Report:
     config = await load_tenant(session, shared.tenants, tenant_id)
@@ -38,6 +44,6 @@ async def build(session: AsyncSession, tenant_id: str, period: Period,
         extra["open_faults"] = await open_faults(session, tenant_id)
         extra["next_rounds"] = await ledger.rounds(session, tenant_id, period.end,
                                                    period.end + timedelta(days=7), None)
-    vendor = config.get("parties", {}).get("vendor", {}).get("name", "")
+    _, vendor = parties(config)
     # charts and layout are CPU work: off the event loop
     return await asyncio.to_thread(builders.build, period, gathered, config["name"], vendor, **extra)

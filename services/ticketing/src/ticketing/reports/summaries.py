@@ -25,7 +25,7 @@ async def fetch(request: Request, period: Period) -> Summaries:
     days = {"from": period.first.isoformat(), "to": period.last.isoformat()}
 
     async def read(service: str, path: str) -> dict | Denied:
-        return await peers.get_json(peers.peer_of(request, service), service, path, days)
+        return await peers.get_json(request, service, path, days)
 
     if period.kind == "weekly":
         return Summaries(staffing=await read("inventory", "/summary/staffing"))
