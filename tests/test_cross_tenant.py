@@ -17,7 +17,7 @@ PARAMS = {"ticket_id": "00000000-0000-0000-0000-000000000000", "source": "generi
           "change_id": "00000000-0000-0000-0000-000000000000",
           "article_id": "00000000-0000-0000-0000-000000000000",
           "plan_id": "00000000-0000-0000-0000-000000000000",
-          "invoice_id": "1", "name": "no-such-template"}
+          "invoice_id": "1", "name": "no-such-template", "archive_id": "1", "format": "pdf"}
 CASES = [(route, home, other) for route in ROUTES for home in TENANTS for other in TENANTS
          if home != other]
 

@@ -46,6 +46,23 @@ def test_every_deployment_is_hardened():
                     assert c["resources"]["limits"] and c["resources"]["requests"]
 
 
+def test_the_report_scheduler_runs_nightly_once_at_a_time_as_a_non_root_publisher():
+    jobs = [doc for doc in yaml.safe_load_all((ROOT / "deploy/k8s/base/report-scheduler.yaml").read_text())
+            if doc["kind"] == "CronJob"]
+    assert len(jobs) == 1
+    job = jobs[0]["spec"]
+    assert (job["timeZone"], job["concurrencyPolicy"]) == ("Asia/Shanghai", "Forbid")
+    pod = job["jobTemplate"]["spec"]["template"]["spec"]
+    assert pod["securityContext"]["runAsNonRoot"] is True
+    (container,) = pod["containers"]
+    assert container["securityContext"]["readOnlyRootFilesystem"] is True
+    assert container["command"][:4] == ["opspact", "report", "publish", "--due"]
+    named = container["command"][container["command"].index("--tenant"):][1::2]
+    assert sorted(named) == sorted(p.stem for p in (ROOT / "deploy" / "tenants").glob("*.yaml"))
+    token = next(e for e in container["env"] if e["name"] == "OPSPACT_TOKEN")
+    assert "secretKeyRef" in token["valueFrom"]  # a real identity, never a minted dev token
+
+
 def test_kustomizations_name_existing_files():
     for kfile in (ROOT / "deploy" / "k8s").rglob("kustomization.yaml"):
         for resource in yaml.safe_load(kfile.read_text())["resources"]:

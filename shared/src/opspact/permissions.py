@@ -62,6 +62,9 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "changes.implement": frozenset(VENDOR_SIDE | {"platform_admin"}),
     # Work log, knowledge base and emergency plans: kept by the vendor, read by both sides.
     "reports.read": frozenset(CLIENT_SIDE | VENDOR_SIDE | {"finance", "auditor", "platform_admin"}),
+    # Publishing a period's report is the vendor handing it over (the scheduler does it as the
+    # vendor's manager): the archived copy is what the client stamps and pays against.
+    "reports.publish": frozenset({"vendor_manager", "platform_admin"}),
     "worklog.read": frozenset(CLIENT_SIDE | VENDOR_SIDE | {"auditor", "platform_admin"}),
     "worklog.write": frozenset(VENDOR_SIDE | {"platform_admin"}),
     "knowledge.read": frozenset(CLIENT_SIDE | VENDOR_SIDE | {"auditor", "platform_admin"}),
@@ -127,6 +130,10 @@ ROUTES: tuple[Route, ...] = (
     Route("ticketing", "GET", "/service-records", "reports.read"),
     Route("ticketing", "GET", "/manual", "reports.read"),
     Route("ticketing", "GET", "/reports/{kind}", "reports.read", delegates=("inventory", "billing")),
+    Route("ticketing", "POST", "/report-archive", "reports.publish", delegates=("inventory", "billing")),
+    Route("ticketing", "GET", "/report-archive", "reports.read"),
+    Route("ticketing", "GET", "/report-archive/{archive_id}", "reports.read"),
+    Route("ticketing", "GET", "/report-archive/{archive_id}/{format}", "reports.read"),
     Route("ticketing", "POST", "/worklog", "worklog.write"),
     Route("ticketing", "GET", "/worklog", "worklog.read"),
     Route("ticketing", "POST", "/knowledge", "knowledge.write"),

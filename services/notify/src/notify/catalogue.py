@@ -21,6 +21,7 @@ EVENTS: dict[str, str] = {
     "ticketing.sla.breached.v1": "SLA 已超时",
     "ticketing.inspection.missed.v1": "巡检未按时完成",
     "ticketing.change.submitted.v1": "变更待审批",
+    "ticketing.report.published.v1": "报告已归档",
     "inventory.roster.gap.v1": "值班缺口",
     "inventory.credential.rotation_overdue.v1": "账号轮换逾期",
     "billing.milestone.due.v1": "付款节点到期",
@@ -121,4 +122,17 @@ TEMPLATES: dict[str, Template] = {t.name: t for t in (
         "出现合同解约权：{{ reason }}，请项目经理立即跟进。",
         {"key": "k", "rule": "third_breach", "clause": "第八条", "reason": "第三次违约",
          "event_ids": []}),
+    # appended: the sink numbers approved templates in this order
+    Template("report_published", "报告已归档", ("ticketing.report.published.v1",), (
+        ("report", "{{ label }}{{ kind_name }}"),
+        ("version", "{{ version }}"),
+        ("tickets", "{{ tickets }}"), ("sla", "{{ sla_attainment }}"), ("missed", "{{ rounds_missed }}")),
+        "{{ report }}（第{{ version }}版）已生成归档：受理工单{{ tickets }}件，SLA达成率{{ sla }}，"
+        "未按时巡检{{ missed }}次。请登录运维服务台查阅、确认盖章。",
+        {"archive_id": 1, "kind": "monthly", "kind_name": "月报", "period": "2026-10", "label": "2026年10月",
+         "title": "交警业务收费系统运维月报", "version": 1, "reason": None, "first": "2026-10-01",
+         "last": "2026-10-31", "published_by": "report-scheduler",
+         "published_at": "2026-11-01T01:30:00+00:00",
+         "files": {"docx": {"sha256": "0" * 64, "size": 1}, "pdf": {"sha256": "0" * 64, "size": 1}},
+         "tickets": 42, "sla_attainment": "97.6%", "rounds_missed": 0}),
 )}

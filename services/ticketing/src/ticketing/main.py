@@ -3,7 +3,8 @@
 from fastapi import FastAPI
 from opspact.app import ServiceSpec, create_service_app
 
-import ticketing.changes.models  # noqa: F401  (registers the ORM tables)
+import ticketing.archive.models  # noqa: F401  (registers the ORM tables)
+import ticketing.changes.models  # noqa: F401
 import ticketing.inspections.models  # noqa: F401
 import ticketing.knowledge.models  # noqa: F401
 import ticketing.plans.models  # noqa: F401

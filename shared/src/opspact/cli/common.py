@@ -14,6 +14,14 @@ class CliError(RuntimeError):
     """Printed as one line; the command exits 1."""
 
 
+class ApiError(CliError):
+    """The gateway answered with a problem (`status` for callers that handle some)."""
+
+    def __init__(self, status: int, detail: str) -> None:
+        super().__init__(f"{status} {detail}")
+        self.status = status
+
+
 def gateway_url() -> str:
     return os.environ.get("OPSPACT_URL", "http://127.0.0.1:8000").rstrip("/")
 
@@ -26,18 +34,19 @@ def dev_token(tenants: list[str], roles: list[str], subject: str = "opspact-cli"
     return issue_dev_user_token(secret, subject, tenants, roles)
 
 
-def bearer_for(tenant: str, roles: list[str]) -> dict[str, str]:
+def bearer_for(tenant: str, roles: list[str], subject: str = "opspact-cli") -> dict[str, str]:
     """OPSPACT_TOKEN when set (a real identity), else a dev token for the tenant."""
-    token = os.environ.get("OPSPACT_TOKEN") or dev_token([tenant], roles)
+    token = os.environ.get("OPSPACT_TOKEN") or dev_token([tenant], roles, subject)
     return {"Authorization": f"Bearer {token}", "X-OpsPact-Tenant": tenant}
 
 
-def api_call(method: str, path: str, tenant: str, roles: list[str], **kwargs):
+def api_call(method: str, path: str, tenant: str, roles: list[str], subject: str = "opspact-cli",
+             **kwargs):
     """A call through the gateway; problems become one-line CliErrors."""
     import httpx
     try:
         response = httpx.request(method, f"{gateway_url()}{path}", timeout=120,
-                                 headers={**bearer_for(tenant, roles), **kwargs.pop("headers", {})},
+                                 headers={**bearer_for(tenant, roles, subject), **kwargs.pop("headers", {})},
                                  **kwargs)
     except httpx.HTTPError as exc:
         raise CliError(f"cannot reach the gateway at {gateway_url()}: {exc}") from exc
@@ -46,7 +55,7 @@ def api_call(method: str, path: str, tenant: str, roles: list[str], **kwargs):
             detail = response.json().get("detail", response.text)
         except ValueError:
             detail = response.text[:200]
-        raise CliError(f"{response.status_code} {detail}")
+        raise ApiError(response.status_code, detail)
     return response
 
 

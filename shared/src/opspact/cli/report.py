@@ -1,12 +1,13 @@
-"""`opspact report get KIND --tenant T [--period P] [--format F] [--out FILE]` and
-`opspact report dossier --tenant T (--term | --from D --to D) [--pdf] [--out FILE]`."""
+"""`opspact report get KIND --tenant T [--period P] [--format F] [--out FILE]`,
+`opspact report dossier --tenant T (--term | --from D --to D) [--pdf] [--out FILE]` and
+`opspact report publish --tenant T… (--due [--within-days N] [--every S] | --kind K --period P)`."""
 
 from __future__ import annotations
 
 from datetime import date
 from pathlib import Path
 
-from opspact.cli import dossier
+from opspact.cli import dossier, publish
 from opspact.cli.common import CliError, api_call, print_json
 
 
@@ -31,6 +32,22 @@ def register(nouns) -> None:
     pack.add_argument("--out", type=Path, help="archive to write (default: dossier-T-FROM-TO.zip)")
     pack.add_argument("--json", action="store_true", help="print the manifest as JSON")
     pack.set_defaults(func=_dossier)
+    pub = verbs.add_parser("publish", help="归档: publish ended periods' reports into the archive "
+                                           "(announced through notify); the schedule runs --due")
+    pub.add_argument("--tenant", action="append", required=True, help="repeat for several tenants")
+    which = pub.add_mutually_exclusive_group(required=True)
+    which.add_argument("--due", action="store_true",
+                       help="every required report whose period ended lately and is not archived yet")
+    which.add_argument("--kind", choices=tuple(dossier.KIND_NAMES))
+    pub.add_argument("--period", help="with --kind: 2025-W10 | 2025-03 | 2025-Q1 | 2025")
+    pub.add_argument("--again", action="store_true", help="with --kind: a new version of a published period")
+    pub.add_argument("--reason", help="with --again: why (the earlier version may be stamped)")
+    pub.add_argument("--within-days", type=int, default=publish.DEFAULT_WITHIN_DAYS,
+                     help="with --due: periods that ended this many days back at most "
+                          f"(default {publish.DEFAULT_WITHIN_DAYS}; 3660 backfills a term)")
+    pub.add_argument("--every", type=int, metavar="SECONDS",
+                     help="with --due: keep running, publishing what is due every SECONDS")
+    pub.set_defaults(func=_publish)
 
 
 def _get(args) -> int:
@@ -63,3 +80,18 @@ def _dossier(args) -> int:
         raise CliError(f"{len(plan.failed)} of {len(plan.parts)} parts could not be made ({names}); "
                        "the index lists why")
     return 0
+
+
+def _publish(args) -> int:
+    if args.kind and not args.period:
+        raise CliError("--kind needs --period")
+    if args.every is not None:
+        if not args.due or args.every < 60:
+            raise CliError("--every needs --due and at least 60 seconds")
+        publish.run_every(args.tenant, args.within_days, args.every)
+    if args.due:
+        outcomes = publish.publish_due(args.tenant, args.within_days)
+    else:
+        outcomes = [publish.publish(t, args.kind, args.period, args.again, args.reason) for t in args.tenant]
+    publish.print_outcomes(outcomes)
+    return 1 if any(o.status == "failed" for o in outcomes) else 0

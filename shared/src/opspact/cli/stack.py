@@ -201,6 +201,10 @@ class Stack:
         """An extra process of a service (e.g. `ticketing.workers`), with its environment."""
         self._spawn(name, [sys.executable, "-m", module], self.service_env(service))
 
+    def start_command(self, name: str, argv: list[str], env: dict[str, str]) -> None:
+        """A helper process beside the stack (e.g. the report scheduler), logged like the rest."""
+        self._spawn(name, argv, env)
+
     def _spawn(self, name: str, argv: list[str], env: dict[str, str]) -> None:
         self.log_dir.mkdir(parents=True, exist_ok=True)
         log = open(self.log_dir / f"{name}.log", "ab")  # noqa: SIM115 - the child owns it

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import signal
+import sys
 import threading
 from pathlib import Path
 
@@ -44,6 +45,7 @@ def _up(args) -> int:
             results = apply_tenants(repo_root() / "deploy" / "tenants", base_url=stack.url("gateway"))
             changed = sum(r["changed"] for r in results)
             print(f"demo tenants loaded ({changed} service slices changed)")
+            _start_report_scheduler(stack, [r["tenant"] for r in results])
         _print_welcome(stack)
         while not stopping.wait(1):
             for name, proc in list(stack.procs.items()):
@@ -56,6 +58,15 @@ def _up(args) -> int:
         print("stopping ...", flush=True)
         stack.stop()
     return 0
+
+
+def _start_report_scheduler(stack: Stack, tenants: list[str]) -> None:
+    """What the k8s CronJob does nightly, hourly here: publish the reports of the periods
+    that ended (opspact.cli.publish)."""
+    argv = [sys.executable, "-m", "opspact.cli.main", "report", "publish", "--due", "--every", "3600"]
+    for tenant in dict.fromkeys(tenants):
+        argv += ["--tenant", tenant]
+    stack.start_command("report-scheduler", argv, {"OPSPACT_URL": stack.url("gateway"), "OPSPACT_ENV": "dev"})
 
 
 def _print_welcome(stack: Stack) -> None:
@@ -73,6 +84,8 @@ OpsPact is up.
 Report a fault the way the 12123 platform does (signed with the dev secret):
   echo '{{"fault_id": "F-0001", "system": "12123-fees", "title": "缴费失败"}}' |
     .venv/bin/opspact hook send --tenant xinjiang --source 12123
+Reports of ended periods are published hourly ({stack.log_dir / 'report-scheduler.log'}):
+  .venv/bin/opspact report publish --due --tenant beijing
 List the tickets:
   curl -s {gw}/api/ticketing/tickets -H 'Authorization: Bearer {token}'
 
