@@ -59,7 +59,7 @@ def test_publishing_archives_the_report_and_announces_it(gateway):
     assert routes >= {("vendor-manager", "email"), ("client-admin", "sms")}
     assert {n["contact"] for n in sent} == {"vendor-manager", "client-admin"}
     text = sent[0]["body"]
-    assert text.startswith("2024年3月月报（第1版）已生成归档：受理工单") and "SLA达成率" in text
+    assert text.startswith("2024年3月月报（第1版）已归档：工单") and "SLA达成率" in text
 
 
 def test_publishing_again_returns_the_version_there_or_makes_a_new_one_with_a_reason(gateway):

@@ -127,8 +127,8 @@ TEMPLATES: dict[str, Template] = {t.name: t for t in (
         ("report", "{{ label }}{{ kind_name }}"),
         ("version", "{{ version }}"),
         ("tickets", "{{ tickets }}"), ("sla", "{{ sla_attainment }}"), ("missed", "{{ rounds_missed }}")),
-        "{{ report }}（第{{ version }}版）已生成归档：受理工单{{ tickets }}件，SLA达成率{{ sla }}，"
-        "未按时巡检{{ missed }}次。请登录运维服务台查阅、确认盖章。",
+        "{{ report }}（第{{ version }}版）已归档：工单{{ tickets }}件，SLA达成率{{ sla }}，"
+        "漏巡检{{ missed }}次，请登录查阅、盖章。",
         {"archive_id": 1, "kind": "monthly", "kind_name": "月报", "period": "2026-10", "label": "2026年10月",
          "title": "交警业务收费系统运维月报", "version": 1, "reason": None, "first": "2026-10-01",
          "last": "2026-10-31", "published_by": "report-scheduler",

@@ -1,11 +1,11 @@
 """PDF for the archive: A4, the report font embedded (subset), page numbers, tables
-that wrap and repeat their header across pages, charts as pictures."""
+that wrap and repeat their header across pages (pdf_table), charts as pictures."""
 
 from __future__ import annotations
 
 import io
 
-from ticketing.reports import fonts
+from ticketing.reports import fonts, pdf_table
 from ticketing.reports.document import Report, Table, printable
 
 FONT = "report"
@@ -37,15 +37,8 @@ def _table(pdf, t: Table) -> None:
         pdf.ln(2)
         return
     pdf.set_font(FONT, size=8)
-    widths = tuple(t.widths) if t.widths else None
-    from fpdf.fonts import FontFace
-    # one weight of the font is embedded: the header row is shaded rather than bold
-    header = FontFace(emphasis="", fill_color=(225, 230, 238))
-    with pdf.table(col_widths=widths, line_height=5, repeat_headings=1,
-                   headings_style=header, text_align="LEFT") as table:
-        table.row(t.header)
-        for row in t.rows:
-            table.row([printable(c) for c in row])
+    pdf_table.draw(pdf, [printable(h) for h in t.header], [[printable(c) for c in row] for row in t.rows],
+                   t.widths)
     pdf.ln(3)
 
 
