@@ -132,3 +132,14 @@ def test_the_scheduler_publishes_what_is_due_once(url, gateway, capsys):
 def test_the_scheduler_looks_back_when_the_term_has_no_dates(url):
     # wuqia's term starts at acceptance: the scheduler asks for the days it looks back over
     assert publish.due("wuqia", date(2024, 2, 10), 15) == [("monthly", "2024-01")]
+
+
+@pytest.mark.parametrize(("argv", "needle"), [
+    (["--due", "--again", "--reason", "x"], "go with --kind"),
+    (["--kind", "monthly"], "--kind needs --period"),
+    (["--kind", "monthly", "--period", "2024-03", "--again"], "--again needs --reason"),
+    (["--due", "--every", "5"], "at least 60 seconds"),
+])
+def test_publish_options_are_checked_before_anything_is_asked(argv, needle, capsys):
+    assert cli(["report", "publish", "--tenant", "zhuhai", *argv]) == 1
+    assert needle in capsys.readouterr().err

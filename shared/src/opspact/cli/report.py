@@ -85,6 +85,10 @@ def _dossier(args) -> int:
 def _publish(args) -> int:
     if args.kind and not args.period:
         raise CliError("--kind needs --period")
+    if args.due and (args.period or args.again or args.reason):
+        raise CliError("--period, --again and --reason go with --kind, not --due")
+    if args.again and not args.reason:
+        raise CliError("--again needs --reason (the earlier version may be stamped)")
     if args.every is not None:
         if not args.due or args.every < 60:
             raise CliError("--every needs --due and at least 60 seconds")

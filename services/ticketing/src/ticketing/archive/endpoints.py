@@ -39,7 +39,7 @@ class FileOut(BaseModel):
     format: str
     sha256: str
     size: int
-    href: str
+    href: str = Field(description="the file on ticketing (through the gateway: /api/ticketing + href)")
 
 
 class ArchiveOut(BaseModel):

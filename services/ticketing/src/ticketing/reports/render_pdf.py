@@ -9,6 +9,7 @@ from ticketing.reports import fonts, pdf_table
 from ticketing.reports.document import Report, Table, printable
 
 FONT = "report"
+PAGES = "{pages}"  # the total's placeholder: as wide as a busy month's 1,500-page fault list needs
 
 
 def _pdf(title: str):
@@ -18,13 +19,13 @@ def _pdf(title: str):
         def footer(self) -> None:
             self.set_y(-12)
             self.set_font(FONT, size=8)
-            self.cell(0, 8, f"{title}　第 {self.page_no()} 页，共 {{nb}} 页", align="C")
+            self.cell(0, 8, f"{title}　第 {self.page_no()} 页，共 {PAGES} 页", align="C")
 
     pdf = Paged(format="A4")
     pdf.add_font(FONT, fname=str(fonts.path()))
     pdf.set_margins(18, 16, 18)
     pdf.set_auto_page_break(True, margin=16)
-    pdf.alias_nb_pages()
+    pdf.alias_nb_pages(PAGES)
     return pdf
 
 
