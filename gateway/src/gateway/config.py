@@ -1,5 +1,6 @@
 from functools import lru_cache
 from pathlib import Path
+from typing import Literal
 
 from opspact.db.bootstrap import app_role
 from opspact.settings import DEV_JWT_SECRET, CommonSettings
@@ -44,6 +45,11 @@ class GatewaySettings(CommonSettings):
     gateway_trusted_proxies: list[str] = Field(default_factory=list)
     gateway_client_cert_header: str = "x-ssl-client-cert"
     gateway_cert_token_ttl_seconds: int = Field(default=900, ge=60, le=12 * 3600)
+    # Or terminating TLS itself (gateway.tls, `python -m gateway.serve`): the server's
+    # certificate and key (PEM paths), and whether clients are asked for a certificate.
+    gateway_tls_certfile: str = ""
+    gateway_tls_keyfile: str | None = None
+    gateway_tls_client_certs: Literal["none", "optional", "required"] = "optional"
     gateway_upstream_timeout_seconds: float = 30.0
     gateway_max_connections: int = 200
 

@@ -32,6 +32,7 @@ from gateway.proxy import delegations, forward, new_session
 from gateway.ratelimit import RateLimits
 from gateway.routing import Router
 from gateway.security import SecurityHeaders
+from gateway.tls import client_certificate_pem
 from gateway.tokencache import InternalTokens, VerifiedTokens
 
 METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE"]
@@ -156,14 +157,17 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
               responses={401: {"description": "no, expired, untrusted, revoked or unregistered "
                                               "certificate"}})
     async def exchange_certificate(request: Request) -> CertToken:
-        """A police PKI certificate (verified by the front proxy, checked again here)
+        """A police PKI certificate — presented in the gateway's own TLS handshake
+        (gateway.tls), or verified by the front proxy and forwarded — checked here and
         exchanged for a short-lived bearer token."""
-        client_host = request.client.host if request.client else None
-        header = request.headers.get(settings.gateway_client_cert_header)
-        if header and not trusted_proxy(client_host, settings.gateway_trusted_proxies):
-            raise Unauthorized("the client certificate header is honoured only from the "
-                               "configured proxies; log in through the PKI entrance")
-        principal = authenticate_certificate(forwarded_certificate(header), trust)
+        presented = client_certificate_pem(request.scope)
+        if presented is None:
+            client_host = request.client.host if request.client else None
+            presented = request.headers.get(settings.gateway_client_cert_header)
+            if presented and not trusted_proxy(client_host, settings.gateway_trusted_proxies):
+                raise Unauthorized("the client certificate header is honoured only from the "
+                                   "configured proxies; log in through the PKI entrance")
+        principal = authenticate_certificate(forwarded_certificate(presented), trust)
         request.state.principal = principal
         ttl = settings.gateway_cert_token_ttl_seconds
         return CertToken(access_token=issue_cert_token(private_key, principal, ttl),

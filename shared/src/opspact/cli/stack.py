@@ -188,9 +188,10 @@ class Stack:
         env = {**self.service_env(name), **(extra_env or {})}
         if name == "sms-sink":
             argv = [sys.executable, "-m", "notify.sink", "--port", str(self.ports[name])]
+        elif name == "gateway":  # its own launcher: it may terminate TLS (gateway.tls)
+            argv = [sys.executable, "-m", "gateway.serve", "--port", str(self.ports[name])]
         else:
-            module = "gateway.main" if name == "gateway" else f"{name}.main"
-            argv = [sys.executable, "-m", "uvicorn", f"{module}:create_app", "--factory",
+            argv = [sys.executable, "-m", "uvicorn", f"{name}.main:create_app", "--factory",
                     "--host", "127.0.0.1", "--port", str(self.ports[name]),
                     "--no-access-log", "--timeout-graceful-shutdown", "20"]
         self._spawn(name, argv, env)

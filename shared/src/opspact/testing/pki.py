@@ -3,6 +3,7 @@ valid, expired, revoked or foreign, a CRL, and the gateway's per-tenant layout."
 
 from __future__ import annotations
 
+import ipaddress
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from urllib.parse import quote
@@ -32,16 +33,32 @@ class FakeCa:
                      .add_extension(x509.BasicConstraints(ca=True, path_length=0), critical=True)
                      .sign(self.key, hashes.SHA256()))
         self.revoked: list[tuple[int, datetime]] = []
+        self.keys: dict[int, ec.EllipticCurvePrivateKey] = {}  # by serial, to use a certificate in TLS
 
     def issue(self, common_name: str, days_valid: int = 365, starts_in_days: int = -1,
-              serial: int | None = None) -> x509.Certificate:
+              serial: int | None = None, server_ip: str | None = None) -> x509.Certificate:
+        """A client certificate, or with `server_ip` a server's (its address as the SAN)."""
         key = ec.generate_private_key(ec.SECP256R1())
         start = datetime.now(UTC) + timedelta(days=starts_in_days)
-        return (x509.CertificateBuilder().subject_name(_name(common_name, "某公安局"))
-                .issuer_name(self.cert.subject).public_key(key.public_key())
-                .serial_number(serial or x509.random_serial_number())
-                .not_valid_before(start).not_valid_after(start + timedelta(days=days_valid))
-                .sign(self.key, hashes.SHA256()))
+        builder = (x509.CertificateBuilder().subject_name(_name(common_name, "某公安局"))
+                   .issuer_name(self.cert.subject).public_key(key.public_key())
+                   .serial_number(serial or x509.random_serial_number())
+                   .not_valid_before(start).not_valid_after(start + timedelta(days=days_valid)))
+        if server_ip:
+            builder = builder.add_extension(x509.SubjectAlternativeName(
+                [x509.IPAddress(ipaddress.ip_address(server_ip))]), critical=False)
+        cert = builder.sign(self.key, hashes.SHA256())
+        self.keys[cert.serial_number] = key
+        return cert
+
+    def files(self, cert: x509.Certificate, directory: Path, name: str) -> tuple[str, str]:
+        """(certificate PEM path, key PEM path) of a certificate this CA issued."""
+        directory.mkdir(parents=True, exist_ok=True)
+        cert_path, key_path = directory / f"{name}.pem", directory / f"{name}.key"
+        cert_path.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
+        key_path.write_bytes(self.keys[cert.serial_number].private_bytes(
+            serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()))
+        return str(cert_path), str(key_path)
 
     def revoke(self, cert: x509.Certificate) -> None:
         self.revoked.append((cert.serial_number, datetime.now(UTC) - timedelta(hours=1)))
