@@ -1,11 +1,16 @@
 """POST /auth/cert through the running gateway: a police certificate forwarded by the
 trusted front proxy becomes a short-lived token that works on the API."""
 
+import shutil
+from pathlib import Path
+
 import pytest
+import yaml
 from opspact.testing.pki import FakeCa, forwarded, registration
-from opspact.testing.plugin import gateway_with
+from opspact.testing.plugin import auth, gateway_with
 
 HEADER = "X-SSL-Client-Cert"
+ROOT = Path(__file__).resolve().parents[1]
 
 
 @pytest.fixture(scope="module")
@@ -48,3 +53,42 @@ def test_refused_certificates_say_why(pki_gateway, name, words):
     r = gw.post("/auth/cert", headers=headers)
     assert r.status_code == 401 and words in r.json()["detail"]
     assert r.headers["content-type"].startswith("application/problem+json")
+
+
+@pytest.fixture
+def certificate_login_required(stack, tmp_path):
+    """xinjiang's tenant file asking for 数字证书登录 on billing (and nothing else)."""
+    tenants = tmp_path / "tenants"
+    shutil.copytree(ROOT / "deploy" / "tenants", tenants)
+    path = tenants / "xinjiang.yaml"
+    document = yaml.safe_load(path.read_text(encoding="utf-8"))
+    document["services"].setdefault("gateway", {}).setdefault("routes", {})["billing"] = {
+        "client_cert": "required"}
+    path.write_text(yaml.safe_dump(document, allow_unicode=True), encoding="utf-8")
+    ca = FakeCa("新疆公安厅测试CA")
+    cert = ca.issue("财务专管员")
+    ca.write(tmp_path / "pki", "xinjiang", [registration(cert, "officer-finance", "client_admin")])
+    with gateway_with(stack, {"OPSPACT_GATEWAY_TENANTS_DIR": str(tenants),
+                              "OPSPACT_GATEWAY_PKI_DIR": str(tmp_path / "pki"),
+                              "OPSPACT_GATEWAY_TRUSTED_PROXIES": '["127.0.0.1/32"]'}) as client:
+        yield client, cert
+
+
+def test_a_tenant_may_require_a_certificate_login_per_service(certificate_login_required):
+    gw, cert = certificate_login_required
+    password_login = auth("xinjiang", "client_admin")
+    r = gw.get("/api/billing/statement", headers=password_login,
+               params={"from": "2025-01-01", "to": "2025-01-31"})
+    assert r.status_code == 401 and "PKI certificate login for billing" in r.json()["detail"], r.text
+    assert gw.get("/api/ticketing/tickets", headers=password_login).status_code == 200
+    # a report reads billing on the caller's behalf: the rule holds there too
+    r = gw.get("/api/ticketing/reports/monthly", headers=password_login, params={"period": "2025-01"})
+    assert r.status_code == 401, r.text
+    # other tenants are not affected
+    r = gw.get("/api/billing/statement", headers=auth("zhuhai", "vendor_manager"),
+               params={"from": "2024-01-01", "to": "2024-01-31"})
+    assert r.status_code == 200, r.text
+    token = gw.post("/auth/cert", headers={HEADER: forwarded(cert)}).json()["access_token"]
+    r = gw.get("/api/billing/statement", headers={"Authorization": f"Bearer {token}"},
+               params={"from": "2025-01-01", "to": "2025-01-31"})
+    assert r.status_code == 200, r.text

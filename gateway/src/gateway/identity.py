@@ -9,6 +9,7 @@ from opspact.errors import Forbidden, NotFound, Unauthorized, Unprocessable
 
 from gateway import jwks, pki
 from gateway.config import GatewaySettings
+from gateway.routing import Router
 from gateway.tokencache import VerifiedTokens
 
 TENANT_HEADER = "x-opspact-tenant"
@@ -65,3 +66,15 @@ def resolve_tenant(request: Request, claims: dict, known: set[str]) -> Principal
     if not isinstance(roles, list):
         raise Unauthorized("roles claim must be a list")
     return Principal(subject=str(claims["sub"]), tenant=asked, roles=tuple(map(str, roles)))
+
+
+def require_certificate_login(router: Router, tenant: str, services: tuple[str, ...], claims: dict) -> None:
+    """A tenant file may require 数字证书登录 for a service (`client_cert: required` on its
+    route): the token must come from POST /auth/cert. The services a route reads on the
+    caller's behalf count too, so a report cannot read around the rule."""
+    if "pki" in claims.get("amr", ()):
+        return
+    for service in services:
+        if router.route(tenant, service).client_cert == "required":
+            raise Unauthorized(f"tenant {tenant} requires a police PKI certificate login for {service}: "
+                               "exchange your certificate at POST /auth/cert and use that token")

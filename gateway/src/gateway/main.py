@@ -19,7 +19,7 @@ from pydantic import BaseModel
 from gateway.audit import AuditLog, AuditTrail
 from gateway.config import GatewaySettings, get_settings
 from gateway.hooks import authenticate_callback, authenticate_hook
-from gateway.identity import TENANT_HEADER, authenticate, resolve_tenant
+from gateway.identity import TENANT_HEADER, authenticate, require_certificate_login, resolve_tenant
 from gateway.jwks import KeySet
 from gateway.pki import (
     authenticate_certificate,
@@ -191,6 +191,7 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
         if route is None:  # deny by default: only listed routes are forwarded
             raise NotFound(f"no route {request.method} /api/{service}/{path}")
         require(principal, route.permission)
+        require_certificate_login(router, principal.tenant, (service, *route.delegates), claims)
         limits.check(principal.tenant, principal.subject)
         return await forward(request, request.app.state.client, router, f"/{path}", principal,
                              service, internal_tokens, await request.body(),

@@ -9,6 +9,7 @@ the tenant file's gateway section:
       gateway:
         routes:
           ticketing: {pool: beijing, timeout_seconds: 10}
+          billing: {client_cert: required}
 
 Members are tried in weighted random order, healthy ones first. A member that
 refuses connections is marked down for `down_seconds` (passive health checks)
@@ -22,6 +23,7 @@ import logging
 import random
 import time
 from dataclasses import dataclass, field
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -39,6 +41,9 @@ class RouteSettings(BaseModel):
     model_config = ConfigDict(extra="forbid")
     pool: str = DEFAULT_POOL
     timeout_seconds: float | None = Field(default=None, gt=0, le=300)
+    # required: this tenant's callers of this service must have logged in with a police
+    # PKI certificate (数字证书登录: a token from POST /auth/cert, `amr: [pki]`).
+    client_cert: Literal["optional", "required"] = "optional"
 
 
 class TenantRouting(BaseModel):
