@@ -83,7 +83,7 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
                 await audit.stop()
 
     app = FastAPI(title="OpsPact gateway", version="0.1.0", lifespan=lifespan,
-                  responses=PROBLEM_RESPONSES,
+                  responses=PROBLEM_RESPONSES, telemetry=telemetry.FASTAPI_TELEMETRY,
                   description="The only public entry: authentication, tenant resolution, routing.")
     install_problem_handlers(app)
     app.add_middleware(BodyGuard)

@@ -119,7 +119,7 @@ def create_service_app(spec: ServiceSpec) -> FastAPI:
             await db.dispose()
 
     app = FastAPI(title=spec.title, description=spec.description, version="0.1.0",
-                  lifespan=lifespan, responses=PROBLEM_RESPONSES)
+                  lifespan=lifespan, responses=PROBLEM_RESPONSES, telemetry=telemetry.FASTAPI_TELEMETRY)
     app.state.settings = settings
     install_problem_handlers(app)
     app.add_middleware(BodyGuard)

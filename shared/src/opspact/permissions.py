@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import cache
 
 from opspact.auth import ROLES, Principal
 from opspact.errors import Forbidden
@@ -210,15 +211,27 @@ ROUTES: tuple[Route, ...] = (
 )
 
 
+@cache
 def _pattern(template: str) -> re.Pattern:
     return re.compile(re.sub(r"\\\{[a-z_]+\\\}", "[^/]+", re.escape(template)))
+
+
+def _by_service_and_method() -> dict[tuple[str, str], tuple[Route, ...]]:
+    """Routes per (service, method), literal ones first: the gateway asks on every request."""
+    grouped: dict[tuple[str, str], list[Route]] = {}
+    for route in sorted(ROUTES, key=lambda r: r.template.count("{")):
+        grouped.setdefault((route.service, route.method), []).append(route)
+    return {key: tuple(routes) for key, routes in grouped.items()}
+
+
+_INDEX = _by_service_and_method()
 
 
 def route_for(service: str, method: str, path: str) -> Route | None:
     """The listed route a request hits; literal segments win over parameters
     (`/tickets/import` is not `/tickets/{ticket_id}`)."""
-    hits = [r for r in ROUTES if r.service == service and r.matches(method, path)]
-    return min(hits, key=lambda r: r.template.count("{"), default=None)
+    return next((r for r in _INDEX.get((service, method), ()) if _pattern(r.template).fullmatch(path)),
+                None)
 
 
 def require(principal: Principal, permission: str) -> None:
