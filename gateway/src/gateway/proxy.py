@@ -61,7 +61,7 @@ async def forward(request: Request, client: aiohttp.ClientSession, router: Route
     per_route = ({"timeout": aiohttp.ClientTimeout(total=route.timeout_seconds,
                                                    connect=CONNECT_TIMEOUT)}
                  if route.timeout_seconds else {})
-    query = request.url.query if query is None else query
+    query = request.scope["query_string"].decode("latin-1") if query is None else query
     for member in router.candidates(principal.tenant, audience):
         url = f"{member.url}{path}" + (f"?{query}" if query else "")
         try:
