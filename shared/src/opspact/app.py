@@ -72,6 +72,13 @@ async def current_session(request: Request,
         yield session
 
 
+# The request's session as endpoints take it. Function scope: the unit of work commits
+# before the answer is sent. FastAPI's default runs a yield dependency's exit *after* the
+# response, so a client could read its own 2xx write back unchanged (notify's receipt test
+# did), and a failed commit would follow an answer that said it worked.
+SESSION = Depends(current_session, scope="function")
+
+
 @dataclass
 class ServiceSpec:
     settings: ServiceSettings

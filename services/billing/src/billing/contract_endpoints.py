@@ -7,7 +7,7 @@ from typing import Literal
 
 from fastapi import APIRouter, Depends
 from opspact import outbox
-from opspact.app import current_principal, current_session
+from opspact.app import SESSION, current_principal
 from opspact.auth import Principal
 from opspact.calendar import SHANGHAI
 from opspact.events import new_event
@@ -79,7 +79,7 @@ async def recorded_dates(session: AsyncSession, tenant_id: str) -> dict:
 
 @router.get("/contract", response_model=ContractOut)
 async def get_contract(principal: Principal = Depends(current_principal),
-                       session: AsyncSession = Depends(current_session)) -> ContractOut:
+                       session: AsyncSession = SESSION) -> ContractOut:
     """Value (figures and 大写), milestones with due dates, damages rules and cap, and
     what does not add up in the contract's own data."""
     require(principal, "billing.read")
@@ -98,7 +98,7 @@ async def get_contract(principal: Principal = Depends(current_principal),
 
 @router.get("/milestones", response_model=list[MilestoneOut])
 async def list_milestones(principal: Principal = Depends(current_principal),
-                          session: AsyncSession = Depends(current_session)) -> list[MilestoneOut]:
+                          session: AsyncSession = SESSION) -> list[MilestoneOut]:
     require(principal, "billing.read")
     c = await contract(session, principal.tenant)
     return await milestones_of(session, principal.tenant, c,
@@ -108,7 +108,7 @@ async def list_milestones(principal: Principal = Depends(current_principal),
 @router.put("/contract-dates/{kind}", response_model=ContractDateOut)
 async def record_contract_date(body: ContractDateIn, kind: Literal["acceptance", "delivery"],
                                principal: Principal = Depends(current_principal),
-                               session: AsyncSession = Depends(current_session)) -> ContractDateOut:
+                               session: AsyncSession = SESSION) -> ContractDateOut:
     """Record (or correct) when acceptance or delivery happened; milestones waiting for
     it get their due dates."""
     require(principal, "billing.record")

@@ -3,7 +3,7 @@
 from datetime import UTC, date, datetime
 
 from fastapi import APIRouter, Depends
-from opspact.app import current_principal, current_session
+from opspact.app import SESSION, current_principal
 from opspact.auth import Principal
 from opspact.calendar import SHANGHAI
 from opspact.permissions import require
@@ -29,7 +29,7 @@ class QuotaOut(BaseModel):
 
 @router.get("/quota", response_model=QuotaOut)
 async def sms_quota(principal: Principal = Depends(current_principal),
-                    session: AsyncSession = Depends(current_session)) -> QuotaOut:
+                    session: AsyncSession = SESSION) -> QuotaOut:
     require(principal, "notifications.read")
     config, settings = await tenant_settings.load(session, principal.tenant)
     sms = settings.sms

@@ -7,7 +7,7 @@ from typing import Literal
 
 from fastapi import APIRouter, Depends, Path, Query
 from opspact import outbox
-from opspact.app import current_principal, current_session
+from opspact.app import SESSION, current_principal
 from opspact.auth import Principal
 from opspact.errors import Unprocessable
 from opspact.events import new_event
@@ -63,7 +63,7 @@ async def _record(session: AsyncSession, tenant_id: str, event_type: str, data: 
 
 @router.post("/violations", status_code=201, response_model=RecordedOut)
 async def record_violation(body: ViolationIn, principal: Principal = Depends(current_principal),
-                           session: AsyncSession = Depends(current_session)) -> RecordedOut:
+                           session: AsyncSession = SESSION) -> RecordedOut:
     """A breach a person saw, under one of the contract's rules (by code); the answer
     shows the ledger entries it produced."""
     require(principal, "billing.record")
@@ -87,7 +87,7 @@ async def record_violation(body: ViolationIn, principal: Principal = Depends(cur
 
 @router.post("/assessments", status_code=201, response_model=RecordedOut)
 async def record_assessment(body: AssessmentIn, principal: Principal = Depends(current_principal),
-                            session: AsyncSession = Depends(current_session)) -> RecordedOut:
+                            session: AsyncSession = SESSION) -> RecordedOut:
     """One assessment period passed or failed (consecutive failures may cost damages)."""
     require(principal, "billing.record")
     await service.contract(session, principal.tenant)
@@ -101,7 +101,7 @@ async def list_ledger(state: Literal["proposed", "confirmed", "waived", "deducte
                       rule: str | None = Query(default=None, max_length=48),
                       limit: int = Query(50, ge=1, le=200), offset: int = Query(0, ge=0, le=1_000_000),
                       principal: Principal = Depends(current_principal),
-                      session: AsyncSession = Depends(current_session)) -> LedgerPage:
+                      session: AsyncSession = SESSION) -> LedgerPage:
     require(principal, "billing.read")
     rows, total, sums = await service.page(session, principal.tenant, state, rule, limit, offset)
     return LedgerPage(items=[LedgerEntryOut(**entry_out(r)) for r in rows], total=total,
@@ -120,7 +120,7 @@ async def _decide(session: AsyncSession, principal: Principal, key: str, state: 
              responses={409: {"description": "already decided, or still accruing"}})
 async def confirm_entry(body: Decision, key: str = Key,
                         principal: Principal = Depends(current_principal),
-                        session: AsyncSession = Depends(current_session)) -> LedgerEntryOut:
+                        session: AsyncSession = SESSION) -> LedgerEntryOut:
     return await _decide(session, principal, key, "confirmed", body.reason)
 
 
@@ -128,14 +128,14 @@ async def confirm_entry(body: Decision, key: str = Key,
              responses={409: {"description": "already decided"}})
 async def waive_entry(body: Waiver, key: str = Key,
                       principal: Principal = Depends(current_principal),
-                      session: AsyncSession = Depends(current_session)) -> LedgerEntryOut:
+                      session: AsyncSession = SESSION) -> LedgerEntryOut:
     """Waived entries stop counting (towards later occurrences and the cap too)."""
     return await _decide(session, principal, key, "waived", body.reason)
 
 
 @router.post("/simulate", response_model=SimulationOut)
 async def simulate(body: SimulationIn, principal: Principal = Depends(current_principal),
-                   session: AsyncSession = Depends(current_session)) -> SimulationOut:
+                   session: AsyncSession = SESSION) -> SimulationOut:
     """What would these events cost? Nothing is written."""
     require(principal, "billing.read")
     c = await service.contract(session, principal.tenant)

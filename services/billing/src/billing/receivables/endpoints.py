@@ -6,7 +6,7 @@ from datetime import datetime
 from decimal import Decimal
 
 from fastapi import APIRouter, Depends, Path, Query, Response
-from opspact.app import current_principal, current_session
+from opspact.app import SESSION, current_principal
 from opspact.auth import Principal
 from opspact.calendar import SHANGHAI
 from opspact.errors import NotFound
@@ -50,7 +50,7 @@ def payment_out(p: Payment) -> PaymentOut:
 
 @router.post("/invoices", status_code=201, response_model=InvoiceOut)
 async def record_invoice(body: InvoiceIn, principal: Principal = Depends(current_principal),
-                         session: AsyncSession = Depends(current_session)) -> InvoiceOut:
+                         session: AsyncSession = SESSION) -> InvoiceOut:
     """An invoice issued against a milestone (never past its amount)."""
     require(principal, "billing.settle")
     c = await contract(session, principal.tenant)
@@ -59,7 +59,7 @@ async def record_invoice(body: InvoiceIn, principal: Principal = Depends(current
 
 @router.get("/invoices", response_model=list[InvoiceOut])
 async def list_invoices(milestone: str | None = Milestone, principal: Principal = Depends(current_principal),
-                        session: AsyncSession = Depends(current_session)) -> list[InvoiceOut]:
+                        session: AsyncSession = SESSION) -> list[InvoiceOut]:
     require(principal, "billing.read")
     return [invoice_out(i) for i in await service.invoices(session, principal.tenant, milestone)]
 
@@ -67,7 +67,7 @@ async def list_invoices(milestone: str | None = Milestone, principal: Principal 
 @router.post("/invoices/{invoice_id}/void", response_model=InvoiceOut)
 async def void_invoice(body: VoidIn, invoice_id: int = Path(ge=1, le=2**62),
                        principal: Principal = Depends(current_principal),
-                       session: AsyncSession = Depends(current_session)) -> InvoiceOut:
+                       session: AsyncSession = SESSION) -> InvoiceOut:
     """作废: the invoice stays on record with the reason; it no longer counts."""
     require(principal, "billing.settle")
     c = await contract(session, principal.tenant)
@@ -79,7 +79,7 @@ async def void_invoice(body: VoidIn, invoice_id: int = Path(ge=1, le=2**62),
              responses={200: {"model": PaymentOut, "description": "the same reference again"}})
 async def record_payment(body: PaymentIn, response: Response,
                          principal: Principal = Depends(current_principal),
-                         session: AsyncSession = Depends(current_session)) -> PaymentOut:
+                         session: AsyncSession = SESSION) -> PaymentOut:
     """Money received (partial allowed); the payment that settles a milestone announces
     `billing.milestone.paid.v1`."""
     require(principal, "billing.settle")
@@ -91,7 +91,7 @@ async def record_payment(body: PaymentIn, response: Response,
 
 @router.get("/payments", response_model=list[PaymentOut])
 async def list_payments(milestone: str | None = Milestone, principal: Principal = Depends(current_principal),
-                        session: AsyncSession = Depends(current_session)) -> list[PaymentOut]:
+                        session: AsyncSession = SESSION) -> list[PaymentOut]:
     require(principal, "billing.read")
     return [payment_out(p) for p in await service.payments(session, principal.tenant, milestone)]
 
@@ -100,7 +100,7 @@ async def list_payments(milestone: str | None = Milestone, principal: Principal 
              responses={200: {"model": LedgerEntryOut, "description": "deducted (or already, from it)"},
                         409: {"description": "not confirmed, or deducted from another milestone"}})
 async def deduct_entry(body: DeductionIn, key: str = Key, principal: Principal = Depends(current_principal),
-                       session: AsyncSession = Depends(current_session)) -> LedgerEntryOut:
+                       session: AsyncSession = SESSION) -> LedgerEntryOut:
     """A confirmed damages entry kept back from a milestone's payment (confirmed →
     deducted): the milestone then owes that much less (`net_payable`)."""
     require(principal, "billing.settle")
@@ -111,7 +111,7 @@ async def deduct_entry(body: DeductionIn, key: str = Key, principal: Principal =
 
 @router.get("/receivables", response_model=ReceivablesOut)
 async def receivables(principal: Principal = Depends(current_principal),
-                      session: AsyncSession = Depends(current_session)) -> ReceivablesOut:
+                      session: AsyncSession = SESSION) -> ReceivablesOut:
     """What is owed per milestone whose due date is known, aged by days past due."""
     require(principal, "billing.read")
     c = await contract(session, principal.tenant)
@@ -137,7 +137,7 @@ async def receivables(principal: Principal = Depends(current_principal),
 @router.get("/late-interest", response_model=LateInterestOut)
 async def late_interest(as_of: IsoDate | None = Query(default=None, description="default: today (Shanghai)"),
                         principal: Principal = Depends(current_principal),
-                        session: AsyncSession = Depends(current_session)) -> LateInterestOut:
+                        session: AsyncSession = SESSION) -> LateInterestOut:
     """What the client owes for paying late, per the contract's clause: per milestone, the
     late days on what was unpaid each day, the computation, the total and the cap."""
     require(principal, "billing.read")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 
 from fastapi import APIRouter, Depends, Query, Response
-from opspact.app import current_principal, current_session
+from opspact.app import SESSION, current_principal
 from opspact.auth import Principal
 from opspact.calendar import SHANGHAI
 from opspact.calendar.spans import day_span
@@ -82,7 +82,7 @@ def statement_out(tenant: str, c: Contract, s: Statement) -> StatementOut:
 @router.get("/statement", response_model=StatementOut)
 async def get_statement(start: IsoDate | None = From, end: IsoDate | None = To,
                         principal: Principal = Depends(current_principal),
-                        session: AsyncSession = Depends(current_session)) -> StatementOut:
+                        session: AsyncSession = SESSION) -> StatementOut:
     """对账单: the period's invoices, payments and damages, and at its end what is due,
     what is kept back, the late-payment interest and the net receivable."""
     require(principal, "billing.read")
@@ -95,7 +95,7 @@ async def get_statement(start: IsoDate | None = From, end: IsoDate | None = To,
             responses={200: {"content": {XLSX: {}}, "description": "the statement as XLSX"}})
 async def export_statement(start: IsoDate | None = From, end: IsoDate | None = To,
                            principal: Principal = Depends(current_principal),
-                           session: AsyncSession = Depends(current_session)) -> Response:
+                           session: AsyncSession = SESSION) -> Response:
     """The statement as a workbook: a summary sheet with the totals in figures and 大写,
     then one sheet each for milestones, invoices, payments and damages."""
     require(principal, "billing.read")

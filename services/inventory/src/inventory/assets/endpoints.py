@@ -2,7 +2,7 @@ from typing import Literal
 
 from fastapi import APIRouter, Depends, Path, Query, Request
 from opspact import tabular
-from opspact.app import current_principal, current_session
+from opspact.app import SESSION, current_principal
 from opspact.auth import Principal
 from opspact.errors import UnsupportedMediaType
 from opspact.permissions import require
@@ -30,7 +30,7 @@ Code = Path(pattern=CODE)
 @router.post("/assets", status_code=201, response_model=AssetOut,
              responses={409: {"description": "the code is already used"}})
 async def create_asset(body: AssetCreate, principal: Principal = Depends(current_principal),
-                       session: AsyncSession = Depends(current_session)) -> AssetOut:
+                       session: AsyncSession = SESSION) -> AssetOut:
     require(principal, "assets.write")
     return service.out(await service.create(session, principal.tenant, body))
 
@@ -43,7 +43,7 @@ async def create_asset(body: AssetCreate, principal: Principal = Depends(current
                        "part_of/connects_to (codes, `;`-separated)"}})
 async def import_assets(request: Request, dry_run: bool = False,
                         principal: Principal = Depends(current_principal),
-                        session: AsyncSession = Depends(current_session)) -> importer.ImportReport:
+                        session: AsyncSession = SESSION) -> importer.ImportReport:
     """Upsert by code, all or nothing; `dry_run` returns the row-by-row report only."""
     require(principal, "assets.write")
     content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
@@ -59,7 +59,7 @@ async def list_assets(kind: Kind | None = None,
                       q: str | None = Query(default=None, min_length=1, max_length=100),
                       limit: int = Query(50, ge=1, le=200), offset: int = Query(0, ge=0, le=1_000_000),
                       principal: Principal = Depends(current_principal),
-                      session: AsyncSession = Depends(current_session)) -> AssetPage:
+                      session: AsyncSession = SESSION) -> AssetPage:
     require(principal, "assets.read")
     rows, total = await service.page(session, principal.tenant, kind, status, q, limit, offset)
     return AssetPage(items=[service.out(a) for a in rows], total=total, limit=limit, offset=offset)
@@ -67,7 +67,7 @@ async def list_assets(kind: Kind | None = None,
 
 @router.get("/assets/{code}", response_model=AssetOut)
 async def get_asset(code: str = Code, principal: Principal = Depends(current_principal),
-                    session: AsyncSession = Depends(current_session)) -> AssetOut:
+                    session: AsyncSession = SESSION) -> AssetOut:
     require(principal, "assets.read")
     return service.out(await service.by_code(session, principal.tenant, code))
 
@@ -76,7 +76,7 @@ async def get_asset(code: str = Code, principal: Principal = Depends(current_pri
               responses={409: {"description": "the asset is retired"}})
 async def update_asset(body: AssetUpdate, code: str = Code,
                        principal: Principal = Depends(current_principal),
-                       session: AsyncSession = Depends(current_session)) -> AssetOut:
+                       session: AsyncSession = SESSION) -> AssetOut:
     require(principal, "assets.write")
     return service.out(await service.update(session, principal.tenant, code, body))
 
@@ -85,7 +85,7 @@ async def update_asset(body: AssetUpdate, code: str = Code,
              responses={409: {"description": "already retired"}})
 async def retire_asset(body: Retirement, code: str = Code,
                        principal: Principal = Depends(current_principal),
-                       session: AsyncSession = Depends(current_session)) -> AssetOut:
+                       session: AsyncSession = SESSION) -> AssetOut:
     """Assets are retired, never deleted: tickets and reports keep pointing at them."""
     require(principal, "assets.write")
     return service.out(await service.retire(session, principal.tenant, code, body.reason))
@@ -93,7 +93,7 @@ async def retire_asset(body: Retirement, code: str = Code,
 
 @router.get("/assets/{code}/relations", response_model=list[RelationOut])
 async def list_relations(code: str = Code, principal: Principal = Depends(current_principal),
-                         session: AsyncSession = Depends(current_session)) -> list[RelationOut]:
+                         session: AsyncSession = SESSION) -> list[RelationOut]:
     require(principal, "assets.read")
     return await service.relations(session, principal.tenant, code)
 
@@ -102,7 +102,7 @@ async def list_relations(code: str = Code, principal: Principal = Depends(curren
              responses={409: {"description": "would make a dependency cycle, or exists"}})
 async def add_relation(body: RelationCreate, code: str = Code,
                        principal: Principal = Depends(current_principal),
-                       session: AsyncSession = Depends(current_session)) -> RelationOut:
+                       session: AsyncSession = SESSION) -> RelationOut:
     require(principal, "assets.write")
     return await service.relate(session, principal.tenant, code, body)
 
@@ -110,7 +110,7 @@ async def add_relation(body: RelationCreate, code: str = Code,
 @router.delete("/assets/{code}/relations/{type}/{to}", status_code=204)
 async def remove_relation(type: RelationType, code: str = Code, to: str = Path(pattern=CODE),
                           principal: Principal = Depends(current_principal),
-                          session: AsyncSession = Depends(current_session)) -> None:
+                          session: AsyncSession = SESSION) -> None:
     require(principal, "assets.write")
     await service.unrelate(session, principal.tenant, code, type.value, to)
 
@@ -118,7 +118,7 @@ async def remove_relation(type: RelationType, code: str = Code, to: str = Path(p
 @router.get("/assets/{code}/impact", response_model=ImpactOut)
 async def asset_impact(code: str = Code, max_depth: int = Query(5, ge=1, le=20),
                        principal: Principal = Depends(current_principal),
-                       session: AsyncSession = Depends(current_session)) -> ImpactOut:
+                       session: AsyncSession = SESSION) -> ImpactOut:
     """What else is affected when this asset fails: everything that runs on, depends on
     or is part of it, transitively (shortest path each)."""
     require(principal, "assets.read")
@@ -128,7 +128,7 @@ async def asset_impact(code: str = Code, max_depth: int = Query(5, ge=1, le=20),
 @router.get("/eol/risks", response_model=list[AssetOut], tags=["eol"])
 async def eol_risks(include_unknown: bool = False,
                     principal: Principal = Depends(current_principal),
-                    session: AsyncSession = Depends(current_session)) -> list[AssetOut]:
+                    session: AsyncSession = SESSION) -> list[AssetOut]:
     """Active software and servers past or within a year of end of life, soonest first."""
     require(principal, "assets.read")
     return await service.eol_risks(session, principal.tenant, include_unknown)

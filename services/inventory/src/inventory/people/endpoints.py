@@ -2,7 +2,7 @@ from datetime import datetime
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, Path, Query
-from opspact.app import current_principal, current_session
+from opspact.app import SESSION, current_principal
 from opspact.auth import Principal
 from opspact.calendar import SHANGHAI
 from opspact.errors import Unprocessable
@@ -35,7 +35,7 @@ def aware(value: datetime, name: str) -> datetime:
 @router.post("/staff", status_code=201, response_model=StaffOut,
              responses={409: {"description": "the code is already used"}})
 async def add_staff(body: StaffCreate, principal: Principal = Depends(current_principal),
-                    session: AsyncSession = Depends(current_session)) -> StaffOut:
+                    session: AsyncSession = SESSION) -> StaffOut:
     require(principal, "staff.write")
     return service.staff_out(await service.add_staff(session, principal.tenant, body))
 
@@ -44,7 +44,7 @@ async def add_staff(body: StaffCreate, principal: Principal = Depends(current_pr
 async def list_staff(post: str | None = Query(default=None, max_length=64),
                      status: Literal["active", "left"] | None = None,
                      principal: Principal = Depends(current_principal),
-                     session: AsyncSession = Depends(current_session)) -> list[StaffOut]:
+                     session: AsyncSession = SESSION) -> list[StaffOut]:
     require(principal, "staff.read")
     return [service.staff_out(s) for s in await service.list_staff(session, principal.tenant,
                                                                     post, status)]
@@ -54,7 +54,7 @@ async def list_staff(post: str | None = Query(default=None, max_length=64),
              responses={409: {"description": "not on that post, or cannot take it"}})
 async def replace_staff(body: ReplacementCreate, post: str = Path(max_length=64),
                         principal: Principal = Depends(current_principal),
-                        session: AsyncSession = Depends(current_session)) -> ReplacementOut:
+                        session: AsyncSession = SESSION) -> ReplacementOut:
     """Someone leaves a post and someone takes it: recorded with the reason, counted
     within the contract year (xinjiang penalises the second replacement)."""
     require(principal, "staff.write")
@@ -64,7 +64,7 @@ async def replace_staff(body: ReplacementCreate, post: str = Path(max_length=64)
 @router.post("/roster/shifts", status_code=201, response_model=list[ShiftOut],
              responses={409: {"description": "a shift overlaps another of the same person"}})
 async def add_shifts(body: ShiftsCreate, principal: Principal = Depends(current_principal),
-                     session: AsyncSession = Depends(current_session)) -> list[ShiftOut]:
+                     session: AsyncSession = SESSION) -> list[ShiftOut]:
     require(principal, "roster.write")
     return await service.add_shifts(session, principal.tenant, body)
 
@@ -74,7 +74,7 @@ async def list_shifts(from_: Annotated[IsoDateTime, Query(alias="from")],
                       to: Annotated[IsoDateTime, Query()],
                       post: str | None = Query(default=None, max_length=64),
                       principal: Principal = Depends(current_principal),
-                      session: AsyncSession = Depends(current_session)) -> list[ShiftOut]:
+                      session: AsyncSession = SESSION) -> list[ShiftOut]:
     require(principal, "roster.read")
     rows = await service.shifts_between(session, principal.tenant, aware(from_, "from"),
                                         aware(to, "to"), post)
@@ -85,7 +85,7 @@ async def list_shifts(from_: Annotated[IsoDateTime, Query(alias="from")],
 @router.delete("/roster/shifts/{shift_id}", status_code=204)
 async def remove_shift(shift_id: int = Path(ge=1, le=2**62),
                        principal: Principal = Depends(current_principal),
-                       session: AsyncSession = Depends(current_session)) -> None:
+                       session: AsyncSession = SESSION) -> None:
     require(principal, "roster.write")
     await service.remove_shift(session, principal.tenant, shift_id)
 
@@ -94,7 +94,7 @@ async def remove_shift(shift_id: int = Path(ge=1, le=2**62),
 async def roster_gaps(from_: Annotated[IsoDateTime, Query(alias="from")],
                       to: Annotated[IsoDateTime, Query()],
                       principal: Principal = Depends(current_principal),
-                      session: AsyncSession = Depends(current_session)) -> list[GapOut]:
+                      session: AsyncSession = SESSION) -> list[GapOut]:
     """Every stretch where a post has fewer people on shift than the contract requires,
     across weekends, statutory holidays and 调休 working days."""
     require(principal, "roster.read")
@@ -104,7 +104,7 @@ async def roster_gaps(from_: Annotated[IsoDateTime, Query(alias="from")],
 
 @router.get("/on-duty", response_model=list[OnDutyOut])
 async def on_duty(at: IsoDateTime | None = None, principal: Principal = Depends(current_principal),
-                  session: AsyncSession = Depends(current_session)) -> list[OnDutyOut]:
+                  session: AsyncSession = SESSION) -> list[OnDutyOut]:
     """Who is on duty at `at` (default now) — what notify asks before it texts."""
     require(principal, "roster.read")
     moment = aware(at, "at") if at is not None else datetime.now(SHANGHAI)
@@ -117,7 +117,7 @@ async def on_duty(at: IsoDateTime | None = None, principal: Principal = Depends(
 async def staffing_summary(from_: Annotated[IsoDate, Query(alias="from", description="first day")],
                            to: Annotated[IsoDate, Query(description="last day, inclusive")],
                            principal: Principal = Depends(current_principal),
-                           session: AsyncSession = Depends(current_session)) -> StaffingSummaryOut:
+                           session: AsyncSession = SESSION) -> StaffingSummaryOut:
     """The people part of a period's report: staffing table and structure, attendance from
     the roster, coverage of each post, security trainings, replacements (days in Shanghai)."""
     require(principal, "roster.read")

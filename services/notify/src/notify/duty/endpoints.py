@@ -4,7 +4,7 @@ from datetime import UTC, datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query
-from opspact.app import current_principal, current_session
+from opspact.app import SESSION, current_principal
 from opspact.auth import Principal
 from opspact.calendar import SHANGHAI
 from opspact.permissions import require
@@ -31,7 +31,7 @@ class OnDutyOut(BaseModel):
 async def duty(at: Annotated[IsoInstant | None, Query(description="default: now")] = None,
                post: Annotated[str | None, Query(max_length=64)] = None,
                principal: Principal = Depends(current_principal),
-               session: AsyncSession = Depends(current_session)) -> list[OnDutyOut]:
+               session: AsyncSession = SESSION) -> list[OnDutyOut]:
     require(principal, "notifications.read")
     _, settings = await tenant_settings.load(session, principal.tenant)
     out = []

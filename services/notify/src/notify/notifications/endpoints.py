@@ -3,7 +3,7 @@ from typing import Annotated
 from uuid import UUID
 
 from fastapi import APIRouter, Depends, Query
-from opspact.app import current_principal, current_session
+from opspact.app import SESSION, current_principal
 from opspact.auth import Principal
 from opspact.errors import NotFound
 from opspact.permissions import require
@@ -54,7 +54,7 @@ async def list_notifications(
     limit: int = Query(50, ge=1, le=200),
     offset: int = Query(0, ge=0, le=1_000_000),
     principal: Principal = Depends(current_principal),
-    session: AsyncSession = Depends(current_session),
+    session: AsyncSession = SESSION,
 ) -> NotificationPage:
     """The message history: what went to whom, and what became of it (and why)."""
     require(principal, "notifications.read")
@@ -70,7 +70,7 @@ async def list_notifications(
 @router.get("/{notification_id}", response_model=NotificationOut)
 async def get_notification(notification_id: UUID,
                            principal: Principal = Depends(current_principal),
-                           session: AsyncSession = Depends(current_session)) -> NotificationOut:
+                           session: AsyncSession = SESSION) -> NotificationOut:
     require(principal, "notifications.read")
     note = await repository.get(session, principal.tenant, notification_id)
     if note is None:
@@ -81,7 +81,7 @@ async def get_notification(notification_id: UUID,
 @router.post("/{notification_id}/acknowledge", response_model=AcknowledgeOut)
 async def acknowledge_notification(notification_id: UUID, body: AcknowledgeIn | None = None,
                                    principal: Principal = Depends(current_principal),
-                                   session: AsyncSession = Depends(current_session)) -> AcknowledgeOut:
+                                   session: AsyncSession = SESSION) -> AcknowledgeOut:
     """"I have it": stops the escalation of the event this message is about. Saying it
     again changes nothing and answers the same."""
     require(principal, "notifications.acknowledge")
@@ -98,7 +98,7 @@ async def acknowledge_notification(notification_id: UUID, body: AcknowledgeIn | 
 
 @router.post("/replay", response_model=ReplayOut)
 async def replay(body: ReplayIn, principal: Principal = Depends(current_principal),
-                 session: AsyncSession = Depends(current_session)) -> ReplayOut:
+                 session: AsyncSession = SESSION) -> ReplayOut:
     """Send failed messages again (the dead letters), e.g. after a provider outage."""
     require(principal, "notifications.replay")
     requeued, skipped = [], {}

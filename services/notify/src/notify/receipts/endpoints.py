@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from fastapi import APIRouter, Body, Depends
-from opspact.app import current_principal, current_session
+from opspact.app import SESSION, current_principal
 from opspact.auth import Principal
 from opspact.permissions import require
 from pydantic import BaseModel, Field
@@ -49,7 +49,7 @@ async def _record(principal: Principal, session: AsyncSession, rows: list[dict])
 @router.post("/alibaba", response_model=AlibabaAck)
 async def alibaba_reports(reports: list[AlibabaReport] = Body(max_length=MAX_REPORTS),
                           principal: Principal = Depends(current_principal),
-                          session: AsyncSession = Depends(current_session)) -> AlibabaAck:
+                          session: AsyncSession = SESSION) -> AlibabaAck:
     """Alibaba Cloud SmsReport (HTTP batch push)."""
     counts = await _record(principal, session, [r.row() for r in reports])
     return AlibabaAck(**counts)
@@ -58,7 +58,7 @@ async def alibaba_reports(reports: list[AlibabaReport] = Body(max_length=MAX_REP
 @router.post("/tencent", response_model=TencentAck)
 async def tencent_reports(reports: list[TencentReport] = Body(max_length=MAX_REPORTS),
                           principal: Principal = Depends(current_principal),
-                          session: AsyncSession = Depends(current_session)) -> TencentAck:
+                          session: AsyncSession = SESSION) -> TencentAck:
     """Tencent Cloud SMS delivery-status callback."""
     counts = await _record(principal, session, [r.row() for r in reports])
     return TencentAck(**counts)

@@ -1,7 +1,7 @@
 """Templates: the built-ins and each tenant's versions; preview before saving."""
 
 from fastapi import APIRouter, Depends
-from opspact.app import current_principal, current_session
+from opspact.app import SESSION, current_principal
 from opspact.auth import Principal
 from opspact.permissions import require
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -30,7 +30,7 @@ def _out_fields(fields) -> list[FieldIn]:
 
 @router.get("", response_model=list[TemplateOut])
 async def list_templates(principal: Principal = Depends(current_principal),
-                         session: AsyncSession = Depends(current_session)) -> list[TemplateOut]:
+                         session: AsyncSession = SESSION) -> list[TemplateOut]:
     require(principal, "notifications.read")
     out = []
     for name, base in catalogue.TEMPLATES.items():
@@ -43,7 +43,7 @@ async def list_templates(principal: Principal = Depends(current_principal),
 
 @router.get("/{name}", response_model=list[VersionOut])
 async def template_versions(name: str, principal: Principal = Depends(current_principal),
-                            session: AsyncSession = Depends(current_session)) -> list[VersionOut]:
+                            session: AsyncSession = SESSION) -> list[VersionOut]:
     """Every version, the built-in (0) first."""
     require(principal, "notifications.read")
     base = service.builtin(name)
@@ -56,7 +56,7 @@ async def template_versions(name: str, principal: Principal = Depends(current_pr
 
 @router.put("/{name}", response_model=VersionOut, status_code=201)
 async def save_template(name: str, body: TemplateIn, principal: Principal = Depends(current_principal),
-                        session: AsyncSession = Depends(current_session)) -> VersionOut:
+                        session: AsyncSession = SESSION) -> VersionOut:
     """A new version; refused (422) if it does not render with the sample data or an SMS
     of it would exceed the tenant's segment limit."""
     require(principal, "templates.write")
@@ -70,7 +70,7 @@ async def save_template(name: str, body: TemplateIn, principal: Principal = Depe
 
 @router.post("/{name}/preview", response_model=PreviewOut)
 async def preview(name: str, body: PreviewIn, principal: Principal = Depends(current_principal),
-                  session: AsyncSession = Depends(current_session)) -> PreviewOut:
+                  session: AsyncSession = SESSION) -> PreviewOut:
     """Render the version in force, or a draft, with sample or given data; shows the SMS
     length and segments (422 when over the limit or when it does not render)."""
     require(principal, "notifications.read")

@@ -7,7 +7,7 @@ from datetime import date, datetime
 from enum import Enum
 
 from fastapi import APIRouter, Depends, Path, Query, Request, Response
-from opspact.app import current_principal, current_session
+from opspact.app import SESSION, current_principal
 from opspact.auth import Principal
 from opspact.permissions import require
 from pydantic import BaseModel, Field
@@ -79,7 +79,7 @@ def to_out(row: ArchivedReport, files: list[FileInfo]) -> ArchiveOut:
     503: {"description": "inventory or billing did not give their part"}})
 async def publish(body: PublishIn, request: Request, response: Response,
                   principal: Principal = Depends(current_principal),
-                  session: AsyncSession = Depends(current_session)) -> ArchiveOut:
+                  session: AsyncSession = SESSION) -> ArchiveOut:
     """归档: the report of an ended period as DOCX and PDF with their SHA-256, announced
     through notify (`ticketing.report.published.v1`). Asking again returns the version there
     (200); `again` with a reason makes a new one."""
@@ -96,7 +96,7 @@ async def list_archive(kind: Kind | None = None,
                        period: str | None = Query(default=None, max_length=10),
                        limit: int = Query(50, ge=1, le=500), offset: int = Query(0, ge=0, le=1_000_000),
                        principal: Principal = Depends(current_principal),
-                       session: AsyncSession = Depends(current_session)) -> ArchivePage:
+                       session: AsyncSession = SESSION) -> ArchivePage:
     """What was published, latest period first (every version)."""
     require(principal, "reports.read")
     rows, total = await service.page(session, principal.tenant, kind and kind.value, period, limit, offset)
@@ -106,7 +106,7 @@ async def list_archive(kind: Kind | None = None,
 
 @router.get("/{archive_id}", response_model=ArchiveOut)
 async def get_archived(archive_id: int = ArchiveId, principal: Principal = Depends(current_principal),
-                       session: AsyncSession = Depends(current_session)) -> ArchiveOut:
+                       session: AsyncSession = SESSION) -> ArchiveOut:
     require(principal, "reports.read")
     row = await service.get(session, principal.tenant, archive_id)
     return to_out(row, (await service.files_of(session, principal.tenant, [row.id]))[row.id])
@@ -116,7 +116,7 @@ async def get_archived(archive_id: int = ArchiveId, principal: Principal = Depen
                                                         "description": "the file as published"}})
 async def download(archive_id: int = ArchiveId, format: FileFormat = Path(),  # noqa: A002
                    principal: Principal = Depends(current_principal),
-                   session: AsyncSession = Depends(current_session)) -> Response:
+                   session: AsyncSession = SESSION) -> Response:
     require(principal, "reports.read")
     row = await service.get(session, principal.tenant, archive_id)
     stored = await service.file(session, principal.tenant, archive_id, format.value)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from uuid import UUID
 
 from fastapi import APIRouter, Depends, Header, Query, Response
-from opspact.app import current_principal, current_session
+from opspact.app import SESSION, current_principal
 from opspact.auth import Principal
 from opspact.permissions import require
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -51,7 +51,7 @@ def to_out(change: Change) -> ChangeOut:
 async def submit_change(body: ChangeCreate, response: Response,
                         idempotency_key: str | None = Header(default=None, min_length=1, max_length=128),
                         principal: Principal = Depends(current_principal),
-                        session: AsyncSession = Depends(current_session)) -> ChangeOut:
+                        session: AsyncSession = SESSION) -> ChangeOut:
     """Submit a change request (变更申请) with its plan, rollback plan and window; it
     waits for the tenant's approval chain."""
     require(principal, "changes.submit")
@@ -67,7 +67,7 @@ async def list_changes(status: ChangeStatus | None = None, kind: ChangeKind | No
                        system: str | None = Query(default=None, max_length=64),
                        limit: int = Query(50, ge=1, le=200), offset: int = Query(0, ge=0, le=1_000_000),
                        principal: Principal = Depends(current_principal),
-                       session: AsyncSession = Depends(current_session)) -> ChangePage:
+                       session: AsyncSession = SESSION) -> ChangePage:
     require(principal, "changes.read")
     rows, total = await service.page(session, principal.tenant, {
         "status": status and status.value, "kind": kind and kind.value, "system_code": system},
@@ -77,7 +77,7 @@ async def list_changes(status: ChangeStatus | None = None, kind: ChangeKind | No
 
 @router.get("/{change_id}", response_model=ChangeOut)
 async def get_change(change_id: UUID, principal: Principal = Depends(current_principal),
-                     session: AsyncSession = Depends(current_session)) -> ChangeOut:
+                     session: AsyncSession = SESSION) -> ChangeOut:
     require(principal, "changes.read")
     return to_out(await service.get(session, principal.tenant, change_id))
 
@@ -85,7 +85,7 @@ async def get_change(change_id: UUID, principal: Principal = Depends(current_pri
 @router.post("/{change_id}/decisions", response_model=ChangeOut)
 async def decide_change(change_id: UUID, body: DecisionIn,
                         principal: Principal = Depends(current_principal),
-                        session: AsyncSession = Depends(current_session)) -> ChangeOut:
+                        session: AsyncSession = SESSION) -> ChangeOut:
     """Approve or reject (with a reason) the step the change waits for."""
     require(principal, "changes.approve")
     return to_out(await service.decide(session, principal.tenant, change_id, body, principal))
@@ -93,7 +93,7 @@ async def decide_change(change_id: UUID, body: DecisionIn,
 
 @router.post("/{change_id}/start", response_model=ChangeOut)
 async def start_change(change_id: UUID, principal: Principal = Depends(current_principal),
-                       session: AsyncSession = Depends(current_session)) -> ChangeOut:
+                       session: AsyncSession = SESSION) -> ChangeOut:
     require(principal, "changes.implement")
     return to_out(await service.start(session, principal.tenant, change_id, principal.subject))
 
@@ -101,7 +101,7 @@ async def start_change(change_id: UUID, principal: Principal = Depends(current_p
 @router.post("/{change_id}/result", response_model=ChangeOut)
 async def record_result(change_id: UUID, body: ResultIn,
                         principal: Principal = Depends(current_principal),
-                        session: AsyncSession = Depends(current_session)) -> ChangeOut:
+                        session: AsyncSession = SESSION) -> ChangeOut:
     require(principal, "changes.implement")
     return to_out(await service.finish(session, principal.tenant, change_id, body, principal.subject))
 
@@ -109,6 +109,6 @@ async def record_result(change_id: UUID, body: ResultIn,
 @router.post("/{change_id}/cancel", response_model=ChangeOut)
 async def cancel_change(change_id: UUID, body: CancelIn,
                         principal: Principal = Depends(current_principal),
-                        session: AsyncSession = Depends(current_session)) -> ChangeOut:
+                        session: AsyncSession = SESSION) -> ChangeOut:
     require(principal, "changes.submit")
     return to_out(await service.cancel(session, principal.tenant, change_id, body, principal))

@@ -1,7 +1,7 @@
 from typing import Any
 
 from fastapi import APIRouter, Body, Depends, Header, Path, Response
-from opspact.app import current_principal, current_session
+from opspact.app import SESSION, current_principal
 from opspact.auth import Principal
 from opspact.errors import NotFound, Unprocessable
 from opspact.permissions import require
@@ -47,7 +47,7 @@ async def receive_hook(
                                   pattern=r"^[0-9a-f]{64}$",
                                   description="set by the gateway from the HMAC signature"),
     principal: Principal = Depends(current_principal),
-    session: AsyncSession = Depends(current_session),
+    session: AsyncSession = SESSION,
 ):
     """A platform's fault report or a monitor's alert. One firing report answers with
     its ticket (201 new, 200 counted again on the open incident); recoveries and

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from fastapi import APIRouter, Depends, Header, Path, Query, Request, Response
-from opspact.app import current_principal, current_session
+from opspact.app import SESSION, current_principal
 from opspact.auth import Principal
 from opspact.calendar import SHANGHAI
 from opspact.errors import Unprocessable
@@ -54,7 +54,7 @@ async def list_rounds(
     state: RoundState | None = None,
     limit: int = Query(100, ge=1, le=500), offset: int = Query(0, ge=0, le=1_000_000),
     principal: Principal = Depends(current_principal),
-    session: AsyncSession = Depends(current_session),
+    session: AsyncSession = SESSION,
 ) -> RoundPage:
     """The inspection ledger (巡检记录台账): every round planned in the period, with
     what was recorded, what was missed and what was made up; newest first."""
@@ -73,7 +73,7 @@ async def export_rounds(
     end: IsoInstant | None = Query(default=None, alias="to"),
     schedule: str | None = Query(default=None, max_length=32),
     principal: Principal = Depends(current_principal),
-    session: AsyncSession = Depends(current_session),
+    session: AsyncSession = SESSION,
 ) -> Response:
     """The ledger as a spreadsheet, one row per checklist item of every round."""
     require(principal, "inspections.read")
@@ -87,7 +87,7 @@ async def export_rounds(
 
 @router.get("/rounds/{round_key}", response_model=RoundOut)
 async def get_round(round_key: str = RoundKey, principal: Principal = Depends(current_principal),
-                    session: AsyncSession = Depends(current_session)) -> RoundOut:
+                    session: AsyncSession = SESSION) -> RoundOut:
     """One round with its checklist: results when recorded, the items to check when not."""
     require(principal, "inspections.read")
     return await ledger.one(session, principal.tenant, round_key)
@@ -98,7 +98,7 @@ async def get_round(round_key: str = RoundKey, principal: Principal = Depends(cu
                        201: {"model": RoundOut, "description": "recorded"}})
 async def record_round(body: RoundRecord, response: Response, round_key: str = RoundKey,
                        principal: Principal = Depends(current_principal),
-                       session: AsyncSession = Depends(current_session)) -> RoundOut:
+                       session: AsyncSession = SESSION) -> RoundOut:
     """Record a round: who, when, and a result for every item of its checklist (an
     anomaly with a note). Recorded late, it shows as made up."""
     require(principal, "inspections.record")
@@ -114,7 +114,7 @@ async def record_round(body: RoundRecord, response: Response, round_key: str = R
 async def attach_evidence(request: Request, round_key: str = RoundKey, item: str = ItemKey,
                           filename: str | None = Header(default=None, alias="X-Filename", max_length=200),
                           principal: Principal = Depends(current_principal),
-                          session: AsyncSession = Depends(current_session)) -> EvidenceOut:
+                          session: AsyncSession = SESSION) -> EvidenceOut:
     """A photo, screenshot or PDF for one item of a recorded round, posted as the file
     itself; kept with its SHA-256."""
     require(principal, "inspections.record")
@@ -129,7 +129,7 @@ async def attach_evidence(request: Request, round_key: str = RoundKey, item: str
     t: {} for t in service.EVIDENCE_TYPES}, "description": "the file"}})
 async def get_evidence(evidence_id: int = Path(ge=1, le=2**62),
                        principal: Principal = Depends(current_principal),
-                       session: AsyncSession = Depends(current_session)) -> Response:
+                       session: AsyncSession = SESSION) -> Response:
     require(principal, "inspections.read")
     row = await ledger.evidence(session, principal.tenant, evidence_id)
     return Response(row.content, media_type=row.content_type,
@@ -141,7 +141,7 @@ async def get_evidence(evidence_id: int = Path(ge=1, le=2**62),
              responses={200: {"model": TicketOut, "description": "the incident already opened"}})
 async def open_incident(body: IncidentFromItem, response: Response, round_key: str = RoundKey,
                         item: str = ItemKey, principal: Principal = Depends(current_principal),
-                        session: AsyncSession = Depends(current_session)) -> TicketOut:
+                        session: AsyncSession = SESSION) -> TicketOut:
     """Open an incident for an anomaly found on a round, linked both ways; asking again
     answers with the incident already opened."""
     require(principal, "inspections.record")

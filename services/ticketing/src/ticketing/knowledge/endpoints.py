@@ -5,7 +5,7 @@ from __future__ import annotations
 from uuid import UUID
 
 from fastapi import APIRouter, Depends, Query
-from opspact.app import current_principal, current_session
+from opspact.app import SESSION, current_principal
 from opspact.auth import Principal
 from opspact.permissions import require
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -28,7 +28,7 @@ def to_out(article: Article, rank: float | None = None) -> ArticleOut:
 
 @router.post("", status_code=201, response_model=ArticleOut)
 async def create_article(body: ArticleIn, principal: Principal = Depends(current_principal),
-                         session: AsyncSession = Depends(current_session)) -> ArticleOut:
+                         session: AsyncSession = SESSION) -> ArticleOut:
     """A knowledge article: background (背景描述), where it applies (应用部位) and the
     knowledge itself (知识归纳), linked to systems and tickets."""
     require(principal, "knowledge.write")
@@ -40,7 +40,7 @@ async def search_articles(q: str | None = Query(default=None, min_length=1, max_
                           system: str | None = Query(default=None, max_length=64),
                           limit: int = Query(20, ge=1, le=100), offset: int = Query(0, ge=0, le=100_000),
                           principal: Principal = Depends(current_principal),
-                          session: AsyncSession = Depends(current_session)) -> ArticlePage:
+                          session: AsyncSession = SESSION) -> ArticlePage:
     """Search in Chinese (e.g. 连接池 finds 数据库连接池), ranked; newest first without `q`."""
     require(principal, "knowledge.read")
     found, total, terms, matched = await service.search(session, principal.tenant, q, system, limit, offset)
@@ -51,7 +51,7 @@ async def search_articles(q: str | None = Query(default=None, min_length=1, max_
 @router.get("/suggestions", response_model=ArticlePage)
 async def suggest_articles(ticket_id: UUID, limit: int = Query(5, ge=1, le=20),
                            principal: Principal = Depends(current_principal),
-                           session: AsyncSession = Depends(current_session)) -> ArticlePage:
+                           session: AsyncSession = SESSION) -> ArticlePage:
     """Articles that may help with an incident, from its title and description."""
     require(principal, "knowledge.read")
     require(principal, "tickets.read")
@@ -62,7 +62,7 @@ async def suggest_articles(ticket_id: UUID, limit: int = Query(5, ge=1, le=20),
 
 @router.get("/{article_id}", response_model=ArticleOut)
 async def get_article(article_id: UUID, principal: Principal = Depends(current_principal),
-                      session: AsyncSession = Depends(current_session)) -> ArticleOut:
+                      session: AsyncSession = SESSION) -> ArticleOut:
     require(principal, "knowledge.read")
     return to_out(await service.get(session, principal.tenant, article_id))
 
@@ -70,7 +70,7 @@ async def get_article(article_id: UUID, principal: Principal = Depends(current_p
 @router.put("/{article_id}", response_model=ArticleOut)
 async def update_article(article_id: UUID, body: ArticleUpdate,
                          principal: Principal = Depends(current_principal),
-                         session: AsyncSession = Depends(current_session)) -> ArticleOut:
+                         session: AsyncSession = SESSION) -> ArticleOut:
     """A new version; `version` must be the one the edit started from."""
     require(principal, "knowledge.write")
     return to_out(await service.update(session, principal.tenant, article_id, body, principal.subject))
@@ -78,7 +78,7 @@ async def update_article(article_id: UUID, body: ArticleUpdate,
 
 @router.get("/{article_id}/versions", response_model=list[VersionOut])
 async def article_versions(article_id: UUID, principal: Principal = Depends(current_principal),
-                           session: AsyncSession = Depends(current_session)) -> list[VersionOut]:
+                           session: AsyncSession = SESSION) -> list[VersionOut]:
     require(principal, "knowledge.read")
     return [VersionOut.model_validate(v, from_attributes=True)
             for v in await service.versions(session, principal.tenant, article_id)]

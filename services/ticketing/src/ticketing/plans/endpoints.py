@@ -6,7 +6,7 @@ from datetime import date, datetime
 from uuid import UUID
 
 from fastapi import APIRouter, Depends, Query
-from opspact.app import current_principal, current_session
+from opspact.app import SESSION, current_principal
 from opspact.auth import Principal
 from opspact.calendar import SHANGHAI
 from opspact.permissions import require
@@ -41,7 +41,7 @@ async def _full(session: AsyncSession, tenant_id: str, plan: EmergencyPlan) -> P
 
 @router.post("", status_code=201, response_model=PlanOut)
 async def create_plan(body: PlanIn, principal: Principal = Depends(current_principal),
-                      session: AsyncSession = Depends(current_session)) -> PlanOut:
+                      session: AsyncSession = SESSION) -> PlanOut:
     require(principal, "plans.write")
     return to_out(await service.create(session, principal.tenant, body, principal.subject), None, [])
 
@@ -50,7 +50,7 @@ async def create_plan(body: PlanIn, principal: Principal = Depends(current_princ
 async def list_plans(category: PlanCategory | None = None,
                      limit: int = Query(50, ge=1, le=200), offset: int = Query(0, ge=0, le=100_000),
                      principal: Principal = Depends(current_principal),
-                     session: AsyncSession = Depends(current_session)) -> PlanPage:
+                     session: AsyncSession = SESSION) -> PlanPage:
     require(principal, "plans.read")
     rows, total = await service.page(session, principal.tenant, category and category.value, limit, offset)
     last = await service.last_drills(session, principal.tenant, [p.id for p in rows])
@@ -60,14 +60,14 @@ async def list_plans(category: PlanCategory | None = None,
 
 @router.get("/{plan_id}", response_model=PlanOut)
 async def get_plan(plan_id: UUID, principal: Principal = Depends(current_principal),
-                   session: AsyncSession = Depends(current_session)) -> PlanOut:
+                   session: AsyncSession = SESSION) -> PlanOut:
     require(principal, "plans.read")
     return await _full(session, principal.tenant, await service.get(session, principal.tenant, plan_id))
 
 
 @router.put("/{plan_id}", response_model=PlanOut)
 async def update_plan(plan_id: UUID, body: PlanUpdate, principal: Principal = Depends(current_principal),
-                      session: AsyncSession = Depends(current_session)) -> PlanOut:
+                      session: AsyncSession = SESSION) -> PlanOut:
     require(principal, "plans.write")
     plan = await service.update(session, principal.tenant, plan_id, body, principal.subject)
     return await _full(session, principal.tenant, plan)
@@ -75,7 +75,7 @@ async def update_plan(plan_id: UUID, body: PlanUpdate, principal: Principal = De
 
 @router.post("/{plan_id}/drills", status_code=201, response_model=DrillOut)
 async def record_drill(plan_id: UUID, body: DrillIn, principal: Principal = Depends(current_principal),
-                       session: AsyncSession = Depends(current_session)) -> DrillOut:
+                       session: AsyncSession = SESSION) -> DrillOut:
     """A drill held (演练记录), against the plan's current version."""
     require(principal, "plans.write")
     return drill_out(await service.record_drill(session, principal.tenant, plan_id, body, principal.subject))

@@ -8,7 +8,7 @@ from datetime import date, datetime
 from enum import Enum
 
 from fastapi import APIRouter, Depends, Path, Query, Request, Response
-from opspact.app import current_principal, current_session
+from opspact.app import SESSION, current_principal
 from opspact.auth import Principal
 from opspact.calendar import SHANGHAI
 from opspact.calendar.spans import day_span
@@ -121,7 +121,7 @@ async def catalogue(first: IsoDate | None = Query(default=None, alias="from",
                     last: IsoDate | None = Query(default=None, alias="to",
                                                  description="default: the term's last day"),
                     principal: Principal = Depends(current_principal),
-                    session: AsyncSession = Depends(current_session)) -> CatalogueOut:
+                    session: AsyncSession = SESSION) -> CatalogueOut:
     """The reports the contract requires and every period of each that shares a day with
     the span and has begun — what an acceptance dossier holds."""
     require(principal, "reports.read")
@@ -165,7 +165,7 @@ async def get_report(request: Request, kind: Kind = Path(description="weekly | m
                                                             "default: the last one ended"),
                      format: Format = Format.json,  # noqa: A002 (the query parameter's name)
                      principal: Principal = Depends(current_principal),
-                     session: AsyncSession = Depends(current_session)):
+                     session: AsyncSession = SESSION):
     """周报 / 月报 / 季度报告 / 年度报告 from what was recorded in the period, with the people
     (inventory) and, from monthly up, the money (billing) of the same days."""
     require(principal, "reports.read")

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import date, datetime, time, timedelta
 
 from fastapi import APIRouter, Depends, Query
-from opspact.app import current_principal, current_session
+from opspact.app import SESSION, current_principal
 from opspact.auth import Principal
 from opspact.calendar import SHANGHAI
 from opspact.calendar.spans import day_span
@@ -45,7 +45,7 @@ async def service_records(first: IsoDate | None = Query(default=None, alias="fro
                                                        description="inclusive; default: last month's end"),
                           format: Format = Format.json,  # noqa: A002 (the query parameter's name)
                           principal: Principal = Depends(current_principal),
-                          session: AsyncSession = Depends(current_session)):
+                          session: AsyncSession = SESSION):
     """运维服务售后记录单: a form for every task completed in the span (tickets resolved in
     it, work-log entries not tied to a ticket), with a register; DOCX to print and sign."""
     require(principal, "reports.read")
@@ -65,7 +65,7 @@ async def technical_manual(year: int | None = Query(default=None, ge=2000, le=21
                                                     description="default: last year"),
                            format: Format = Format.json,  # noqa: A002 (the query parameter's name)
                            principal: Principal = Depends(current_principal),
-                           session: AsyncSession = Depends(current_session)):
+                           session: AsyncSession = SESSION):
     """技术服务手册 for a year: per system, fault-handling methods and parameter settings
     from the knowledge base, and the year's recurring faults with their latest handling."""
     require(principal, "reports.read")

@@ -3,7 +3,7 @@ from typing import Literal
 from uuid import UUID
 
 from fastapi import APIRouter, Depends, Header, Query, Request, Response
-from opspact.app import current_principal, current_session
+from opspact.app import SESSION, current_principal
 from opspact.auth import Principal
 from opspact.calendar import SHANGHAI
 from opspact.errors import UnsupportedMediaType
@@ -82,7 +82,7 @@ async def create_ticket(
     body: TicketCreate, response: Response,
     idempotency_key: str | None = Header(default=None, min_length=1, max_length=128),
     principal: Principal = Depends(current_principal),
-    session: AsyncSession = Depends(current_session),
+    session: AsyncSession = SESSION,
 ) -> TicketOut:
     require(principal, "tickets.write")
     result = await service.create(session, principal.tenant, body, principal.subject,
@@ -102,7 +102,7 @@ async def list_tickets(
                   "priority", "-priority", "status", "-status"] = "-created_at",
     limit: int = Query(50, ge=1, le=200), offset: int = Query(0, ge=0, le=1_000_000),
     principal: Principal = Depends(current_principal),
-    session: AsyncSession = Depends(current_session),
+    session: AsyncSession = SESSION,
 ) -> TicketPage:
     require(principal, "tickets.read")
     filters = {"status": status and status.value, "kind": kind and kind.value,
@@ -119,7 +119,7 @@ async def list_tickets(
                         importer.ImportRow.model_fields)}})
 async def import_tickets(request: Request, dry_run: bool = False,
                          principal: Principal = Depends(current_principal),
-                         session: AsyncSession = Depends(current_session)) -> importer.ImportReport:
+                         session: AsyncSession = SESSION) -> importer.ImportReport:
     """Historical tickets from CSV, all or nothing, idempotent by `import_id`; their
     timestamps replay the workflow so the SLA clocks come out as they ran then."""
     require(principal, "tickets.import")
@@ -132,7 +132,7 @@ async def import_tickets(request: Request, dry_run: bool = False,
 
 @router.get("/{ticket_id}", response_model=TicketOut)
 async def get_ticket(ticket_id: UUID, principal: Principal = Depends(current_principal),
-                     session: AsyncSession = Depends(current_session)) -> TicketOut:
+                     session: AsyncSession = SESSION) -> TicketOut:
     require(principal, "tickets.read")
     ticket = await service.get(session, principal.tenant, ticket_id)
     return (await present(session, principal.tenant, [ticket], with_timeline=True))[0]
@@ -142,7 +142,7 @@ async def get_ticket(ticket_id: UUID, principal: Principal = Depends(current_pri
              responses={409: {"description": "not allowed from the ticket's current status"}})
 async def transition_ticket(ticket_id: UUID, body: TransitionCreate,
                             principal: Principal = Depends(current_principal),
-                            session: AsyncSession = Depends(current_session)) -> TicketOut:
+                            session: AsyncSession = SESSION) -> TicketOut:
     """Move the ticket along its workflow; the SLA clocks stop, pause or switch target."""
     require(principal, "tickets.write")
     ticket = await changes.transition(session, principal.tenant, ticket_id, body,
@@ -154,7 +154,7 @@ async def transition_ticket(ticket_id: UUID, body: TransitionCreate,
               responses={409: {"description": "the ticket is closed"}})
 async def update_ticket(ticket_id: UUID, body: TicketUpdate,
                         principal: Principal = Depends(current_principal),
-                        session: AsyncSession = Depends(current_session)) -> TicketOut:
+                        session: AsyncSession = SESSION) -> TicketOut:
     """Change fields; a new priority, kind or system moves the clocks to the matching
     policy, keeping their start and paused time."""
     require(principal, "tickets.write")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from fastapi import APIRouter, Depends, Query
-from opspact.app import current_principal, current_session
+from opspact.app import SESSION, current_principal
 from opspact.auth import Principal
 from opspact.permissions import require
 from opspact.types import IsoInstant
@@ -26,7 +26,7 @@ def to_out(entry: WorklogEntry) -> EntryOut:
 
 @router.post("", status_code=201, response_model=EntryOut)
 async def add_entry(body: EntryIn, principal: Principal = Depends(current_principal),
-                    session: AsyncSession = Depends(current_session)) -> EntryOut:
+                    session: AsyncSession = SESSION) -> EntryOut:
     """One entry: initiator, handler, handling, feedback, time spent."""
     require(principal, "worklog.write")
     return to_out(await service.add(session, principal.tenant, body, principal.subject))
@@ -40,7 +40,7 @@ async def list_entries(start: IsoInstant | None = Query(default=None, alias="fro
                        system: str | None = Query(default=None, max_length=64),
                        limit: int = Query(50, ge=1, le=500), offset: int = Query(0, ge=0, le=1_000_000),
                        principal: Principal = Depends(current_principal),
-                       session: AsyncSession = Depends(current_session)) -> EntryPage:
+                       session: AsyncSession = SESSION) -> EntryPage:
     require(principal, "worklog.read")
     rows, total, minutes = await service.page(session, principal.tenant, {
         "start": start, "end": end, "category": category and category.value, "handler": handler,
