@@ -84,7 +84,7 @@ async def publish(session: AsyncSession, request: Request, tenant_id: str, kind:
     row = ArchivedReport(tenant_id=tenant_id, kind=kind, period=period.code,
                          version=before.version + 1 if before else 1, label=period.label,
                          title=report.title, first_day=period.first, last_day=period.last,
-                         reason=reason if again else None, published_by=actor,
+                         reason=reason if before else None, published_by=actor,
                          published_at=datetime.now(UTC))
     session.add(row)
     await session.flush()
