@@ -13,9 +13,9 @@ async def fail_over(session: AsyncSession, note: Notification, tenant: NotifyTen
                     reason: str) -> None:
     """Mark `note` failed and queue the same message on the first fallback channel the
     contact has an address for (none: it stays a dead letter for `opspact notify replay`)."""
-    # a fallback keeps why it was queued, then says why it failed as well
-    queued_because = note.reason if note.reason and note.reason.startswith("fallback after") else None
-    told = f"{queued_because}; then {reason}" if queued_because else reason
+    # A queued message carries a reason only for why it exists (a fallback's cause, a
+    # replay): keep it, then say why it failed as well.
+    told = f"{note.reason}; then {reason}" if note.reason else reason
     note.status, note.reason = "failed", told[:1000]
     await repository.dequeue(session, note.id)
     contact = tenant.contact(note.contact) if note.contact else None
