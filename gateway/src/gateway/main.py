@@ -18,6 +18,7 @@ from pydantic import BaseModel
 
 from gateway.audit import AuditLog, AuditTrail
 from gateway.config import GatewaySettings, get_settings
+from gateway.fastpath import ApiFastPath
 from gateway.hooks import authenticate_callback, authenticate_hook
 from gateway.identity import TENANT_HEADER, authenticate, require_certificate_login, resolve_tenant
 from gateway.jwks import KeySet
@@ -28,7 +29,7 @@ from gateway.pki import (
     load_trust,
     trusted_proxy,
 )
-from gateway.proxy import delegations, forward, new_session
+from gateway.proxy import delegations, forward, new_client
 from gateway.ratelimit import RateLimits
 from gateway.routing import Router
 from gateway.security import SecurityHeaders
@@ -74,8 +75,8 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI):
-        client = new_session(settings.gateway_max_connections,
-                             settings.gateway_upstream_timeout_seconds)
+        client = new_client(settings.gateway_max_connections,
+                            settings.gateway_upstream_timeout_seconds)
         app.state.client = client
         if audit is not None:
             await audit.start()
@@ -88,10 +89,34 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
             if audit is not None:
                 await audit.stop()
 
+    limits = RateLimits(settings.gateway_rate_per_tenant, settings.gateway_rate_per_client)
+
+    async def api(request: Request):
+        # the path parameters read as they are (documented in PROXY_PARAMETERS): FastAPI's
+        # parameter solving was a tenth of the gateway's time per proxied request
+        service, path = request.path_params["service"], request.path_params["path"]
+        claims = await authenticate(request, settings, keys, own_public_key, verified_tokens)
+        if service not in SERVICES:
+            raise NotFound(f"unknown service {service!r}")
+        principal = resolve_tenant(request, claims, set(tenants))
+        request.state.principal = principal
+        route = route_for(service, request.method, f"/{path}")
+        if route is None:  # deny by default: only listed routes are forwarded
+            raise NotFound(f"no route {request.method} /api/{service}/{path}")
+        require(principal, route.permission)
+        require_certificate_login(router, principal.tenant, (service, *route.delegates), claims)
+        limits.check(principal.tenant, principal.subject)
+        return await forward(request, request.app.state.client, router, f"/{path}", principal,
+                             service, internal_tokens, await request.body(),
+                             extra_headers=delegations(router, internal_tokens, principal, route))
+
     app = FastAPI(title="OpsPact gateway", version="0.1.0", lifespan=lifespan,
                   responses=PROBLEM_RESPONSES, telemetry=telemetry.FASTAPI_TELEMETRY,
                   description="The only public entry: authentication, tenant resolution, routing.")
     install_problem_handlers(app)
+    # innermost: the proxied calls skip the router (gateway.fastpath), after every check below
+    app.add_middleware(ApiFastPath, handler=api,
+                       methods=frozenset(METHODS))
     app.add_middleware(BodyGuard)
     if settings.gateway_cors_origins:
         app.add_middleware(CORSMiddleware, allow_origins=settings.gateway_cors_origins,
@@ -101,7 +126,6 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
     app.add_middleware(SecurityHeaders)
     app.add_middleware(AuditTrail, log_=audit)
     app.add_middleware(TraceContext, name="gateway")
-    limits = RateLimits(settings.gateway_rate_per_tenant, settings.gateway_rate_per_client)
 
     @app.get("/healthz", tags=["health"])
     async def healthz() -> dict[str, str]:
@@ -180,31 +204,13 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
                          expires_in=ttl, tenant=principal.tenant, subject=principal.subject,
                          roles=list(principal.roles))
 
-    @app.api_route("/api/{service}/{path:path}", methods=METHODS, tags=["api"],
-                   responses={200: {"description": "the service's answer"},
-                              201: {"description": "created"},
-                              403: {"description": "the role lacks the route's permission"},
-                              429: {"description": "rate limit reached (Retry-After)"},
-                              503: {"description": "service unavailable"},
-                              504: {"description": "service timed out"}},
-                   openapi_extra={"parameters": PROXY_PARAMETERS})
-    async def api(request: Request):
-        # the path parameters read as they are (documented in PROXY_PARAMETERS): FastAPI's
-        # parameter solving was a tenth of the gateway's time per proxied request
-        service, path = request.path_params["service"], request.path_params["path"]
-        claims = await authenticate(request, settings, keys, own_public_key, verified_tokens)
-        if service not in SERVICES:
-            raise NotFound(f"unknown service {service!r}")
-        principal = resolve_tenant(request, claims, set(tenants))
-        request.state.principal = principal
-        route = route_for(service, request.method, f"/{path}")
-        if route is None:  # deny by default: only listed routes are forwarded
-            raise NotFound(f"no route {request.method} /api/{service}/{path}")
-        require(principal, route.permission)
-        require_certificate_login(router, principal.tenant, (service, *route.delegates), claims)
-        limits.check(principal.tenant, principal.subject)
-        return await forward(request, request.app.state.client, router, f"/{path}", principal,
-                             service, internal_tokens, await request.body(),
-                             extra_headers=delegations(router, internal_tokens, principal, route))
-
+    # ApiFastPath answers these calls ahead of the router; the route documents them
+    app.api_route("/api/{service}/{path:path}", methods=METHODS, tags=["api"],
+                  responses={200: {"description": "the service's answer"},
+                             201: {"description": "created"},
+                             403: {"description": "the role lacks the route's permission"},
+                             429: {"description": "rate limit reached (Retry-After)"},
+                             503: {"description": "service unavailable"},
+                             504: {"description": "service timed out"}},
+                  openapi_extra={"parameters": PROXY_PARAMETERS})(api)
     return app

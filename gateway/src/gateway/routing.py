@@ -46,6 +46,9 @@ class RouteSettings(BaseModel):
     client_cert: Literal["optional", "required"] = "optional"
 
 
+DEFAULT_ROUTE = RouteSettings()  # shared, read-only: a route no tenant file sets
+
+
 class TenantRouting(BaseModel):
     model_config = ConfigDict(extra="forbid")
     routes: dict[str, RouteSettings] = Field(default_factory=dict)
@@ -93,12 +96,14 @@ class Router:
 
     def route(self, tenant: str, service: str) -> RouteSettings:
         routing = self.tenants.get(tenant)
-        return (routing.routes.get(service) if routing else None) or RouteSettings()
+        return (routing.routes.get(service) if routing else None) or DEFAULT_ROUTE
 
     def candidates(self, tenant: str, service: str) -> list[Upstream]:
         """Members to try in order: healthy ones by weighted lot, then the ones down."""
         members = self.pools[self.route(tenant, service).pool][service]
         now = time.monotonic()
+        if len(members) == 1:  # most pools: nothing to draw, down or not
+            return list(members)
         healthy = [m for m in members if m.healthy(now)]
         ordered = []
         while healthy:

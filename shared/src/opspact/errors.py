@@ -90,6 +90,12 @@ def problem_response(
     return JSONResponse(body, status_code=status, media_type=PROBLEM_JSON, headers=headers)
 
 
+def problem_of(exc: Problem, instance: str) -> JSONResponse:
+    """The problem+json answer for a raised Problem."""
+    return problem_response(exc.status, exc.title, exc.detail, exc.type_suffix, instance,
+                            headers=exc.headers or None, **exc.extra)
+
+
 def _field_errors(exc: RequestValidationError) -> list[dict[str, Any]]:
     errors = []
     for err in exc.errors():
@@ -101,8 +107,7 @@ def _field_errors(exc: RequestValidationError) -> list[dict[str, Any]]:
 def install_problem_handlers(app: FastAPI) -> None:
     @app.exception_handler(Problem)
     async def _problem(request: Request, exc: Problem) -> JSONResponse:
-        return problem_response(exc.status, exc.title, exc.detail, exc.type_suffix,
-                                request.url.path, headers=exc.headers or None, **exc.extra)
+        return problem_of(exc, request.url.path)
 
     @app.exception_handler(RequestValidationError)
     async def _validation(request: Request, exc: RequestValidationError) -> JSONResponse:

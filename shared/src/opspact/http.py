@@ -5,7 +5,8 @@ from __future__ import annotations
 import re
 
 from opentelemetry import context as otel_context
-from opentelemetry.trace import SpanKind
+from opentelemetry import trace
+from opentelemetry.trace import SpanKind, Status, StatusCode
 
 from opspact import telemetry
 from opspact.errors import PayloadTooLarge, Problem, Unprocessable, UnsupportedMediaType, problem_response
@@ -79,7 +80,11 @@ TRACE_HEADERS = frozenset({b"traceparent", b"tracestate", b"baggage"})
 
 
 class TraceContext:
-    """Continue the caller's W3C trace (traceparent) in a server span."""
+    """Continue the caller's W3C trace (traceparent) in a server span.
+
+    The span is started and made current by hand: the SDK's `start_as_current_span`
+    wraps the same calls in two context-manager layers, which py-spy counted at about a
+    twentieth of the gateway's CPU per proxied request."""
 
     def __init__(self, app, name: str) -> None:
         self.app = app
@@ -91,10 +96,17 @@ class TraceContext:
         # only the trace headers: decoding every header of every request showed in profiles
         headers = {k.decode("latin-1"): v.decode("latin-1")
                    for k, v in scope["headers"] if k in TRACE_HEADERS}
-        token = otel_context.attach(telemetry.extract(headers))
+        parent = telemetry.extract(headers)
+        span = self.tracer.start_span(f"{scope['method']} {scope['path']}", context=parent,
+                                      kind=SpanKind.SERVER)
+        token = otel_context.attach(trace.set_span_in_context(span, parent))
         try:
-            with self.tracer.start_as_current_span(
-                    f"{scope['method']} {scope['path']}", kind=SpanKind.SERVER):
-                await self.app(scope, receive, send)
+            await self.app(scope, receive, send)
+        except BaseException as exc:
+            if span.is_recording():
+                span.record_exception(exc)
+                span.set_status(Status(StatusCode.ERROR, f"{type(exc).__name__}: {exc}"))
+            raise
         finally:
+            span.end()
             otel_context.detach(token)
