@@ -7,7 +7,6 @@ import asyncio
 import time
 
 import pytest
-from gateway import upstream
 from gateway.upstream import (
     ConnectFailed,
     Origin,
@@ -15,6 +14,8 @@ from gateway.upstream import (
     UpstreamClient,
     UpstreamTimeout,
 )
+
+from gateway import upstream
 
 
 class Server:
