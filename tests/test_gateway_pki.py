@@ -92,3 +92,25 @@ def test_a_tenant_may_require_a_certificate_login_per_service(certificate_login_
     r = gw.get("/api/billing/statement", headers={"Authorization": f"Bearer {token}"},
                params={"from": "2025-01-01", "to": "2025-01-31"})
     assert r.status_code == 200, r.text
+
+
+@pytest.fixture(scope="module")
+def proxy_elsewhere(stack, tmp_path_factory):
+    """The front proxy is another host (10.9.9.9); this test's client is local."""
+    root = tmp_path_factory.mktemp("pki-elsewhere")
+    ca = FakeCa("新疆公安厅测试CA")
+    cert = ca.issue("系统专管员")
+    ca.write(root, "xinjiang", [registration(cert, "officer-admin", "client_admin")])
+    with gateway_with(stack, {"OPSPACT_GATEWAY_PKI_DIR": str(root),
+                              "OPSPACT_GATEWAY_TRUSTED_PROXIES": '["10.9.9.9/32"]'}) as client:
+        yield client, cert
+
+
+@pytest.mark.parametrize("claimed", ["10.9.9.9", "not-an-address", None])
+def test_a_client_cannot_claim_to_be_the_proxy(proxy_elsewhere, claimed):
+    """Whatever X-Forwarded-For says, the connection's own peer decides whether the
+    certificate header came from the proxy (uvicorn's rewriting is off in gateway.serve)."""
+    gw, cert = proxy_elsewhere
+    headers = {HEADER: forwarded(cert)} | ({"X-Forwarded-For": claimed} if claimed else {})
+    r = gw.post("/auth/cert", headers=headers)
+    assert r.status_code == 401 and "only from the configured proxies" in r.json()["detail"], r.text

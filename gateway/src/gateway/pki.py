@@ -82,9 +82,10 @@ def load_trust(pki_dir: Path) -> dict[str, TenantTrust]:
 
 
 def trusted_proxy(client_host: str | None, proxies: list[str]) -> bool:
-    if not client_host:
+    try:
+        address = ipaddress.ip_address(client_host or "")
+    except ValueError:  # no address, or a socket path
         return False
-    address = ipaddress.ip_address(client_host)
     return any(address in ipaddress.ip_network(p, strict=False) for p in proxies)
 
 

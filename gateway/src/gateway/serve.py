@@ -14,8 +14,11 @@ from gateway.tls import TlsHttpProtocol, context_factory
 
 def config(host: str, port: int) -> uvicorn.Config:
     settings = get_settings()
+    # proxy_headers off: uvicorn would take the client's address from X-Forwarded-For when
+    # the peer is local, so a local process could claim to be a trusted front proxy; the
+    # gateway judges forwarded headers itself (OPSPACT_GATEWAY_TRUSTED_PROXIES, gateway.pki).
     common = {"factory": True, "host": host, "port": port, "access_log": False,
-              "timeout_graceful_shutdown": 25}
+              "timeout_graceful_shutdown": 25, "proxy_headers": False}
     if not settings.gateway_tls_certfile:
         return uvicorn.Config("gateway.main:create_app", **common)
     trust = load_trust(settings.gateway_pki_dir) if settings.gateway_pki_dir else {}
