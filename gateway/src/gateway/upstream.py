@@ -243,7 +243,10 @@ class UpstreamClient:
         head = _request_head(origin, method, target, headers, body)
         deadline = asyncio.get_running_loop().time() + (timeout_seconds or self.timeout_seconds)
         retry = method in IDEMPOTENT or any(n == b"idempotency-key" for n, _ in headers)
-        await self._within(deadline, self._slots.acquire())
+        if self._slots.locked():
+            await self._within(deadline, self._slots.acquire())
+        else:
+            await self._slots.acquire()  # free: no timer needed
         try:
             while True:
                 connection, reused = await self._connection(origin, deadline)
