@@ -219,3 +219,26 @@ def test_origins():
     assert Origin.of("http://[::1]:8001").host_header == b"[::1]:8001"
     with pytest.raises(ValueError):
         Origin.of("ftp://x")
+
+
+async def test_a_connection_closed_under_the_write_is_retried_not_raised():
+    async with Server(lambda req, n: ok()) as server:
+        c = client()
+        await (await c.request(server.origin, "GET", "/", [])).read()
+        idle = c._idle[server.origin][0]
+        idle.transport.close()  # closing, and connection_lost not yet delivered
+        answer = await c.request(server.origin, "GET", "/", [])
+        assert await answer.read() == b'{"ok":true}' and server.connections == 2
+
+
+async def test_a_connection_the_service_closed_while_idle_is_not_reused():
+    async with Server(lambda req, n: ok()) as server:
+        c = client()
+        await (await c.request(server.origin, "GET", "/", [])).read()
+        for task in asyncio.all_tasks():  # the service drops its idle keep-alive connection
+            if task.get_coro().__qualname__ == "Server._serve":
+                task.cancel()
+        await asyncio.sleep(0.1)
+        assert c._idle[server.origin][0].closed
+        answer = await c.request(server.origin, "POST", "/", [], b"{}")  # no retry needed
+        assert await answer.read() == b'{"ok":true}' and server.connections == 2

@@ -109,6 +109,7 @@ class _Connection(asyncio.Protocol):
             self.close()
 
     def eof_received(self) -> bool:
+        self.closed = True  # the service is closing it: never reuse it from here on
         return False  # close our side too
 
     def connection_lost(self, exc: Exception | None) -> None:
@@ -152,9 +153,12 @@ class _Connection(asyncio.Protocol):
     def send(self, head: bytes, body: bytes) -> asyncio.Future:
         self._begin_exchange()
         self.head_ready = asyncio.get_running_loop().create_future()
-        self.transport.write(head + body if len(body) < 65536 else head)
-        if len(body) >= 65536:
-            self.transport.write(body)
+        try:
+            self.transport.write(head + body if len(body) < 65536 else head)
+            if len(body) >= 65536:
+                self.transport.write(body)
+        except (RuntimeError, OSError) as exc:  # closed under us (uvloop raises on a closed handle)
+            self._fail(UpstreamBroken(f"the connection closed before the request was sent: {exc}"))
         return self.head_ready
 
     async def next_chunk(self) -> bytes | None:
