@@ -97,6 +97,14 @@ def sheet_title(caption: str, taken: set[str]) -> str:
     return title
 
 
+# Control characters XML 1.0 (and so XLSX) cannot carry; recorded text may hold them.
+_NOT_IN_XLSX = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+
+
+def _xlsx_value(value):
+    return _NOT_IN_XLSX.sub("\ufffd", value) if isinstance(value, str) else value
+
+
 def add_table(book, title: str, header: list[str], rows: Iterable[Iterable]) -> None:
     """A sheet of one table: bold header, frozen under it, columns as wide as their text."""
     from openpyxl.styles import Font
@@ -105,7 +113,7 @@ def add_table(book, title: str, header: list[str], rows: Iterable[Iterable]) -> 
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     for row in rows:
-        sheet.append(list(row))
+        sheet.append([_xlsx_value(v) for v in row])
     for column in sheet.iter_cols(min_row=1, max_row=min(sheet.max_row, 200)):
         longest = max((len(str(c.value or "")) for c in column), default=4)
         sheet.column_dimensions[column[0].column_letter].width = min(60, max(8, longest * 1.6))
