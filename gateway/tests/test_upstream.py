@@ -35,6 +35,12 @@ class Server:
     async def __aexit__(self, *exc) -> None:
         self.server.close()
 
+    def drop_connections(self) -> None:
+        """Close every open connection from the service's side."""
+        for task in asyncio.all_tasks():
+            if task.get_coro().__qualname__ == "Server._serve":
+                task.cancel()
+
     async def _serve(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         self.connections += 1
         served = 0
@@ -193,10 +199,7 @@ async def test_an_answer_cut_short_is_broken():
 
     async with Server(lambda req, n: short(req, n) if n == 1 else None) as server:
         answer = await client().request(server.origin, "GET", "/", [])
-        server.server.close()
-        for task in asyncio.all_tasks():  # the server drops the connection mid-body
-            if task.get_coro().__qualname__ == "Server._serve":
-                task.cancel()
+        server.drop_connections()  # mid-body
         with pytest.raises(UpstreamBroken):
             await answer.read()
 
@@ -235,9 +238,7 @@ async def test_a_connection_the_service_closed_while_idle_is_not_reused():
     async with Server(lambda req, n: ok()) as server:
         c = client()
         await (await c.request(server.origin, "GET", "/", [])).read()
-        for task in asyncio.all_tasks():  # the service drops its idle keep-alive connection
-            if task.get_coro().__qualname__ == "Server._serve":
-                task.cancel()
+        server.drop_connections()  # the service drops its idle keep-alive connection
         await asyncio.sleep(0.1)
         assert c._idle[server.origin][0].closed
         answer = await c.request(server.origin, "POST", "/", [], b"{}")  # no retry needed

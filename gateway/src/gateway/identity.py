@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Set as AbstractSet
+
 import jwt
 from fastapi import Request
 from opspact.auth import Principal, verify_dev_user_token
@@ -48,7 +50,7 @@ async def _verify(token: str, settings: GatewaySettings, keys: jwks.KeySet | Non
                              settings.gateway_jwt_audience)
 
 
-def resolve_tenant(request: Request, claims: dict, known: set[str]) -> Principal:
+def resolve_tenant(request: Request, claims: dict, known: AbstractSet[str]) -> Principal:
     """The tenant comes from the token; a token granted several names one per request."""
     granted = claims.get("tenants")
     if not isinstance(granted, list) or not all(isinstance(t, str) for t in granted) or not granted:

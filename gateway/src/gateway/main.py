@@ -90,6 +90,7 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
                 await audit.stop()
 
     limits = RateLimits(settings.gateway_rate_per_tenant, settings.gateway_rate_per_client)
+    known_tenants = frozenset(tenants)
 
     async def api(request: Request):
         # the path parameters read as they are (documented in PROXY_PARAMETERS): FastAPI's
@@ -98,7 +99,7 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
         claims = await authenticate(request, settings, keys, own_public_key, verified_tokens)
         if service not in SERVICES:
             raise NotFound(f"unknown service {service!r}")
-        principal = resolve_tenant(request, claims, set(tenants))
+        principal = resolve_tenant(request, claims, known_tenants)
         request.state.principal = principal
         route = route_for(service, request.method, f"/{path}")
         if route is None:  # deny by default: only listed routes are forwarded

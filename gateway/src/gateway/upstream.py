@@ -192,7 +192,7 @@ class Answer:
     _connection: _Connection
     _client: UpstreamClient
     _origin: Origin
-    _deadline: float | None
+    _deadline: float
     _released: bool = field(default=False)
 
     @property
@@ -297,9 +297,7 @@ class UpstreamClient:
             raise ConnectFailed(f"cannot connect to {origin.host}:{origin.port}: {exc}") from exc
         return connection, False
 
-    async def _within(self, deadline: float | None, awaitable):
-        if deadline is None:
-            return await awaitable
+    async def _within(self, deadline: float, awaitable):
         try:
             async with asyncio.timeout_at(deadline):
                 return await awaitable
@@ -310,7 +308,6 @@ class UpstreamClient:
         self._slots.release()
         if connection.complete and connection.keep_alive and not connection.closed:
             connection.idle_since = time.monotonic()
-            connection._begin_exchange()
             self._idle.setdefault(origin, deque()).append(connection)
         else:
             connection.close()
