@@ -1,10 +1,10 @@
 """ISO date-times only: numbers are refused in every spelling."""
 
 import pytest
-from opspact.types import IsoDateTime
+from opspact.types import IsoInstant
 from pydantic import TypeAdapter, ValidationError
 
-ADAPTER = TypeAdapter(IsoDateTime)
+ADAPTER = TypeAdapter(IsoInstant)
 
 
 @pytest.mark.parametrize("value", [304, 1.5, "304", "3.9e-249", "-7", " 12 ", "inf", "nan"])

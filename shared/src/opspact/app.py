@@ -17,6 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from opspact import telemetry
 from opspact.auth import Principal, load_pem, verify_internal
 from opspact.db import Database
+from opspact.deadletters import dead_letter_router, dead_letters_table
 from opspact.errors import Forbidden, Unauthorized, install_problem_handlers
 from opspact.http import BodyGuard, TraceContext
 from opspact.inbox import Handler, InboxConsumer, inbox_table
@@ -39,11 +40,13 @@ class ServiceTables:
     metadata: MetaData
     outbox: Table = field(init=False)
     inbox: Table = field(init=False)
+    dead_letters: Table = field(init=False)
     tenants: Table = field(init=False)
 
     def __post_init__(self) -> None:
         self.outbox = outbox_table(self.metadata)
         self.inbox = inbox_table(self.metadata)
+        self.dead_letters = dead_letters_table(self.metadata)
         self.tenants = tenants_table(self.metadata)
 
 
@@ -109,7 +112,7 @@ def create_service_app(spec: ServiceSpec) -> FastAPI:
             app.state.relay = OutboxRelay.for_service(settings)
             tasks.append(asyncio.create_task(app.state.relay.run(), name="outbox-relay"))
         if settings.consumer_enabled and spec.handlers:
-            app.state.consumer = InboxConsumer(db, spec.tables.inbox, settings.kafka_bootstrap,
+            app.state.consumer = InboxConsumer(db, spec.tables, settings.kafka_bootstrap,
                                                settings.service_name, spec.handlers)
             tasks.append(asyncio.create_task(app.state.consumer.run(), name="inbox-consumer"))
         for worker in spec.extra_workers:
@@ -139,6 +142,9 @@ def create_service_app(spec: ServiceSpec) -> FastAPI:
     app.include_router(tenant_router(settings.service_name, spec.tables.tenants,
                                      spec.tables.outbox, current_principal, current_session,
                                      spec.validate_tenant_settings, spec.on_tenant_configured))
+    if spec.handlers:
+        app.include_router(dead_letter_router(spec.tables, spec.handlers, current_principal,
+                                              SESSION))
     for router in spec.routers:
         app.include_router(router)
     return app
@@ -166,6 +172,8 @@ def health_router() -> APIRouter:
                              "last_error": state.relay.last_error}
         if state.consumer is not None:
             body["consumer"] = {"processed": state.consumer.processed,
+                                "parked": state.consumer.parked,
+                                "resets": state.consumer.resets,
                                 "last_error": state.consumer.last_error}
         return body
 

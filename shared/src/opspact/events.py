@@ -10,6 +10,8 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from opspact.types import SHANGHAI
+
 CONTENT_TYPE = "application/cloudevents+json; charset=utf-8"
 _TYPE = re.compile(r"^[a-z]+\.[a-z_]+\.[a-z_]+\.v\d+$")
 
@@ -34,6 +36,13 @@ class CloudEvent(BaseModel):
         if not _TYPE.match(value):
             raise ValueError("event type must be <service>.<aggregate>.<event>.v<n>")
         return value
+
+    @field_validator("time")
+    @classmethod
+    def _aware(cls, value: datetime) -> datetime:
+        # RFC 3339 requires an offset; an event written without one means Shanghai time,
+        # as every other instant in the product (opspact.types).
+        return value.replace(tzinfo=SHANGHAI) if value.tzinfo is None else value
 
     @field_validator("specversion")
     @classmethod

@@ -2,8 +2,10 @@
 transaction as the handler's effects; the Kafka offset is committed after the database.
 
 A redelivered event finds its inbox row and changes nothing. An event the handler
-keeps failing on is recorded as `rejected` with the error (never silently dropped)
-and the partition moves on.
+keeps failing on is parked whole in the dead-letter table, announced, and replayable
+(`opspact.deadletters`); its inbox row says `parked` and the partition moves on. A
+message that is not an event at all (no tenant to park it under) is recorded as
+`rejected` in the inbox with the error.
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ from sqlalchemy import Column, DateTime, MetaData, String, Table, Text, func
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from opspact import telemetry
+from opspact import deadletters, telemetry
 from opspact.db.engine import Database
 from opspact.events import CloudEvent
 from opspact.kafka import ensure_topics, make_consumer
@@ -51,15 +53,19 @@ class BrokerReset(Exception):
 
 
 class InboxConsumer:
-    def __init__(self, db: Database, inbox: Table, bootstrap: str, consumer: str,
+    def __init__(self, db: Database, tables, bootstrap: str, consumer: str,
                  handlers: dict[str, Handler]) -> None:
+        """`tables`: the service's inbox, outbox and dead_letters (opspact.app.ServiceTables)."""
         self.db = db
-        self.inbox = inbox
+        self.tables = tables
+        self.inbox: Table = tables.inbox
         self.bootstrap = bootstrap
         self.consumer = consumer
         self.handlers = handlers
         self.topics = sorted({t.split(".", 1)[0] + ".events" for t in handlers})
         self.processed = 0
+        self.parked = 0
+        self.resets = 0  # rebuilds after a lost log (shown on /readyz)
         self.last_error: str | None = None
         self._stopping = asyncio.Event()
 
@@ -78,53 +84,35 @@ class InboxConsumer:
         kafka = make_consumer(self.bootstrap, self.consumer, self.topics)
         await kafka.start()
         last_check = time.monotonic()
-        seen_ends: dict = {}
-        self._unassigned_checks = self._suspect_checks = 0
+        watch = LostLogWatch()
         try:
             while not self._stopping.is_set():
                 batches = await kafka.getmany(timeout_ms=500, max_records=100)
                 if not batches and time.monotonic() - last_check > LOG_CHECK_SECONDS:
                     last_check = time.monotonic()
-                    await self._check_log_intact(kafka, seen_ends)
+                    await self._check_log_intact(kafka, watch)
                 for tp, messages in batches.items():
                     for message in messages:
                         await self._handle_with_retry(message)
                         failpoint("consumer.after_db_commit")
-                        await kafka.commit({TopicPartition(tp.topic, tp.partition): message.offset + 1})
+                        position = TopicPartition(tp.topic, tp.partition)
+                        await kafka.commit({position: message.offset + 1})
+                        watch.committed(position, message.offset + 1)
                 self.last_error = None
         finally:
             await kafka.stop()
 
-    async def _check_log_intact(self, kafka, seen_ends: dict) -> None:
-        """Start over with a fresh consumer when the broker has lost its log: an end
-        offset that went down, a position past the end, or no partitions assigned.
-        A real Kafka keeps its log (and answers OffsetOutOfRange); the in-memory dev
-        broker forgets everything on restart. The inbox makes any re-read harmless."""
+    async def _check_log_intact(self, kafka, watch: LostLogWatch) -> None:
+        """Start over with a fresh consumer when the broker has lost its log (the in-memory
+        dev broker forgets everything on restart; a real Kafka keeps it). The inbox makes any
+        re-read harmless, but a rebuild costs seconds of delay, so only a lost log counts."""
         assigned = list(kafka.assignment())
-        if not assigned:
-            self._unassigned_checks += 1
-            if self._unassigned_checks >= 3:
-                raise BrokerReset("no partitions assigned")
-            return
-        self._unassigned_checks = 0
-        ends = await kafka.end_offsets(assigned)
-        shorter = []
-        for tp in assigned:
-            position, was = await kafka.position(tp), seen_ends.get(tp, 0)
-            if ends[tp] < was or position > ends[tp]:
-                shorter.append(f"{tp.topic}/{tp.partition}: end {ends[tp]}, was {was}, "
-                               f"position {position}")
-        if not shorter:
-            self._suspect_checks = 0
-            seen_ends.update(ends)
-            return
-        # A lost log stays lost; a moving log can look short for one look (the end
-        # offsets and the position are read at different moments). Look twice.
-        self._suspect_checks += 1
-        log.warning("consumer %s: log looks shorter (%d): %s", self.consumer,
-                    self._suspect_checks, "; ".join(shorter))
-        if self._suspect_checks >= 2:
-            raise BrokerReset(f"log shorter than before: {'; '.join(shorter)}")
+        ends = await kafka.end_offsets(assigned) if assigned else {}
+        readings = {tp: (ends[tp], await kafka.committed(tp)) for tp in assigned}
+        reason = watch.check(readings)
+        if reason:
+            self.resets += 1
+            raise BrokerReset(reason)
 
     async def _handle_with_retry(self, message) -> None:
         try:
@@ -142,8 +130,9 @@ class InboxConsumer:
                 return
             except Exception as exc:
                 if attempt == MAX_ATTEMPTS:
-                    log.exception("consumer %s gives up on event %s", self.consumer, event.id)
-                    await self._record_rejected(event.id, event.tenantid, event.type, repr(exc))
+                    log.exception("consumer %s parks event %s (%s)", self.consumer, event.id,
+                                  event.type)
+                    await self._park(event, repr(exc))
                     return
                 await asyncio.sleep(0.2 * 2 ** attempt)
 
@@ -166,6 +155,15 @@ class InboxConsumer:
         finally:
             otel_context.detach(token)
 
+    async def _park(self, event: CloudEvent, error: str) -> None:
+        async with self.db.unit_of_work(event.tenantid) as session:
+            await session.execute(pg_insert(self.inbox).values(
+                consumer=self.consumer, event_id=event.id, tenant_id=event.tenantid,
+                event_type=event.type, status="parked", error=error[:2000],
+            ).on_conflict_do_nothing())
+            await deadletters.park(session, self.tables, self.consumer, event, error)
+        self.parked += 1
+
     async def _record_rejected(self, event_id: str, tenant_id: str | None,
                                event_type: str | None, error: str) -> None:
         async with self.db.unit_of_work() as session:
@@ -173,3 +171,45 @@ class InboxConsumer:
                 consumer=self.consumer, event_id=event_id[:64], tenant_id=tenant_id,
                 event_type=event_type, status="rejected", error=error[:2000],
             ).on_conflict_do_nothing())
+
+
+class LostLogWatch:
+    """Decides from the broker's answers that it has lost the log this consumer reads.
+
+    Signs of a lost log: no partition assigned; a partition's end offset lower than seen
+    before; our group's committed offset gone or lower than what we committed. Not a sign:
+    a position past the end offset — Tansu reports as the end the start of the last batch
+    plus one, so a consumer that read a batch of n records stands n - 1 past it (the
+    restarts for nothing of issue 21). Each sign must be seen on `confirmations` checks in a
+    row (a moving log, a group rebalancing, can look odd for one look)."""
+
+    def __init__(self, confirmations: int = 2, unassigned_checks: int = 3) -> None:
+        self.confirmations, self.unassigned_checks = confirmations, unassigned_checks
+        self._ours: dict = {}
+        self._ends: dict = {}
+        self._suspect = self._unassigned = 0
+
+    def committed(self, tp, offset: int) -> None:
+        self._ours[tp] = offset
+
+    def check(self, readings: dict) -> str | None:
+        """`readings`: partition -> (end offset, the group's committed offset or None)."""
+        if not readings:
+            self._unassigned += 1
+            return "no partitions assigned" if self._unassigned >= self.unassigned_checks else None
+        self._unassigned = 0
+        signs = []
+        for tp, (end, committed) in readings.items():
+            seen_end, ours = self._ends.get(tp, 0), self._ours.get(tp)
+            if end < seen_end:
+                signs.append(f"{tp.topic}/{tp.partition}: end {end}, was {seen_end}")
+            if ours is not None and (committed is None or committed < ours):
+                signs.append(f"{tp.topic}/{tp.partition}: committed {committed}, we committed {ours}")
+        if not signs:
+            self._suspect = 0
+            self._ends.update({tp: end for tp, (end, _) in readings.items()})
+            return None
+        self._suspect += 1
+        log.warning("log looks lost (%d of %d): %s", self._suspect, self.confirmations,
+                    "; ".join(signs))
+        return f"log lost: {'; '.join(signs)}" if self._suspect >= self.confirmations else None

@@ -84,6 +84,10 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "tenants.read": frozenset({"client_admin", "vendor_manager", "finance", "auditor",
                                "platform_admin"}),
     "tenants.configure": frozenset({"platform_admin"}),
+    # Events a consumer could not apply (parked damages, missed notifications): the vendor's
+    # managers and the platform's operators look at them and replay them once fixed.
+    "events.read": frozenset({"vendor_manager", "auditor", "platform_admin"}),
+    "events.replay": frozenset({"vendor_manager", "platform_admin"}),
 }
 assert all(roles <= set(ROLES) for roles in PERMISSIONS.values())
 
@@ -103,6 +107,7 @@ class Route:
 
 
 ALL_SERVICES = ("ticketing", "inventory", "billing", "notify")
+CONSUMING_SERVICES = ("ticketing", "billing", "notify")  # the ones with an inbox consumer
 ROUTES: tuple[Route, ...] = (
     Route("ticketing", "GET", "/tickets", "tickets.read"),
     Route("ticketing", "POST", "/tickets", "tickets.write"),
@@ -208,6 +213,9 @@ ROUTES: tuple[Route, ...] = (
     Route("notify", "POST", "/receipts/tencent", "receipts.post"),
     *(Route(s, "GET", "/tenants/{slug}", "tenants.read") for s in ALL_SERVICES),
     *(Route(s, "PUT", "/tenants/{slug}", "tenants.configure") for s in ALL_SERVICES),
+    *(Route(s, "GET", "/dead-letters", "events.read") for s in CONSUMING_SERVICES),
+    *(Route(s, "POST", "/dead-letters/{letter_id}/replay", "events.replay")
+      for s in CONSUMING_SERVICES),
 )
 
 

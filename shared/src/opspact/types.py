@@ -2,11 +2,22 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from enum import Enum
 from typing import Annotated
+from zoneinfo import ZoneInfo
 
 from pydantic import AfterValidator, BaseModel, BeforeValidator, model_validator
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+
+
+# Every date or instant that comes from outside (a body, a query, a file, an event a
+# person recorded) must lie in this span. Year 1 or 9999 is a typing mistake, and at the
+# extremes an instant cannot be converted between offsets or stored and read back whole.
+EARLIEST = date(2000, 1, 1)
+LATEST = date(2100, 12, 31)
+SPAN_TEXT = f"{EARLIEST.isoformat()} … {LATEST.isoformat()}"
 
 
 def _is_number(value: str) -> bool:
@@ -25,22 +36,32 @@ def _iso_only(value):
     return value
 
 
-IsoDateTime = Annotated[datetime, BeforeValidator(_iso_only)]
+def _in_span(day: date) -> None:
+    if not EARLIEST <= day <= LATEST:
+        raise ValueError(f"{day.isoformat()} is outside the plausible span {SPAN_TEXT}")
 
 
-def _aware(value: datetime) -> datetime:
+def as_instant(value: datetime) -> datetime:
+    """The one reading of an instant: without an offset it is Shanghai time (our users'
+    clocks, Xinjiang's included — the contracts state Beijing time), and it must lie in
+    the plausible span. Raises ValueError naming the problem."""
     if value.tzinfo is None:
-        raise ValueError("needs a UTC offset (e.g. 2026-11-21T09:00+08:00)")
-    try:  # 0001-01-01T05:00+22:48 is a valid text but no instant PostgreSQL can hold
-        value.astimezone(UTC)
-    except OverflowError:
-        raise ValueError("out of range once converted to UTC") from None
+        value = value.replace(tzinfo=SHANGHAI)
+    _in_span(value.date())  # first as written: converting year 1 or 9999 can overflow
+    _in_span(value.astimezone(SHANGHAI).date())
     return value
 
 
-# An instant: ISO text with its UTC offset. A bare local time is ambiguous across
-# Xinjiang and Beijing habits, so it is refused rather than guessed.
-IsoInstant = Annotated[datetime, BeforeValidator(_iso_only), AfterValidator(_aware)]
+def instant_of(text: str) -> datetime:
+    """An instant read back from stored text (an event's payload, a JSON column): always
+    timezone-aware, a text without offset read as Shanghai time like any input."""
+    value = datetime.fromisoformat(text)
+    return value.replace(tzinfo=SHANGHAI) if value.tzinfo is None else value
+
+
+# An instant from outside: ISO 8601 text, with or without its UTC offset (none = Asia/Shanghai),
+# inside the plausible span. Every schema and query parameter that takes one uses this type.
+IsoInstant = Annotated[datetime, BeforeValidator(_iso_only), AfterValidator(as_instant)]
 
 
 def _iso_date_only(value):
@@ -50,7 +71,13 @@ def _iso_date_only(value):
     return value
 
 
-IsoDate = Annotated[date, BeforeValidator(_iso_date_only)]
+def as_day(value: date) -> date:
+    _in_span(value)
+    return value
+
+
+# A calendar day from outside: ISO 8601 text inside the plausible span.
+IsoDate = Annotated[date, BeforeValidator(_iso_date_only), AfterValidator(as_day)]
 
 
 class Stripped(BaseModel):

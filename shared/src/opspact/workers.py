@@ -15,13 +15,13 @@ from opspact.outbox import OutboxRelay
 from opspact.settings import ServiceSettings
 
 
-async def _main(settings: ServiceSettings, handlers: dict[str, Handler], inbox=None,
+async def _main(settings: ServiceSettings, handlers: dict[str, Handler], tables=None,
                 extra: list[Callable] = ()) -> None:
     telemetry.setup(f"{settings.service_name}-workers", settings.otel_exporter)
     db = Database(settings.app_database_url, settings.db_pool_size)
     workers = [OutboxRelay.for_service(settings)]
-    if handlers and inbox is not None:
-        workers.append(InboxConsumer(db, inbox, settings.kafka_bootstrap,
+    if handlers and tables is not None:
+        workers.append(InboxConsumer(db, tables, settings.kafka_bootstrap,
                                      settings.service_name, handlers))
     stopping = asyncio.Event()
 
@@ -39,8 +39,8 @@ async def _main(settings: ServiceSettings, handlers: dict[str, Handler], inbox=N
         await db.dispose()
 
 
-def run_workers(settings: ServiceSettings, handlers: dict[str, Handler], inbox=None,
+def run_workers(settings: ServiceSettings, handlers: dict[str, Handler], tables=None,
                 extra: list[Callable] = ()) -> None:
     """`extra`: coroutine functions `(db, stopping_event)` run beside the relay."""
     logging.basicConfig(level=settings.log_level)
-    asyncio.run(_main(settings, handlers, inbox, extra))
+    asyncio.run(_main(settings, handlers, tables, extra))

@@ -22,6 +22,8 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
+from opspact.types import instant_of
+
 from billing.money import fen, figures, percent_of
 from billing.terms import BillingTerms, DamageRule
 
@@ -57,7 +59,7 @@ class Assessment:
 
 
 def _when(event: dict[str, Any]) -> datetime:
-    return datetime.fromisoformat(event["time"])
+    return instant_of(event["time"])
 
 
 def _contract_year(start: date | None, day: date) -> int:
@@ -85,9 +87,9 @@ def _days_late(data: dict[str, Any], as_of: datetime | None) -> tuple[int, bool]
         return int(data["days_late"]), False
     if not data.get("due_at"):
         return None
-    due = datetime.fromisoformat(data["due_at"])
+    due = instant_of(data["due_at"])
     done = data.get("done_at")
-    end = datetime.fromisoformat(done) if done else as_of
+    end = instant_of(done) if done else as_of
     if end is None:
         return None
     return max(0, math.ceil((end - due).total_seconds() / DAY_SECONDS)), not done

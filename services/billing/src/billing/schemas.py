@@ -7,7 +7,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any, Literal
 
-from opspact.types import IsoDate, IsoDateTime, IsoInstant, Stripped
+from opspact.types import IsoDate, IsoInstant, Stripped
 from pydantic import BaseModel, ConfigDict, Field, StrictBool, model_validator
 
 from billing.money import capitals, figures
@@ -100,7 +100,7 @@ class AssessmentIn(Stripped):
     model_config = ConfigDict(extra="forbid")
     period: str = Field(min_length=1, max_length=50, description="e.g. 2025-Q1, 2025-03")
     passed: StrictBool  # 0/1 would be a guess at what the user meant
-    occurred_at: IsoDateTime
+    occurred_at: IsoInstant
     note: str | None = Field(default=None, max_length=2000)
 
 
@@ -153,7 +153,7 @@ class SimulatedEvent(BaseModel):
     model_config = ConfigDict(extra="forbid")
     id: str = Field(min_length=1, max_length=64)
     type: str = Field(min_length=1, max_length=128)
-    time: IsoDateTime
+    time: IsoInstant
     data: dict[str, Any] = Field(default_factory=dict)
 
 
@@ -161,7 +161,7 @@ class SimulationIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
     events: list[SimulatedEvent] = Field(max_length=5000)
     with_recorded: StrictBool = Field(default=True, description="on top of what is already recorded")
-    as_of: IsoDateTime | None = None
+    as_of: IsoInstant | None = None
 
 
 class SimulatedEntry(LedgerEntryOut):

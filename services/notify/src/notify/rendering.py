@@ -46,8 +46,41 @@ def _label(table: dict[str, str]):
     return lambda value: table.get(value, value) if value is not None else ""
 
 
+# What one rendering may produce and compute. Template text comes from tenants and data from
+# events, so both are bounded: arithmetic and repetition here (a clear message), time and
+# memory by the worker process that renders (notify.render_pool).
+MAX_OUTPUT = 10_000        # characters per field and per text (an e-mail body is far shorter)
+MAX_POWER_BITS = 4_096     # a number a template computes: 2**4096 is plenty for any message
+
+
+class RenderLimit(RenderError):
+    """A template that exceeds what a rendering may cost (the limit named in the message)."""
+
+
+class _BoundedSandbox(SandboxedEnvironment):
+    # Intercepting also stops Jinja folding these at compile time (9**9**9 would never compile).
+    intercepted_binops = frozenset({"**", "*"})
+
+    def call_binop(self, context, operator, left, right):
+        if operator == "**" and _is_int(left) and _is_int(right) and abs(left) > 1 and right > 0 \
+                and abs(left).bit_length() * right > MAX_POWER_BITS:
+            raise RenderLimit(f"{left} ** {right} is larger than a template may compute "
+                              f"({MAX_POWER_BITS} bits)")
+        if operator == "*":
+            sized, times = (left, right) if _is_int(right) else (right, left)
+            if isinstance(sized, str | list | tuple) and _is_int(times) \
+                    and len(sized) * times > MAX_OUTPUT:
+                raise RenderLimit(f"repeating {len(sized)} items {times} times exceeds "
+                                  f"{MAX_OUTPUT} characters")
+        return super().call_binop(context, operator, left, right)
+
+
+def _is_int(value) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
 def _environment() -> SandboxedEnvironment:
-    env = SandboxedEnvironment(undefined=StrictUndefined, autoescape=False, trim_blocks=True)
+    env = _BoundedSandbox(undefined=StrictUndefined, autoescape=False, trim_blocks=True)
     env.filters.update(local_time=local_time, truncate_text=truncate_text,
                        priority_label=_label(PRIORITY), kind_label=_label(KIND),
                        clock_label=_label(CLOCK), status_label=_label(STATUS),
@@ -73,19 +106,23 @@ def compile_check(source: str, what: str) -> None:
 
 def render(fields: list[tuple[str, str]] | tuple[tuple[str, str], ...], text: str,
            data: dict) -> Rendered:
-    values: dict[str, str] = {}
-    for name, expression in fields:
-        try:
-            values[name] = ENV.from_string(expression).render(data).strip()
-        except TemplateError as exc:
-            raise RenderError(f"field {name!r}: {exc}") from None
-        except (TypeError, ValueError) as exc:
-            raise RenderError(f"field {name!r}: {exc}") from None
+    """Render in this process: only the render pool's workers call this (unbounded time)."""
+    values = {name: _render_one(f"field {name!r}", expression, data) for name, expression in fields}
+    return Rendered(values, _render_one("text", text, values))
+
+
+def _render_one(what: str, source: str, data: dict) -> str:
     try:
-        body = ENV.from_string(text).render(values).strip()
-    except TemplateError as exc:
-        raise RenderError(f"text: {exc}") from None
-    return Rendered(values, body)
+        out = ENV.from_string(source).render(data).strip()
+    except RenderError as exc:
+        raise type(exc)(f"{what}: {exc}") from None
+    except OverflowError as exc:  # the sandbox's range() over 100,000 items, float overflow
+        raise RenderLimit(f"{what}: {exc}") from None
+    except (TemplateError, TypeError, ValueError, ArithmeticError, LookupError) as exc:
+        raise RenderError(f"{what}: {exc}") from None
+    if len(out) > MAX_OUTPUT:
+        raise RenderLimit(f"{what} renders to {len(out)} characters, over the limit of {MAX_OUTPUT}")
+    return out
 
 
 def sms_length(sign_name: str, text: str) -> int:

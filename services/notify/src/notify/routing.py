@@ -13,7 +13,7 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from notify import rendering
+from notify import render_pool, rendering
 from notify.duty.service import on_duty
 from notify.notifications import repository
 from notify.notifications.models import Escalation, EscalationDue
@@ -79,7 +79,7 @@ async def deliver_level(session: AsyncSession, settings: NotifyTenantSettings, r
               "rule": rule.name, "level": index, "urgent": rule.urgent, "template": rule.template}
     template = await templates.current(session, occurrence.tenant_id, rule.template)
     try:
-        rendered = rendering.render(template.fields, template.text, occurrence.data)
+        rendered = await render_pool.render(template.fields, template.text, occurrence.data)
     except rendering.RenderError as exc:
         await repository.record_unsent(session, **common, channel=level.channels[0].value,
                                        recipient=f"rule:{rule.name}", body="", status="failed",

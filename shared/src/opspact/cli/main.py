@@ -5,7 +5,21 @@ from __future__ import annotations
 import argparse
 import sys
 
-from opspact.cli import audit, billing, db, hook, inventory, notify, report, roster, sla, tenant, token, up
+from opspact.cli import (
+    audit,
+    billing,
+    db,
+    events,
+    hook,
+    inventory,
+    notify,
+    report,
+    roster,
+    sla,
+    tenant,
+    token,
+    up,
+)
 from opspact.cli.common import CliError
 
 
@@ -23,6 +37,7 @@ def build_parser() -> argparse.ArgumentParser:
     roster.register(nouns)
     billing.register(nouns)
     notify.register(nouns)
+    events.register(nouns)
     report.register(nouns)
     return parser
 

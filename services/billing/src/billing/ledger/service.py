@@ -19,6 +19,7 @@ from opspact.db.locks import xact_lock
 from opspact.errors import Conflict, NotFound
 from opspact.events import CloudEvent, new_event
 from opspact.tenancy.registry import load_tenant
+from opspact.types import instant_of
 from sqlalchemy import func, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -51,7 +52,7 @@ def occurred_at(event_type: str, data: dict[str, Any], default: datetime) -> dat
     """When it happened, not when it was announced: a breach at its due instant."""
     for name in ("breached_at", "occurred_at", "at"):
         if data.get(name):
-            return datetime.fromisoformat(data[name])
+            return instant_of(data[name])
     return default
 
 

@@ -9,5 +9,5 @@ from billing.tables import shared
 from billing.watch import standalone_watch
 
 settings = get_settings()
-run_workers(settings, handlers=HANDLERS, inbox=shared.inbox,
+run_workers(settings, handlers=HANDLERS, tables=shared,
             extra=[standalone_watch(settings)] if settings.watch_enabled else [])

@@ -6,7 +6,7 @@ from datetime import datetime
 from enum import Enum
 from typing import Any
 
-from opspact.types import IsoDateTime, Stripped
+from opspact.types import IsoInstant, Stripped
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from inventory.people.schemas import CODE
@@ -74,7 +74,7 @@ class CredentialCreate(Stripped):
     holders: list[str] = Field(default_factory=list, max_length=50,
                                description="codes of the vendor staff who use the account")
     rotation_interval_days: int = Field(ge=1, le=3650)
-    last_rotated_at: IsoDateTime | None = Field(
+    last_rotated_at: IsoInstant | None = Field(
         default=None, description="unknown: the rotation is due at once (an unknown age is a risk)")
     notes: str | None = Field(default=None, max_length=2000)
 
@@ -99,7 +99,7 @@ class CredentialUpdate(Stripped):
 
 class RotationCreate(Stripped):
     model_config = ConfigDict(extra="forbid")
-    rotated_at: IsoDateTime = Field(description="when the secret was changed (not in the future)")
+    rotated_at: IsoInstant = Field(description="when the secret was changed (not in the future)")
     note: str | None = Field(default=None, max_length=500)
 
     _no_secret_keys = model_validator(mode="before")(refuse_secret_keys)

@@ -66,9 +66,6 @@ async def _known_holders(session: AsyncSession, tenant_id: str, holders: list[st
 
 
 def _not_future(instant: datetime, field: str) -> None:
-    if instant.tzinfo is None:
-        raise Unprocessable(f"{field} needs a UTC offset (e.g. +08:00)",
-                            errors=[{"field": f"body.{field}", "message": "no UTC offset"}])
     if instant > datetime.now(UTC) + FUTURE_TOLERANCE:
         raise Unprocessable(f"{field} is in the future",
                             errors=[{"field": f"body.{field}", "message": "in the future"}])

@@ -5,9 +5,8 @@ from fastapi import APIRouter, Depends, Path, Query
 from opspact.app import SESSION, current_principal
 from opspact.auth import Principal
 from opspact.calendar import SHANGHAI
-from opspact.errors import Unprocessable
 from opspact.permissions import require
-from opspact.types import IsoDate, IsoDateTime
+from opspact.types import IsoDate, IsoInstant
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from inventory.people import service, summary
@@ -24,12 +23,6 @@ from inventory.people.schemas import (
 )
 
 router = APIRouter(tags=["people"])
-
-
-def aware(value: datetime, name: str) -> datetime:
-    if value.tzinfo is None:
-        raise Unprocessable(f"{name} needs a UTC offset (e.g. 2026-11-21T09:00+08:00)")
-    return value
 
 
 @router.post("/staff", status_code=201, response_model=StaffOut,
@@ -70,14 +63,13 @@ async def add_shifts(body: ShiftsCreate, principal: Principal = Depends(current_
 
 
 @router.get("/roster/shifts", response_model=list[ShiftOut])
-async def list_shifts(from_: Annotated[IsoDateTime, Query(alias="from")],
-                      to: Annotated[IsoDateTime, Query()],
+async def list_shifts(from_: Annotated[IsoInstant, Query(alias="from")],
+                      to: Annotated[IsoInstant, Query()],
                       post: str | None = Query(default=None, max_length=64),
                       principal: Principal = Depends(current_principal),
                       session: AsyncSession = SESSION) -> list[ShiftOut]:
     require(principal, "roster.read")
-    rows = await service.shifts_between(session, principal.tenant, aware(from_, "from"),
-                                        aware(to, "to"), post)
+    rows = await service.shifts_between(session, principal.tenant, from_, to, post)
     return [ShiftOut(id=s.id, post=s.post, staff=s.staff, starts_at=s.starts_at.astimezone(SHANGHAI),
                      ends_at=s.ends_at.astimezone(SHANGHAI)) for s in rows]
 
@@ -91,23 +83,22 @@ async def remove_shift(shift_id: int = Path(ge=1, le=2**62),
 
 
 @router.get("/roster/gaps", response_model=list[GapOut])
-async def roster_gaps(from_: Annotated[IsoDateTime, Query(alias="from")],
-                      to: Annotated[IsoDateTime, Query()],
+async def roster_gaps(from_: Annotated[IsoInstant, Query(alias="from")],
+                      to: Annotated[IsoInstant, Query()],
                       principal: Principal = Depends(current_principal),
                       session: AsyncSession = SESSION) -> list[GapOut]:
     """Every stretch where a post has fewer people on shift than the contract requires,
     across weekends, statutory holidays and 调休 working days."""
     require(principal, "roster.read")
-    return await service.roster_gaps(session, principal.tenant, aware(from_, "from"),
-                                     aware(to, "to"))
+    return await service.roster_gaps(session, principal.tenant, from_, to)
 
 
 @router.get("/on-duty", response_model=list[OnDutyOut])
-async def on_duty(at: IsoDateTime | None = None, principal: Principal = Depends(current_principal),
+async def on_duty(at: IsoInstant | None = None, principal: Principal = Depends(current_principal),
                   session: AsyncSession = SESSION) -> list[OnDutyOut]:
     """Who is on duty at `at` (default now) — what notify asks before it texts."""
     require(principal, "roster.read")
-    moment = aware(at, "at") if at is not None else datetime.now(SHANGHAI)
+    moment = at if at is not None else datetime.now(SHANGHAI)
     return await service.on_duty(session, principal.tenant, moment)
 
 

@@ -1,6 +1,6 @@
 from datetime import date, datetime
 
-from opspact.types import IsoDate, IsoDateTime, Stripped
+from opspact.types import IsoDate, IsoInstant, Stripped
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 CODE = r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$"
@@ -53,13 +53,11 @@ class ShiftIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
     post: str = Field(max_length=64)
     staff: str = Field(pattern=CODE)
-    starts_at: IsoDateTime
-    ends_at: IsoDateTime
+    starts_at: IsoInstant
+    ends_at: IsoInstant
 
     @model_validator(mode="after")
     def _sane(self) -> "ShiftIn":
-        if self.starts_at.tzinfo is None or self.ends_at.tzinfo is None:
-            raise ValueError("shift times need a UTC offset (e.g. +08:00)")
         if self.ends_at <= self.starts_at:
             raise ValueError("a shift must end after it starts")
         if (self.ends_at - self.starts_at).total_seconds() > 24 * 3600:

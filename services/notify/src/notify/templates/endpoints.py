@@ -78,8 +78,8 @@ async def preview(name: str, body: PreviewIn, principal: Principal = Depends(cur
     current = await service.current(session, principal.tenant, name)
     fields = _fields(body.fields) if body.fields is not None else list(current.fields)
     text = body.text if body.text is not None else current.text
-    rendered, segments = service.check(name, fields, text, body.data, tenant.sms.sign_name,
-                                       tenant.sms.segment_limit)
+    rendered, segments = await service.check(name, fields, text, body.data, tenant.sms.sign_name,
+                                             tenant.sms.segment_limit)
     sign = tenant.sms.sign_name
     return PreviewOut(fields=rendered.fields, text=rendered.text, sms_text=f"【{sign}】{rendered.text}",
                       length=rendering.sms_length(sign, rendered.text), segments=segments,

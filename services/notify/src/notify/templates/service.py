@@ -10,7 +10,7 @@ from opspact.errors import Conflict, NotFound, Unprocessable
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from notify import catalogue, rendering
+from notify import catalogue, render_pool, rendering
 from notify.notifications.models import TemplateVersion
 
 PLACEHOLDER = re.compile(r"\{\{\s*([a-z][a-z0-9_]*)\s*\}\}")
@@ -49,8 +49,8 @@ async def versions(session: AsyncSession, tenant_id: str, name: str) -> list[Tem
         .order_by(TemplateVersion.version))).scalars())
 
 
-def check(name: str, fields: list[tuple[str, str]], text: str, data: dict | None, sign_name: str,
-          segment_limit: int) -> tuple[rendering.Rendered, int]:
+async def check(name: str, fields: list[tuple[str, str]], text: str, data: dict | None,
+                sign_name: str, segment_limit: int) -> tuple[rendering.Rendered, int]:
     """Render with the given (or the template's sample) data; refuse what cannot render
     or what an SMS would carry in more segments than the tenant allows."""
     base = builtin(name)
@@ -58,7 +58,7 @@ def check(name: str, fields: list[tuple[str, str]], text: str, data: dict | None
         rendering.compile_check(expression, f"field {field_name!r}")
     rendering.compile_check(text, "text")
     try:
-        rendered = rendering.render(fields, text, base.sample if data is None else data)
+        rendered = await render_pool.render(fields, text, base.sample if data is None else data)
     except rendering.RenderError as exc:
         raise Unprocessable(f"template {name!r} does not render: {exc}") from None
     segments = rendering.sms_segments(sign_name, rendered.text)
@@ -73,7 +73,7 @@ def check(name: str, fields: list[tuple[str, str]], text: str, data: dict | None
 async def save(session: AsyncSession, tenant_id: str, name: str, fields: list[tuple[str, str]],
                text: str, note: str | None, actor: str, sign_name: str, segment_limit: int,
                expected_version: int | None) -> TemplateVersion:
-    check(name, fields, text, None, sign_name, segment_limit)
+    await check(name, fields, text, None, sign_name, segment_limit)
     latest = (await session.execute(select(func.max(TemplateVersion.version)).where(
         TemplateVersion.tenant_id == tenant_id, TemplateVersion.name == name))).scalar_one() or 0
     if expected_version is not None and expected_version != latest:

@@ -16,4 +16,4 @@ if settings.notify_escalation_enabled:
     extra.append(standalone_worker(lambda db: EscalationWatch(db, settings.notify_escalation_tick_seconds)))
 if settings.notify_receipts_enabled:
     extra.append(standalone_worker(lambda db: ReceiptWatch(db, settings)))
-run_workers(settings, handlers=HANDLERS, inbox=shared.inbox, extra=extra)
+run_workers(settings, handlers=HANDLERS, tables=shared, extra=extra)

@@ -19,7 +19,7 @@ from opspact import outbox, tabular
 from opspact.calendar import SHANGHAI
 from opspact.errors import Unprocessable
 from opspact.events import new_event
-from opspact.types import IsoDateTime, Stripped
+from opspact.types import IsoInstant, Stripped
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -45,30 +45,22 @@ class ImportRow(Stripped):
     import_id: str = Field(min_length=1, max_length=128)
     system: str = Field(min_length=1, max_length=64)
     title: str = Field(min_length=1, max_length=200)
-    created_at: IsoDateTime
+    created_at: IsoInstant
     kind: Kind = Kind.incident
     priority: Priority = Priority.p3
     channel: Channel = Channel.hotline
     description: str = Field(default="", max_length=20000)
     reporter: str | None = Field(default=None, max_length=100)
     assignee: str | None = Field(default=None, max_length=100)
-    acknowledged_at: IsoDateTime | None = None
-    on_site_at: IsoDateTime | None = None
-    resolved_at: IsoDateTime | None = None
-    closed_at: IsoDateTime | None = None
+    acknowledged_at: IsoInstant | None = None
+    on_site_at: IsoInstant | None = None
+    resolved_at: IsoInstant | None = None
+    closed_at: IsoInstant | None = None
 
     @field_validator("*", mode="before")
     @classmethod
     def _empty_cell_is_absent(cls, value):
         return None if value == "" else value
-
-    @field_validator("created_at", "acknowledged_at", "on_site_at", "resolved_at", "closed_at")
-    @classmethod
-    def _shanghai_when_naive(cls, value: datetime | None) -> datetime | None:
-        # Spreadsheets write local time: a time without an offset is Asia/Shanghai.
-        if value is not None and value.tzinfo is None:
-            value = value.replace(tzinfo=SHANGHAI)
-        return value
 
     @model_validator(mode="after")
     def _in_order_and_past(self) -> ImportRow:

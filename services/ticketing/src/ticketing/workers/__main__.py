@@ -12,7 +12,7 @@ from ticketing.sla.scheduler import SlaScheduler
 from ticketing.tables import shared
 
 settings = get_settings()
-run_workers(settings, handlers=HANDLERS, inbox=shared.inbox, extra=[
+run_workers(settings, handlers=HANDLERS, tables=shared, extra=[
     standalone_worker(lambda db: SlaScheduler(db, settings.sla_tick_seconds)),
     standalone_worker(lambda db: InspectionWatch(db, settings.inspection_tick_seconds,
                                                  settings.inspection_lookback_hours)),
