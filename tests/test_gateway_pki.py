@@ -56,6 +56,14 @@ def test_refused_certificates_say_why(pki_gateway, name, words):
 
 
 @pytest.fixture
+def archived_xinjiang_month(gateway):
+    r = gateway.post("/api/ticketing/report-archive", headers=auth("xinjiang", "vendor_manager"),
+                     json={"kind": "monthly", "period": "2025-01"})
+    assert r.status_code in (200, 201), r.text
+    return {f["format"]: f["href"] for f in r.json()["files"]}["pdf"]
+
+
+@pytest.fixture
 def certificate_login_required(stack, tmp_path):
     """xinjiang's tenant file asking for 数字证书登录 on billing (and nothing else)."""
     tenants = tmp_path / "tenants"
@@ -74,7 +82,8 @@ def certificate_login_required(stack, tmp_path):
         yield client, cert
 
 
-def test_a_tenant_may_require_a_certificate_login_per_service(certificate_login_required):
+def test_a_tenant_may_require_a_certificate_login_per_service(archived_xinjiang_month,
+                                                              certificate_login_required):
     gw, cert = certificate_login_required
     password_login = auth("xinjiang", "client_admin")
     r = gw.get("/api/billing/statement", headers=password_login,
@@ -84,6 +93,9 @@ def test_a_tenant_may_require_a_certificate_login_per_service(certificate_login_
     # a report reads billing on the caller's behalf: the rule holds there too
     r = gw.get("/api/ticketing/reports/monthly", headers=password_login, params={"period": "2025-01"})
     assert r.status_code == 401, r.text
+    # and so does its archived copy, which holds the money section
+    r = gw.get(f"/api/ticketing{archived_xinjiang_month}", headers=password_login)
+    assert r.status_code == 401 and "PKI certificate login for billing" in r.json()["detail"], r.text
     # other tenants are not affected
     r = gw.get("/api/billing/statement", headers=auth("zhuhai", "vendor_manager"),
                params={"from": "2024-01-01", "to": "2024-01-31"})
@@ -92,6 +104,8 @@ def test_a_tenant_may_require_a_certificate_login_per_service(certificate_login_
     r = gw.get("/api/billing/statement", headers={"Authorization": f"Bearer {token}"},
                params={"from": "2025-01-01", "to": "2025-01-31"})
     assert r.status_code == 200, r.text
+    r = gw.get(f"/api/ticketing{archived_xinjiang_month}", headers={"Authorization": f"Bearer {token}"})
+    assert r.status_code == 200 and r.content.startswith(b"%PDF"), r.text
 
 
 @pytest.fixture(scope="module")

@@ -62,6 +62,25 @@ def test_publishing_archives_the_report_and_announces_it(gateway):
     assert text.startswith("2024年3月月报（第1版）已归档：工单") and "SLA达成率" in text
 
 
+def test_an_archived_copy_shows_no_reader_more_than_the_live_report(gateway):
+    """The live report withholds 付款节点与违约金 from readers without billing.read; the
+    archived copy holds it, so it goes only to readers who may read every part."""
+    r = gateway.post(ARCHIVE, headers=ZHUHAI, json={"kind": "monthly", "period": "2024-04"})
+    assert r.status_code in (200, 201), r.text
+    href = {f["format"]: f["href"] for f in r.json()["files"]}["docx"]
+    for role in ("client_viewer", "vendor_engineer", "finance"):
+        live = gateway.get("/api/ticketing/reports/monthly", headers=auth("zhuhai", role),
+                           params={"period": "2024-04"})
+        assert live.status_code == 200, (role, live.text)
+        archived = gateway.get(f"/api/ticketing{href}", headers=auth("zhuhai", role))
+        assert archived.status_code == 403, (role, archived.text)
+        assert "GET /reports/monthly?period=2024-04" in archived.json()["detail"]
+    assert "billing /statement (billing.read)" in gateway.get(
+        f"/api/ticketing{href}", headers=auth("zhuhai", "client_viewer")).json()["detail"]
+    for role in ("client_admin", "vendor_manager", "auditor"):
+        assert gateway.get(f"/api/ticketing{href}", headers=auth("zhuhai", role)).status_code == 200, role
+
+
 def test_publishing_again_returns_the_version_there_or_makes_a_new_one_with_a_reason(gateway):
     first = gateway.post(ARCHIVE, headers=ZHUHAI, json={"kind": "quarterly", "period": "2024-Q1"})
     assert first.status_code == 201, first.text

@@ -139,7 +139,9 @@ ROUTES: tuple[Route, ...] = (
     Route("ticketing", "POST", "/report-archive", "reports.publish", delegates=("inventory", "billing")),
     Route("ticketing", "GET", "/report-archive", "reports.read"),
     Route("ticketing", "GET", "/report-archive/{archive_id}", "reports.read"),
-    Route("ticketing", "GET", "/report-archive/{archive_id}/{format}", "reports.read"),
+    # The archived file holds people and money: the certificate rule of those services applies.
+    Route("ticketing", "GET", "/report-archive/{archive_id}/{format}", "reports.read",
+          delegates=("inventory", "billing")),
     Route("ticketing", "POST", "/worklog", "worklog.write"),
     Route("ticketing", "GET", "/worklog", "worklog.read"),
     Route("ticketing", "POST", "/knowledge", "knowledge.write"),

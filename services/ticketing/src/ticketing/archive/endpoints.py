@@ -9,12 +9,14 @@ from enum import Enum
 from fastapi import APIRouter, Depends, Path, Query, Request, Response
 from opspact.app import SESSION, current_principal
 from opspact.auth import Principal
+from opspact.errors import Forbidden
 from opspact.permissions import require
 from pydantic import BaseModel, Field
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from ticketing.archive import service
 from ticketing.archive.models import ArchivedReport, FileInfo
+from ticketing.reports import summaries
 from ticketing.reports.endpoints import DOCX, PDF, Kind
 
 router = APIRouter(prefix="/report-archive", tags=["reports"])
@@ -119,6 +121,15 @@ async def download(archive_id: int = ArchiveId, format: FileFormat = Path(),  # 
                    session: AsyncSession = SESSION) -> Response:
     require(principal, "reports.read")
     row = await service.get(session, principal.tenant, archive_id)
+    # The archived copy is whole (people and money); the live report withholds from a reader
+    # what the reader may not read. The file must not show more: it goes only to readers who
+    # may read every part (the route lists the peers, so the gateway's certificate rule for
+    # them applies here too).
+    missing = summaries.unreadable_parts(row.kind, principal)
+    if missing:
+        raise Forbidden(f"the archived {row.kind} report holds parts your roles may not read: "
+                        f"{'; '.join(missing)}. GET /reports/{row.kind}?period={row.period} shows "
+                        "the report with those parts withheld")
     stored = await service.file(session, principal.tenant, archive_id, format.value)
     name = f"{row.kind}-{principal.tenant}-{row.period}-v{row.version}.{format.value}"
     return Response(stored.content, media_type=MEDIA_TYPES[format.value],

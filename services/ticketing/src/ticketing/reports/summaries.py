@@ -9,7 +9,9 @@ import asyncio
 from dataclasses import dataclass
 
 from opspact import peers
+from opspact.auth import Principal
 from opspact.peers import Denied
+from opspact.permissions import PERMISSIONS, route_for
 from starlette.requests import Request
 
 from ticketing.reports.periods import Period
@@ -21,14 +23,28 @@ class Summaries:
     statement: dict | Denied | None = None
 
 
+STAFFING = ("inventory", "/summary/staffing")
+STATEMENT = ("billing", "/statement")
+
+
+def peer_reads(kind: str) -> tuple[tuple[str, str], ...]:
+    """What a report of `kind` reads from the other services: (service, path)."""
+    return (STAFFING,) if kind == "weekly" else (STAFFING, STATEMENT)
+
+
+def unreadable_parts(kind: str, principal: Principal) -> list[str]:
+    """The parts of a `kind` report this reader could not read directly (the permission the
+    peer's route asks, from the one table): an archived copy holds them all."""
+    missing = []
+    for service, path in peer_reads(kind):
+        needed = route_for(service, "GET", path).permission
+        if not PERMISSIONS[needed] & set(principal.roles):
+            missing.append(f"{service} {path} ({needed})")
+    return missing
+
+
 async def fetch(request: Request, period: Period) -> Summaries:
     days = {"from": period.first.isoformat(), "to": period.last.isoformat()}
-
-    async def read(service: str, path: str) -> dict | Denied:
-        return await peers.get_json(request, service, path, days)
-
-    if period.kind == "weekly":
-        return Summaries(staffing=await read("inventory", "/summary/staffing"))
-    staffing, statement = await asyncio.gather(read("inventory", "/summary/staffing"),
-                                               read("billing", "/statement"))
-    return Summaries(staffing, statement)
+    parts = await asyncio.gather(*(peers.get_json(request, service, path, days)
+                                   for service, path in peer_reads(period.kind)))
+    return Summaries(*parts)
