@@ -28,16 +28,33 @@ async def _send_problem(scope, receive, send, problem: Problem) -> None:
     await response(scope, receive, send)
 
 
+_WITH_BODY = ("POST", "PUT", "PATCH")
+
+
+def _carries_body(headers: list[tuple[bytes, bytes]]) -> bool:
+    for name, value in headers:
+        if name == b"transfer-encoding" or (name == b"content-length" and value.strip() != b"0"):
+            return True
+    return False
+
+
 class BodyGuard:
     """Refuse oversized bodies (413), bodies of a type no route takes (415)
-    and NUL characters (422) before any handler or database sees them."""
+    and NUL characters (422) before any handler or database sees them. A GET, HEAD,
+    DELETE or OPTIONS request carrying a body is refused (400) from its headers, unread:
+    no route takes one, and a proxy that buffered it would hold whatever a client sends."""
 
     def __init__(self, app, max_bytes: int = MAX_BODY_BYTES) -> None:
         self.app = app
         self.max_bytes = max_bytes
 
     async def __call__(self, scope, receive, send):
-        if scope["type"] != "http" or scope["method"] not in ("POST", "PUT", "PATCH"):
+        if scope["type"] != "http":
+            return await self.app(scope, receive, send)
+        if scope["method"] not in _WITH_BODY:
+            if _carries_body(scope["headers"]):
+                return await _send_problem(scope, receive, send, Problem(
+                    f"a {scope['method']} request carries no body here; send it without one"))
             return await self.app(scope, receive, send)
         headers = dict(scope["headers"])
         declared = headers.get(b"content-length")

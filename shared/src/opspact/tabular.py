@@ -4,15 +4,19 @@ And tables written as XLSX sheets the way every export here lays them out."""
 
 from __future__ import annotations
 
+import asyncio
 import csv
 import io
 import re
+import zipfile
 from collections.abc import Iterable
 from datetime import date, datetime
 
 from opspact.errors import Unprocessable
 
 CSV = "text/csv"
+# (header, [(line number, {column: text}), …])
+Table = tuple[list[str], list[tuple[int, dict]]]
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
@@ -27,23 +31,53 @@ def decode(raw: bytes) -> str:
             raise Unprocessable("the file is neither UTF-8 nor GB18030 text") from None
 
 
-def read(raw: bytes, content_type: str, max_rows: int) -> tuple[list[str], list[tuple[int, dict]]]:
+# An XLSX is a zip: 100 KB on the wire can hold a 100 MB shared string. What its parts
+# unpack to is checked against this before anything is parsed (the declared sizes bound
+# what zipfile will inflate: a part longer than it declares fails its CRC check).
+MAX_UNPACKED_BYTES = 20 * 1024 * 1024
+
+
+async def read_async(raw: bytes, content_type: str, max_rows: int) -> Table:
+    """`read` in a worker thread: parsing a spreadsheet is CPU work the event loop must not do."""
+    return await asyncio.to_thread(read, raw, content_type, max_rows)
+
+
+def read(raw: bytes, content_type: str, max_rows: int) -> Table:
     """(header, [(line number, {column: text}), …]); a row with the wrong number of cells
-    comes back with the key None so the caller can name it."""
+    comes back with the key None so the caller can name it. Every row counts against
+    `max_rows`, empty ones included (they cost as much to read)."""
     if content_type == XLSX:
         return _xlsx(raw, max_rows)
-    reader = csv.DictReader(io.StringIO(decode(raw), newline=""))
+    lines = csv.reader(io.StringIO(decode(raw), newline=""))
     rows = []
     try:
-        header = [h.strip() for h in reader.fieldnames or []]
-        reader.fieldnames = header
-        for line, record in enumerate(reader, start=2):  # line 1 is the header
-            if len(rows) >= max_rows:
+        header = [h.strip() for h in next(lines, [])]
+        for line, cells in enumerate(lines, start=2):  # line 1 is the header
+            if line - 1 > max_rows:
                 raise Unprocessable(f"more than {max_rows} rows: split the file")
+            if not cells:
+                continue  # a blank line (csv.DictReader skipped them too)
+            record = dict(zip(header, cells, strict=False))
+            if len(cells) > len(header):
+                record[None] = cells[len(header):]
+            elif len(cells) < len(header):
+                record.update(dict.fromkeys(header[len(cells):]))
             rows.append((line, record))
     except csv.Error as exc:
         raise Unprocessable(f"not readable as CSV: {exc}") from None
     return header, rows
+
+
+def _check_unpacked_size(raw: bytes) -> None:
+    try:
+        parts = zipfile.ZipFile(io.BytesIO(raw)).infolist()
+    except (zipfile.BadZipFile, ValueError):
+        raise Unprocessable("not readable as XLSX: not a zip archive") from None
+    unpacked = sum(p.file_size for p in parts)
+    if unpacked > MAX_UNPACKED_BYTES:
+        raise Unprocessable(f"the XLSX unpacks to {unpacked} bytes, over the limit of "
+                            f"{MAX_UNPACKED_BYTES}: save it without the extra sheets or formatting, "
+                            "or as CSV")
 
 
 def _cell(value) -> str:
@@ -58,25 +92,29 @@ def _cell(value) -> str:
     return str(value).strip()
 
 
-def _xlsx(raw: bytes, max_rows: int) -> tuple[list[str], list[tuple[int, dict]]]:
+def _xlsx(raw: bytes, max_rows: int) -> Table:
     from openpyxl import load_workbook
+    _check_unpacked_size(raw)
     try:
         sheet = load_workbook(io.BytesIO(raw), read_only=True, data_only=True).worksheets[0]
     except Exception as exc:  # openpyxl raises many kinds for a file that is not XLSX
         raise Unprocessable(f"not readable as XLSX: {type(exc).__name__}") from None
+    # The file's own <dimension> may be wrong (rows past it would be dropped silently) or
+    # missing (openpyxl would then read the whole sheet first to find it): read row by row.
+    sheet.reset_dimensions()
     lines = sheet.iter_rows(values_only=True)
     header = [_cell(h) for h in next(lines, ())]
     while header and not header[-1]:
         header.pop()
     rows = []
     for line, values in enumerate(lines, start=2):
+        if line - 1 > max_rows:
+            raise Unprocessable(f"more than {max_rows} rows (empty ones count): split the file")
         cells = [_cell(v) for v in values]
         if not any(cells):
             continue  # Excel leaves formatted empty rows behind
         if any("\x00" in c for c in cells):
             raise Unprocessable(f"row {line} contains NUL characters")
-        if len(rows) >= max_rows:
-            raise Unprocessable(f"more than {max_rows} rows: split the file")
         record = dict(zip(header, cells, strict=False))
         if any(cells[len(header):]):
             record[None] = cells[len(header):]

@@ -66,7 +66,7 @@ def _targets(value: str | None) -> list[str]:
 
 async def run(session: AsyncSession, tenant_id: str, raw: bytes, content_type: str,
               dry_run: bool) -> ImportReport:
-    header, records = tabular.read(raw, content_type, MAX_ROWS)
+    header, records = await tabular.read_async(raw, content_type, MAX_ROWS)
     missing = [c for c in ("kind", "code", "name") if c not in header]
     if missing:
         raise Unprocessable(f"missing columns: {', '.join(missing)}")

@@ -13,6 +13,7 @@ thousand times), and warnings and breaches already past are marked without event
 
 from __future__ import annotations
 
+import asyncio
 from datetime import datetime
 
 from opspact import outbox, tabular
@@ -121,7 +122,7 @@ def parse(raw: bytes) -> list[ImportRow]:
 
 async def run(session: AsyncSession, tenant_id: str, raw: bytes, actor: str,
               settings: TicketingTenantSettings, dry_run: bool) -> ImportReport:
-    rows = parse(raw)
+    rows = await asyncio.to_thread(parse, raw)  # parsing and validating is CPU work
     systems = {s.code for s in settings.systems}
     unknown = [{"field": f"import_id {r.import_id}.system", "message": f"unknown system {r.system!r}"}
                for r in rows if r.system not in systems]
