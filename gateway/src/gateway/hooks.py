@@ -9,8 +9,6 @@ instead; they get no replay protection, which their fingerprint dedup makes harm
 
 from __future__ import annotations
 
-import hmac
-
 from fastapi import Request
 from opspact import hooksig
 from opspact.errors import Unauthorized
@@ -38,7 +36,7 @@ def authenticate_hook(request: Request, settings: GatewaySettings, tenant: str, 
     signature = request.headers.get(hooksig.SIGNATURE_HEADER)
     if signature is None and source in settings.gateway_hook_bearer_sources:
         scheme, _, token = request.headers.get("authorization", "").partition(" ")
-        if scheme.lower() != "bearer" or not hmac.compare_digest(token.strip(), secret):
+        if scheme.lower() != "bearer" or not hooksig.same_secret(token.strip(), secret):
             raise Unauthorized(f"hook {source} needs its secret as a bearer token or a signature")
         return None
     return hooksig.verify(secret, request.headers.get(hooksig.TIMESTAMP_HEADER), signature, body)
@@ -51,5 +49,5 @@ def authenticate_callback(settings: GatewaySettings, tenant: str, source: str, t
     secret = secret_for(settings, tenant, source)
     if secret is None:
         raise Unauthorized(f"callback {tenant}/{source} has no secret configured at the gateway")
-    if not token or not hmac.compare_digest(token, secret):
+    if not token or not hooksig.same_secret(token, secret):
         raise Unauthorized(f"callback {source} needs its secret in the token parameter")

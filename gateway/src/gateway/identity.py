@@ -26,9 +26,23 @@ async def authenticate(request: Request, settings: GatewaySettings,
     claims = verified.get(token) if verified is not None else None
     if claims is None:
         claims = await _verify(token, settings, keys, own_public_key)
+        _check_subject(claims)
         if verified is not None:
             verified.put(token, claims)
     return claims
+
+
+# Every service records who acted in columns of this size (created_by, recorded_by, …).
+MAX_SUBJECT_CHARS = 100
+
+
+def _check_subject(claims: dict) -> None:
+    subject = claims.get("sub")
+    if not isinstance(subject, str) or not subject.strip():
+        raise Unauthorized("token rejected: the sub claim must name the caller")
+    if len(subject) > MAX_SUBJECT_CHARS:
+        raise Unauthorized(f"token rejected: the sub claim is {len(subject)} characters; "
+                           f"at most {MAX_SUBJECT_CHARS} are accepted")
 
 
 async def _verify(token: str, settings: GatewaySettings, keys: jwks.KeySet | None,

@@ -134,6 +134,10 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
 
     @app.get("/readyz", tags=["health"])
     async def readyz() -> dict:
+        # Outside dev it answers anyone (probes carry no token): no tenant names, no
+        # upstream addresses — a map of the deployment is not for anonymous callers.
+        if not settings.is_dev:
+            return {"status": "ok"}
         body = {"status": "ok", "tenants": sorted(tenants), "upstreams": router.status()}
         if keys is not None:
             body["jwks"] = {"keys": len(keys.keys), "last_error": keys.last_error}

@@ -128,7 +128,10 @@ def create_service_app(spec: ServiceSpec) -> FastAPI:
             await asyncio.gather(*tasks, return_exceptions=True)
             await db.dispose()
 
-    app = FastAPI(title=spec.title, description=spec.description, version="0.1.0",
+    # A service's own API description is for its developers: outside dev it is not served
+    # (the gateway's OpenAPI document is the public one).
+    docs = {} if settings.is_dev else {"docs_url": None, "redoc_url": None, "openapi_url": None}
+    app = FastAPI(title=spec.title, description=spec.description, version="0.1.0", **docs,
                   lifespan=lifespan, responses=PROBLEM_RESPONSES, telemetry=telemetry.FASTAPI_TELEMETRY)
     app.state.settings = settings
     install_problem_handlers(app)

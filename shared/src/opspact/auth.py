@@ -102,10 +102,19 @@ def issue_dev_user_token(secret: str, subject: str, tenants: list[str], roles: l
     return jwt.encode(claims, secret, algorithm="HS256")
 
 
+# A dev token is signed with a shared secret: whoever holds one holds it until it expires,
+# so even in dev it may not live longer than this (a year-9999 `exp` was accepted).
+MAX_DEV_TOKEN_SECONDS = 7 * 24 * 3600
+
+
 def verify_dev_user_token(secret: str, token: str) -> dict:
     try:
-        return jwt.decode(token, secret, algorithms=["HS256"], audience=USER_AUDIENCE,
-                          issuer=USER_ISSUER, leeway=LEEWAY_SECONDS,
-                          options={"require": ["exp", "iat", "aud", "iss", "sub"]})
+        claims = jwt.decode(token, secret, algorithms=["HS256"], audience=USER_AUDIENCE,
+                            issuer=USER_ISSUER, leeway=LEEWAY_SECONDS,
+                            options={"require": ["exp", "iat", "aud", "iss", "sub"]})
     except jwt.PyJWTError as exc:
         raise Unauthorized(f"token rejected: {exc}") from exc
+    if claims["exp"] - claims["iat"] > MAX_DEV_TOKEN_SECONDS or claims["iat"] > time.time() + LEEWAY_SECONDS:
+        raise Unauthorized(f"token rejected: a dev token lives at most {MAX_DEV_TOKEN_SECONDS // 3600} h "
+                           "from an iat not in the future")
+    return claims

@@ -31,6 +31,17 @@ def sign(secret: str, timestamp: int, body: bytes) -> str:
     return f"sha256={mac.hexdigest()}"
 
 
+def same_secret(given: str, expected: str) -> bool:
+    """Constant-time comparison of text from a request: as UTF-8 bytes, since
+    hmac.compare_digest raises (a 500) on a str holding non-ASCII characters."""
+    return hmac.compare_digest(given.encode("utf-8", "surrogatepass"), expected.encode("utf-8"))
+
+
+def unix_seconds(text: str) -> bool:
+    """ASCII digits only: str.isdigit() also accepts '²' or '٣', which int() then refuses."""
+    return 0 < len(text) <= 12 and text.isascii() and text.isdigit()
+
+
 def signed_headers(secret: str, body: bytes, now: float | None = None) -> dict[str, str]:
     timestamp = int(now if now is not None else time.time())
     return {TIMESTAMP_HEADER: str(timestamp), SIGNATURE_HEADER: sign(secret, timestamp, body)}
@@ -42,13 +53,13 @@ def verify(secret: str, timestamp: str | None, signature: str | None, body: byte
     if not timestamp or not signature:
         raise Unauthorized(f"hook signature required: send {TIMESTAMP_HEADER} and "
                            f"{SIGNATURE_HEADER} (HMAC-SHA256 over '<timestamp>.<body>')")
-    if not timestamp.isdigit() or len(timestamp) > 12:
+    if not unix_seconds(timestamp):
         raise Unauthorized(f"{TIMESTAMP_HEADER} must be Unix seconds")
     skew = int(timestamp) - (now if now is not None else time.time())
     if abs(skew) > WINDOW_SECONDS:
         raise Unauthorized(f"hook timestamp is {abs(skew):.0f} s "
                            f"{'ahead of' if skew > 0 else 'behind'} the gateway's clock; "
                            f"the window is ±{WINDOW_SECONDS} s")
-    if not hmac.compare_digest(sign(secret, int(timestamp), body), signature.strip()):
+    if not same_secret(signature.strip(), sign(secret, int(timestamp), body)):
         raise Unauthorized("hook signature does not match the body and timestamp")
     return hashlib.sha256(signature.strip().encode()).hexdigest()

@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import hmac
 import json
 import re
 import time
@@ -28,6 +27,7 @@ import uvicorn
 from fastapi import FastAPI, Query, Request
 from fastapi.responses import JSONResponse
 from opspact.calendar import SHANGHAI
+from opspact.hooksig import same_secret
 from pydantic import BaseModel, Field
 
 from notify import catalogue
@@ -131,7 +131,7 @@ def create_sink() -> FastAPI:
             return ali_error("InvalidAccessKeyId.NotFound", "Specified access key is not found.", 404)
         if (params.get("SignatureMethod"), params.get("SignatureVersion")) != ("HMAC-SHA1", "1.0"):
             return ali_error("InvalidParameter", "SignatureMethod/SignatureVersion", 400)
-        if not hmac.compare_digest(given, alibaba.signature(params, secret)):
+        if not same_secret(given, alibaba.signature(params, secret)):
             return ali_error("SignatureDoesNotMatch", "Specified signature is not matched with our "
                              "calculation.", 400)
         try:
@@ -220,7 +220,7 @@ def create_sink() -> FastAPI:
             return tc_error("AuthFailure.SignatureFailure", "content-type differs from the one signed")
         expected = tencent.authorization(secret_id, secret_key, match.group(3),
                                          request.headers.get("host", ""), payload, stamp)
-        if not hmac.compare_digest(header, expected):
+        if not same_secret(header, expected):
             return tc_error("AuthFailure.SignatureFailure", "The credentials could not be validated.")
         injected = await fault("tencent")
         if injected and injected.mode == "down":
