@@ -48,9 +48,9 @@ def test_import_replays_history_on_the_working_day_calendar(stack, gateway):
     assert third["status"] == "new" and third["state"] == "running"
     assert third["breached_at"] == third["due_at"] and third["warned_at"]  # marked, quietly
     events = query(stack, "SELECT event_type, count(*) AS n FROM ticketing.outbox WHERE "
-                          "payload->'data'->>'import_ids' LIKE $1 OR payload->'data'->>'number' "
-                          "IN (SELECT 'T' || lpad(seq::text, 7, '0') FROM ticketing.tickets "
-                          "WHERE external_id LIKE $1) GROUP BY 1", f"%{run}-%")
+                          "payload->'data'->>'import_ids' LIKE $1 OR (payload->>'tenantid' = 'zhuhai' "
+                          "AND payload->'data'->>'number' IN (SELECT number FROM ticketing.tickets "
+                          "WHERE external_id LIKE $1)) GROUP BY 1", f"%{run}-%")
     assert {r["event_type"]: r["n"] for r in events} == {"ticketing.tickets.imported.v1": 1}
     again = post(gateway, csv_text)
     assert again.json() == {"rows": 3, "created": 0, "existing": 3, "dry_run": False}
@@ -99,3 +99,11 @@ def test_import_refuses_wrong_type_columns_and_roles(gateway):
     assert r.status_code == 422 and "unknown columns: colour" in r.text
     r = post(gateway, f"{HEADER}\n", headers=auth("zhuhai", "vendor_engineer"))
     assert r.status_code == 403
+
+
+def test_imported_tickets_are_numbered_in_the_year_they_happened(stack, gateway):
+    run = uuid.uuid4().hex[:6]
+    r = post(gateway, f"{HEADER}\n{run},smart-station,往年工单,2024-06-01 10:00,p3,hotline,,,\n")
+    assert r.status_code == 200, r.text
+    number = query(stack, "SELECT number FROM ticketing.tickets WHERE external_id = $1", run)[0]["number"]
+    assert number.startswith("T2024-")

@@ -42,7 +42,7 @@ class Template:
     sample: dict
 
 
-_TICKET = {"ticket_id": "00000000-0000-0000-0000-000000000001", "number": "XJ-20261121-0001",
+_TICKET = {"ticket_id": "00000000-0000-0000-0000-000000000001", "number": "T2026-000123",
            "kind": "incident", "priority": "p1", "status": "new", "system": "12123-fees",
            "system_name": "交管12123缴费", "title": "缴费失败", "assignee": None,
            "created_at": "2026-11-21T16:05:00+00:00"}

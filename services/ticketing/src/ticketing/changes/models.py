@@ -17,6 +17,7 @@ class Change(Base):
     id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
     seq: Mapped[int] = mapped_column(BigInteger, Identity(always=True), unique=True)
     tenant_id: Mapped[str] = mapped_column(String(32))
+    number: Mapped[str] = mapped_column(String(20))  # per tenant and year (ticketing.numbering)
     kind: Mapped[str] = mapped_column(String(32))
     risk: Mapped[str] = mapped_column(String(8))
     system_code: Mapped[str] = mapped_column(String(64))
@@ -36,9 +37,7 @@ class Change(Base):
     finished_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     result_note: Mapped[str | None] = mapped_column(Text)
     idempotency_key: Mapped[str | None] = mapped_column(String(128))
+    request_hash: Mapped[str | None] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
 
-    @property
-    def number(self) -> str:
-        return f"C{self.seq:07d}"

@@ -21,6 +21,8 @@ from sqlalchemy.orm.attributes import flag_modified
 from ticketing.changes.events import event
 from ticketing.changes.models import Change
 from ticketing.changes.schemas import CancelIn, ChangeCreate, DecisionIn, ResultIn
+from ticketing.idempotency import request_hash, scoped
+from ticketing.numbering import next_number
 from ticketing.tables import shared
 from ticketing.tickets.service import settings_of
 
@@ -36,6 +38,13 @@ async def _by_key(session: AsyncSession, tenant_id: str, key: str) -> Change | N
         Change.tenant_id == tenant_id, Change.idempotency_key == key))).scalar_one_or_none()
 
 
+def _same_request(earlier: Change, digest: str) -> Change:
+    # request_hash is None for changes submitted before it was recorded: taken as the same
+    if earlier.request_hash not in (None, digest):
+        raise Conflict("Idempotency-Key was already used with a different request")
+    return earlier
+
+
 async def submit(session: AsyncSession, tenant_id: str, body: ChangeCreate, actor: str,
                  idempotency_key: str | None = None) -> tuple[Change, bool]:
     """(change, fresh); the same Idempotency-Key answers with the change it made."""
@@ -45,20 +54,24 @@ async def submit(session: AsyncSession, tenant_id: str, body: ChangeCreate, acto
         raise Unprocessable(f"unknown system {body.system!r} for tenant {tenant_id}; known: "
                             f"{', '.join(sorted(systems))}",
                             errors=[{"field": "body.system", "message": "unknown system"}])
+    digest = request_hash(body)
+    idempotency_key = scoped(actor, idempotency_key)
     if idempotency_key and (earlier := await _by_key(session, tenant_id, idempotency_key)):
-        return earlier, False
+        return _same_request(earlier, digest), False
     change = Change(
-        tenant_id=tenant_id, kind=body.kind.value, risk=body.risk.value, system_code=body.system,
+        tenant_id=tenant_id, number=await next_number(session, tenant_id, "C", datetime.now(UTC)),
+        kind=body.kind.value, risk=body.risk.value, system_code=body.system,
         title=body.title, description=body.description, plan=body.plan,
         rollback_plan=body.rollback_plan, window_start=body.window_start, window_end=body.window_end,
         status="submitted", chain=[s.model_dump() for s in settings.changes.approval_chain],
-        decisions=[], next_step=0, submitted_by=actor, idempotency_key=idempotency_key)
+        decisions=[], next_step=0, submitted_by=actor, idempotency_key=idempotency_key,
+        request_hash=digest)
     try:
         async with session.begin_nested():
             session.add(change)
             await session.flush()
     except IntegrityError:  # a concurrent request with the same key won
-        return await _by_key(session, tenant_id, idempotency_key), False
+        return _same_request(await _by_key(session, tenant_id, idempotency_key), digest), False
     await outbox.add(session, shared.outbox, event(change, "submitted"))
     return change, True
 

@@ -25,6 +25,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from ticketing.numbering import next_number
 from ticketing.sla.clocks import db_now, start_clocks
 from ticketing.sla.engine import ClockEngine
 from ticketing.tables import shared
@@ -147,7 +148,8 @@ async def run(session: AsyncSession, tenant_id: str, raw: bytes, actor: str,
 
 async def _import_one(session: AsyncSession, tenant_id: str, row: ImportRow, actor: str,
                       settings: TicketingTenantSettings) -> None:
-    ticket = Ticket(tenant_id=tenant_id, kind=row.kind.value, status=Status.new.value,
+    ticket = Ticket(tenant_id=tenant_id, number=await next_number(session, tenant_id, "T", row.created_at),
+                    kind=row.kind.value, status=Status.new.value,
                     priority=row.priority.value, channel=row.channel.value,
                     system_code=row.system, title=row.title, description=row.description,
                     reporter=row.reporter, assignee=row.assignee, source=SOURCE,

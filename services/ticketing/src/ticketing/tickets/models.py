@@ -26,6 +26,7 @@ class Ticket(Base):
     id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
     seq: Mapped[int] = mapped_column(BigInteger, Identity(always=True), unique=True)
     tenant_id: Mapped[str] = mapped_column(String(32))
+    number: Mapped[str] = mapped_column(String(20))  # per tenant and year (ticketing.numbering)
     kind: Mapped[str] = mapped_column(String(32))
     status: Mapped[str] = mapped_column(String(32))
     priority: Mapped[str] = mapped_column(String(8))
@@ -45,9 +46,6 @@ class Ticket(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
 
-    @property
-    def number(self) -> str:
-        return f"T{self.seq:07d}"
 
 
 class TimelineEntry(Base):

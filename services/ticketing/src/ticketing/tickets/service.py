@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-import hashlib
-import json
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from uuid import UUID
 
 from opspact import outbox
@@ -13,6 +12,8 @@ from opspact.tenancy.registry import load_tenant
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from ticketing.idempotency import request_hash, scoped
+from ticketing.numbering import next_number
 from ticketing.sla.clocks import start_clocks
 from ticketing.tables import shared
 from ticketing.tenant_settings import TicketingTenantSettings
@@ -40,10 +41,6 @@ async def systems_of(session: AsyncSession, tenant_id: str) -> dict[str, str]:
     return {s.code: s.name for s in (await settings_of(session, tenant_id)).systems}
 
 
-def request_hash(body: TicketCreate) -> str:
-    return hashlib.sha256(json.dumps(body.model_dump(mode="json"), sort_keys=True).encode()).hexdigest()
-
-
 async def create(session: AsyncSession, tenant_id: str, body: TicketCreate, actor: str,
                  idempotency_key: str | None = None, source: str | None = None,
                  external_id: str | None = None, fingerprint: str | None = None,
@@ -57,6 +54,7 @@ async def create(session: AsyncSession, tenant_id: str, body: TicketCreate, acto
                             f"known: {', '.join(sorted(systems)) or '(none configured)'}",
                             errors=[{"field": "body.system", "message": "unknown system"}])
     digest = request_hash(body)
+    idempotency_key = scoped(actor, idempotency_key)
     if idempotency_key:
         earlier = await repository.by_idempotency_key(session, tenant_id, idempotency_key)
         if earlier is not None:
@@ -67,7 +65,8 @@ async def create(session: AsyncSession, tenant_id: str, body: TicketCreate, acto
     if repeat is not None:
         return Created(await repository.count_again(session, repeat), False, settings)
     ticket = Ticket(
-        tenant_id=tenant_id, kind=body.kind.value, status="new", priority=body.priority.value,
+        tenant_id=tenant_id, number=await next_number(session, tenant_id, "T", datetime.now(UTC)),
+        kind=body.kind.value, status="new", priority=body.priority.value,
         channel=body.channel.value, system_code=body.system, title=body.title,
         description=body.description, reporter=body.reporter, source=source,
         external_id=external_id, fingerprint=fingerprint, idempotency_key=idempotency_key,
