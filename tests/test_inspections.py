@@ -95,6 +95,14 @@ def test_record_late_round_evidence_and_incident(stack, gateway):
     assert r.status_code == 201, r.text
     evidence = r.json()
     assert evidence["sha256"] == hashlib.sha256(PNG).hexdigest() and evidence["size"] == len(PNG)
+    assert evidence["filename"] == "kafka-lag.png"  # the gateway forwards X-Filename
+    named = gateway.post(url, content=PNG, headers={**ENGINEER, "Content-Type": "image/png",
+                                                    "X-Filename": "%E5%B7%A1%E6%A3%80.png"})
+    assert named.status_code == 201 and named.json()["filename"] == "巡检.png", named.text
+    for bad in ("..%2Fetc%2Fpasswd", "%FF%FE.png", "a%00b.png"):
+        refused = gateway.post(url, content=PNG, headers={**ENGINEER, "Content-Type": "image/png",
+                                                          "X-Filename": bad})
+        assert refused.status_code == 422 and "X-Filename" in refused.json()["detail"], bad
     back = gateway.get(f"{API}/evidence/{evidence['id']}", headers=auth("zhuhai", "auditor"))
     assert back.content == PNG and back.headers["content-type"] == "image/png"
     lying = gateway.post(url, content=b"GIF89a....", headers={**ENGINEER, "Content-Type": "image/png"})

@@ -25,7 +25,8 @@ from gateway.upstream import (
 )
 
 FORWARDED_REQUEST_HEADERS = frozenset({b"content-type", b"accept", b"accept-language",
-                                       b"idempotency-key", b"x-request-id"})
+                                       b"idempotency-key", b"x-request-id",
+                                       b"x-filename"})  # an uploaded file's own name
 BUFFER_LIMIT = 256 * 1024  # larger answers (reports, exports) stream through
 HOP_BY_HOP = frozenset({b"connection", b"keep-alive", b"transfer-encoding", b"te", b"trailer",
                         b"upgrade", b"proxy-authenticate", b"proxy-authorization",

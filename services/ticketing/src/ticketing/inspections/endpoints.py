@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from urllib.parse import unquote
 
 from fastapi import APIRouter, Depends, Header, Path, Query, Request, Response
 from opspact.app import SESSION, current_principal
@@ -112,7 +113,10 @@ async def record_round(body: RoundRecord, response: Response, round_key: str = R
                  t: {"schema": {"type": "string", "format": "binary"}}
                  for t in service.EVIDENCE_TYPES}}})
 async def attach_evidence(request: Request, round_key: str = RoundKey, item: str = ItemKey,
-                          filename: str | None = Header(default=None, alias="X-Filename", max_length=200),
+                          filename: str | None = Header(
+                              default=None, alias="X-Filename", max_length=600,
+                              description="the file's name, percent-encoded UTF-8 for Chinese "
+                                          "(a header carries ASCII only), e.g. %E5%B7%A1%E6%A3%80.png"),
                           principal: Principal = Depends(current_principal),
                           session: AsyncSession = SESSION) -> EvidenceOut:
     """A photo, screenshot or PDF for one item of a recorded round, posted as the file
@@ -120,9 +124,23 @@ async def attach_evidence(request: Request, round_key: str = RoundKey, item: str
     require(principal, "inspections.record")
     content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
     row = await service.attach(session, principal.tenant, round_key, item, await request.body(),
-                               content_type, filename, principal.subject,
+                               content_type, _filename(filename), principal.subject,
                                get_settings().evidence_max_bytes)
     return EvidenceOut.model_validate(row, from_attributes=True)
+
+
+def _filename(header: str | None) -> str | None:
+    if header is None:
+        return None
+    try:
+        name = unquote(header, errors="strict").strip()
+    except UnicodeDecodeError:
+        name = ""
+    if not name or len(name) > 200 or any(c in name for c in '/\\\x00') or not name.isprintable():
+        raise Unprocessable("X-Filename must be a plain file name (percent-encoded UTF-8), "
+                            "at most 200 characters",
+                            errors=[{"field": "header.X-Filename", "message": "not a file name"}])
+    return name
 
 
 @router.get("/evidence/{evidence_id}", responses={200: {"content": {
