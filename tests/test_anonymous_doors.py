@@ -81,13 +81,17 @@ def test_a_flood_of_anonymous_refusals_is_throttled_and_summarised(stack, raw):
     def entries():
         rows = query(stack, "SELECT entry FROM gateway.audit_log WHERE position > $1", before)
         return [json.loads(r["entry"]) for r in rows]
-    found = wait_until(lambda: (e := entries()) and any(x.get("count") for x in e) and e,
-                       message="the throttled summary")
-    refused = [e for e in found if e["request_id"].startswith(f"flood-{marker}")]
-    summaries = [e for e in found if e.get("count")]
-    assert len(refused) == statuses.count(401)  # each refusal within the allowance, batched
-    assert sum(s["count"] for s in summaries) >= statuses.count(429)
-    assert len(summaries) <= 3  # one per address and window, not one per request
-    assert all(e["tenant"] == "" for e in refused + summaries)  # claimed, never verified
+    def refused(found):
+        return [e for e in found if e["request_id"].startswith(f"flood-{marker}")]
+
+    def summaries(found):
+        return [e for e in found if e.get("count") and e["client"] == "127.0.0.1"]
+
+    # each refusal within the allowance written (in batches); the throttled ones counted
+    found = wait_until(lambda: (e := entries()) and len(refused(e)) == statuses.count(401)
+                       and sum(s["count"] for s in summaries(e)) >= statuses.count(429) and e,
+                       timeout=40, message="the refusals and the throttled summary")
+    assert len(summaries(found)) <= 2  # one per address and window, not one per request
+    assert all(e["tenant"] == "" for e in refused(found) + summaries(found))  # claimed only
     assert any(e["request_id"] == f"legit-{marker}" and e["tenant"] == "xinjiang" for e in found)
     assert len(found) < 600 / 2

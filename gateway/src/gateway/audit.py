@@ -10,6 +10,7 @@ import asyncio
 import json
 import logging
 import math
+import time
 import zlib
 from datetime import UTC, datetime
 
@@ -39,8 +40,9 @@ REFUSALS = {401, 403, 429}
 # and a legitimate audited POST waited behind hundreds of them (4.5 → 33.5 ms). Instead:
 # they are queued and appended in batches (one lock per batch, every BATCH_SECONDS); past
 # ANONYMOUS_RATE per client address they are answered 429 and only counted — one summary
-# entry per address and window names how many were throttled.
+# entry per address every SUMMARY_SECONDS names how many were throttled.
 BATCH_SECONDS = 0.5
+SUMMARY_SECONDS = 10.0
 MAX_QUEUED = 5_000
 ANONYMOUS_RATE = (20.0, 200.0)  # refusals per second per client address, burst
 
@@ -55,6 +57,7 @@ class AuditLog:
         self._queued: list[dict] = []
         self._throttled: dict[str, dict] = {}  # client address → count, first, last, sample
         self._batcher: asyncio.Task | None = None
+        self._summarised_at = time.monotonic()
 
     async def start(self) -> None:
         self.pool = await asyncpg.create_pool(**asyncpg_connect_args(self.database_url),
@@ -91,17 +94,20 @@ class AuditLog:
         seen["count"] += 1
         seen["last"] = entry["at"]
 
-    async def flush(self) -> None:
+    async def flush(self, summaries: bool = True) -> None:
+        """Write the queued refusals, and (when asked) one summary per throttled address."""
         batch, self._queued = self._queued, []
-        throttled, self._throttled = self._throttled, {}
-        batch += [_summary(client, seen) for client, seen in throttled.items()]
+        if summaries:
+            throttled, self._throttled = self._throttled, {}
+            batch += [_summary(client, seen) for client, seen in throttled.items()]
+            self._summarised_at = time.monotonic()
         if batch:
             await self._write(batch)
 
     async def _write_batches(self) -> None:
         while True:
             await asyncio.sleep(BATCH_SECONDS)
-            await self.flush()
+            await self.flush(summaries=time.monotonic() - self._summarised_at >= SUMMARY_SECONDS)
 
     async def _write(self, entries: list[dict]) -> None:
         texts = [canonical(e) for e in entries]

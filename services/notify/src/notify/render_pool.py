@@ -22,7 +22,8 @@ from notify import rendering
 
 log = logging.getLogger(__name__)
 SECONDS = 2.0              # wall clock per rendering (a normal one takes about a millisecond)
-MEMORY_BYTES = 256 << 20   # on top of the worker's size after start-up
+MEMORY_BYTES = 96 << 20    # address space on top of the worker's after start-up: two workers
+# at their limit, the forkserver and notify itself stay within its 512 Mi (deploy/k8s)
 WORKERS = 2
 
 
