@@ -18,7 +18,7 @@ from opspact import telemetry
 from opspact.auth import Principal, load_pem, verify_internal
 from opspact.db import Database
 from opspact.deadletters import dead_letter_router, dead_letters_table
-from opspact.errors import Forbidden, Unauthorized, install_problem_handlers
+from opspact.errors import Forbidden, Unauthorized, Unprocessable, install_problem_handlers
 from opspact.http import BodyGuard, TraceContext
 from opspact.inbox import Handler, InboxConsumer, inbox_table
 from opspact.outbox import OutboxRelay, outbox_table
@@ -82,6 +82,35 @@ async def current_session(request: Request,
 SESSION = Depends(current_session, scope="function")
 
 
+_QUERY_NAMES: dict[int, frozenset[str]] = {}
+
+
+def _query_names(dependant) -> frozenset[str]:
+    names = {p.alias for p in dependant.query_params}
+    for sub in dependant.dependencies:
+        names |= _query_names(sub)
+    return frozenset(names)
+
+
+def refuse_unknown_query(request: Request) -> None:
+    """A query parameter no route takes is a 422 naming it: `?statuss=open` silently listing
+    every ticket is a wrong answer that looks right."""
+    route = request.scope.get("route")
+    dependant = getattr(route, "dependant", None)
+    if dependant is None or not request.scope.get("query_string"):
+        return
+    allowed = _QUERY_NAMES.get(id(route))
+    if allowed is None:
+        allowed = _QUERY_NAMES[id(route)] = _query_names(dependant)
+    unknown = sorted({k for k in request.query_params if k not in allowed})
+    if unknown:
+        shown = ", ".join(repr(k[:40]) for k in unknown[:5])
+        raise Unprocessable(f"unknown query parameter(s) {shown}; this route takes "
+                            f"{', '.join(sorted(allowed)) or 'none'}",
+                            errors=[{"field": f"query.{k[:40]}", "message": "unknown parameter"}
+                                    for k in unknown[:5]])
+
+
 @dataclass
 class ServiceSpec:
     settings: ServiceSettings
@@ -132,6 +161,7 @@ def create_service_app(spec: ServiceSpec) -> FastAPI:
     # (the gateway's OpenAPI document is the public one).
     docs = {} if settings.is_dev else {"docs_url": None, "redoc_url": None, "openapi_url": None}
     app = FastAPI(title=spec.title, description=spec.description, version="0.1.0", **docs,
+                  dependencies=[Depends(refuse_unknown_query)],
                   lifespan=lifespan, responses=PROBLEM_RESPONSES, telemetry=telemetry.FASTAPI_TELEMETRY)
     app.state.settings = settings
     install_problem_handlers(app)
