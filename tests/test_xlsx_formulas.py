@@ -65,6 +65,6 @@ def test_statement_keeps_a_formula_reference_as_text(gateway):
             "milestone": "first", "amount": "0.01", "received_on": "2024-01-05", "reference": reference})
         assert r.status_code == 201, r.text
     xlsx = gateway.get("/api/billing/statement/export", headers=finance,
-                       params={"start": "2023-11-30", "end": "2026-12-31"})
+                       params={"from": "2023-11-30", "to": "2026-12-31"})
     assert xlsx.status_code == 200, xlsx.text
     _no_formula_and_kept_as_text(xlsx.content, reference)

@@ -145,10 +145,11 @@ class AuditTrail:
 
     Successful answers are recorded when their status is known (before the body
     streams); refusals and errors once their problem body (small) names the reason.
-    The handlers put the principal in the request state; before authentication the
-    actor is `anonymous` and the tenant empty (a tenant the request merely claimed is
-    not recorded as one). Refusals of anonymous callers go in batches and, past their
-    rate per client address, become 429s counted in a summary (see AuditLog)."""
+    The handlers put the principal in the request state (and the token's subject as soon
+    as it is verified); before that the actor is `anonymous`, and without a principal the
+    tenant is empty (a tenant the request merely claimed is not recorded as one). Refusals
+    of anonymous callers go in batches and, past their rate per client address, become 429s
+    counted in a summary (see AuditLog)."""
 
     def __init__(self, app, log_: AuditLog | None) -> None:
         self.app = app
@@ -189,7 +190,8 @@ class AuditTrail:
 
 
 def _anonymous(scope) -> bool:
-    return scope.get("state", {}).get("principal") is None
+    state = scope.get("state", {})
+    return state.get("principal") is None and state.get("subject") is None
 
 
 def _client(scope) -> str:
@@ -210,12 +212,13 @@ def _audited_error(scope, status: int | None) -> bool:
 
 
 def entry(scope, status: int, reason: str) -> dict:
-    principal = scope.get("state", {}).get("principal")
+    state = scope.get("state", {})
+    principal = state.get("principal")
     headers = {k.decode("latin-1"): v.decode("latin-1") for k, v in scope["headers"]}
     return {
         "at": datetime.now(UTC).isoformat(timespec="milliseconds"),
-        "request_id": headers.get("x-request-id") or scope.get("state", {}).get("request_id", ""),
-        "actor": principal.subject if principal else "anonymous",
+        "request_id": headers.get("x-request-id") or state.get("request_id", ""),
+        "actor": principal.subject if principal else state.get("subject") or "anonymous",
         "roles": list(principal.roles) if principal else [],
         "tenant": principal.tenant if principal else "",  # verified identities only
         "method": scope["method"], "path": scope["path"],

@@ -29,6 +29,9 @@ async def authenticate(request: Request, settings: GatewaySettings,
         _check_subject(claims)
         if verified is not None:
             verified.put(token, claims)
+    # identified from here on, even if refused later (another tenant, a missing role): the
+    # audit records who, and only callers nobody identified count as anonymous
+    request.state.subject = claims["sub"]
     return claims
 
 
