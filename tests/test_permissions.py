@@ -36,7 +36,11 @@ def test_route_by_role(gateway, route, role):
             "headers": {**auth("xinjiang", role), "Content-Type": "application/json"}}
     r = gateway.request(route.method, f"/api/{route.service}{concrete(route.template)}", **body)
     allowed = role in PERMISSIONS[route.permission]
-    if allowed:
+    if allowed and route.template == "/report-archive/{archive_id}/{format}" and r.status_code == 403:
+        # the one refusal by content: an archived file holds parts (money, staffing) the
+        # role may not read, which the live report would withhold from it
+        assert "holds parts your roles may not read" in r.json()["detail"], r.text
+    elif allowed:
         assert r.status_code != 403, r.text
     else:
         assert r.status_code == 403, r.text
