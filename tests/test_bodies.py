@@ -1,15 +1,12 @@
 """Bodies that cost too much (issue 21): a GET carrying 200 MB is refused from its headers,
 unread; spreadsheet imports that unpack or count past their limits are refused."""
 
-import io
-import re
 import socket
-import zipfile
 
 import httpx
 import pytest
-from openpyxl import Workbook
 from opspact.testing.plugin import auth, token
+from opspact.testing.workbooks import xlsx_with
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -48,33 +45,14 @@ def test_chunked_get_is_refused_and_a_plain_get_still_works(gateway):
     assert plain.status_code == 200
 
 
-def _xlsx_with(rows_xml: str = "", extra: dict[str, str] | None = None, no_dimension=False) -> bytes:
-    book = Workbook()
-    book.active.append(["kind", "code", "name"])
-    buffer = io.BytesIO()
-    book.save(buffer)
-    source = zipfile.ZipFile(io.BytesIO(buffer.getvalue()))
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
-        for item in source.infolist():
-            data = source.read(item.filename)
-            if item.filename == "xl/worksheets/sheet1.xml":
-                data = data.replace(b"</sheetData>", rows_xml.encode() + b"</sheetData>")
-                if no_dimension:
-                    data = re.sub(rb'<dimension ref="[^"]*"/>', b"", data)
-            target.writestr(item, data)
-        for name, text in (extra or {}).items():
-            target.writestr(name, text)
-    return out.getvalue()
-
-
 def test_costly_asset_imports_are_refused_and_inventory_keeps_answering(stack, gateway):
     headers = {**auth("zhuhai", "vendor_manager"), "Content-Type": XLSX}
-    bomb = _xlsx_with(extra={"xl/sharedStrings.xml": "<sst><si><t>" + "x" * (100 << 20) + "</t></si></sst>"})
+    one_huge_string = "<sst><si><t>" + "x" * (100 << 20) + "</t></si></sst>"
+    bomb = xlsx_with(extra_parts={"xl/sharedStrings.xml": one_huge_string})
     r = gateway.post("/api/inventory/assets/import", content=bomb, headers=headers)
     assert r.status_code == 422 and "unpacks to" in r.json()["detail"], r.text
-    empty_rows = _xlsx_with("".join(f'<row r="{i}"><c r="A{i}" s="0"/></row>' for i in range(2, 150002)),
-                            no_dimension=True)
+    empty_rows = xlsx_with("".join(f'<row r="{i}"><c r="A{i}" s="0"/></row>' for i in range(2, 150002)),
+                           dimension="")
     assert len(empty_rows) < 1024 * 1024
     r = gateway.post("/api/inventory/assets/import", content=empty_rows, headers=headers)
     assert r.status_code == 422 and "more than 5000 rows" in r.json()["detail"], r.text

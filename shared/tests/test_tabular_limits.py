@@ -1,41 +1,16 @@
 """Spreadsheets that cost too much are refused before they are parsed whole (issue 21:
 a 101 KB XLSX holding one 100 MB shared string; 1 MB of 220,000 empty rows)."""
 
-import io
-import re
-import zipfile
-
 import pytest
-from openpyxl import Workbook
 from opspact import tabular
 from opspact.errors import Unprocessable
-
-
-def xlsx(rows_xml: str = "", dimension: str | None = None, strings: dict[int, str] | None = None) -> bytes:
-    """A real workbook (kind, code, name) with raw rows appended to its sheet XML."""
-    book = Workbook()
-    book.active.append(["kind", "code", "name"])
-    buffer = io.BytesIO()
-    book.save(buffer)
-    source = zipfile.ZipFile(io.BytesIO(buffer.getvalue()))
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
-        for item in source.infolist():
-            data = source.read(item.filename)
-            if item.filename == "xl/worksheets/sheet1.xml":
-                data = data.replace(b"</sheetData>", rows_xml.encode() + b"</sheetData>")
-                if dimension is not None:
-                    data = re.sub(rb'<dimension ref="[^"]*"/>', dimension.encode(), data)
-            target.writestr(item, data)
-        for name, text in (strings or {}).items():
-            target.writestr(name, text)
-    return out.getvalue()
+from opspact.testing.workbooks import xlsx_with
 
 
 def test_a_shared_string_bomb_is_refused_before_parsing():
     bomb = ('<?xml version="1.0"?><sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
             f'<si><t>{"x" * (100 * 1024 * 1024)}</t></si></sst>')
-    raw = xlsx(strings={"xl/sharedStrings.xml": bomb})
+    raw = xlsx_with(extra_parts={"xl/sharedStrings.xml": bomb})
     assert len(raw) < 200 * 1024
     with pytest.raises(Unprocessable, match="unpacks to .* over the limit"):
         tabular.read(raw, tabular.XLSX, 5000)
@@ -45,13 +20,13 @@ def test_a_shared_string_bomb_is_refused_before_parsing():
 def test_empty_rows_count_against_the_cap(dimension):
     rows = "".join(f'<row r="{i}"><c r="A{i}" s="0"/></row>' for i in range(2, 220002))
     with pytest.raises(Unprocessable, match="more than 5000 rows"):
-        tabular.read(xlsx(rows, dimension), tabular.XLSX, 5000)
+        tabular.read(xlsx_with(rows, dimension), tabular.XLSX, 5000)
 
 
 def test_rows_past_a_wrong_dimension_are_read():
     rows = "".join(f'<row r="{i}"><c r="A{i}" t="inlineStr"><is><t>server</t></is></c>'
                    f'<c r="B{i}" t="inlineStr"><is><t>s{i}</t></is></c></row>' for i in range(2, 5))
-    header, records = tabular.read(xlsx(rows, '<dimension ref="A1:C1"/>'), tabular.XLSX, 5000)
+    header, records = tabular.read(xlsx_with(rows, '<dimension ref="A1:C1"/>'), tabular.XLSX, 5000)
     assert [r["code"] for _, r in records] == ["s2", "s3", "s4"]
 
 

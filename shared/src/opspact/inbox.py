@@ -95,9 +95,9 @@ class InboxConsumer:
                     for message in messages:
                         await self._handle_with_retry(message)
                         failpoint("consumer.after_db_commit")
-                        position = TopicPartition(tp.topic, tp.partition)
-                        await kafka.commit({position: message.offset + 1})
-                        watch.committed(position, message.offset + 1)
+                        partition = TopicPartition(tp.topic, tp.partition)
+                        await kafka.commit({partition: message.offset + 1})
+                        watch.committed(partition, message.offset + 1)
                 self.last_error = None
         finally:
             await kafka.stop()
