@@ -11,16 +11,16 @@ consumer would have: the handler, the inbox row and the letter's state in one tr
 from __future__ import annotations
 
 import logging
+from datetime import datetime
 from typing import Any, Literal
 
 from fastapi import APIRouter, Depends, Path, Query
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 from sqlalchemy import (
     BigInteger,
     Column,
     DateTime,
     Identity,
-    Integer,
     MetaData,
     String,
     Table,
@@ -55,7 +55,6 @@ def dead_letters_table(metadata: MetaData) -> Table:
         Column("error", Text, nullable=False),
         Column("status", String(16), nullable=False),  # parked | replayed
         Column("parked_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
-        Column("replays", Integer, nullable=False, server_default="0"),
         Column("replayed_at", DateTime(timezone=True)),
         Column("replayed_by", String(200)),
         UniqueConstraint("consumer", "event_id"),
@@ -78,7 +77,6 @@ def create_dead_letters_table(op, schema: str) -> None:
         sa.Column("error", sa.Text, nullable=False),
         sa.Column("status", sa.String(16), nullable=False),
         sa.Column("parked_at", sa.DateTime(timezone=True), nullable=False, server_default=sa.func.now()),
-        sa.Column("replays", sa.Integer, nullable=False, server_default="0"),
         sa.Column("replayed_at", sa.DateTime(timezone=True)),
         sa.Column("replayed_by", sa.String(200)),
         sa.UniqueConstraint("consumer", "event_id"),
@@ -111,12 +109,11 @@ class DeadLetterOut(BaseModel):
     event_id: str
     event_type: str
     error: str
-    status: str
-    parked_at: Any
-    replays: int
-    replayed_at: Any | None
+    status: Literal["parked", "replayed"]
+    parked_at: datetime
+    replayed_at: datetime | None
     replayed_by: str | None
-    event: dict[str, Any]
+    event: dict[str, Any] = Field(description="the CloudEvent as the consumer received it")
 
 
 class DeadLetterPage(BaseModel):
@@ -180,7 +177,7 @@ def dead_letter_router(tables, handlers: dict, current_principal, session_depend
         ).on_conflict_do_update(index_elements=["consumer", "event_id"],
                                 set_={"status": "processed", "error": None}))
         done = (await session.execute(update(letters).where(letters.c.id == letter_id).values(
-            status="replayed", replays=letters.c.replays + 1, replayed_at=func.now(),
+            status="replayed", replayed_at=func.now(),
             replayed_by=principal.subject).returning(*letters.c))).mappings().one()
         return out(done)
 
