@@ -63,3 +63,24 @@ def test_dingtalk_signed_webhook():
     assert url == f"https://oapi.dingtalk.com/robot/send?access_token=t&timestamp=1700000000000&sign={sign}"
     assert Robot("wecom", "https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=k").signed_url() == \
         "https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=k"
+
+
+def test_alibaba_v3_matches_the_official_sdk_signer():
+    """The same request through our signer and the official SDK's own
+    (alibabacloud_tea_openapi.utils.Utils.get_authorization): identical Authorization."""
+    from datetime import UTC, datetime
+    from types import SimpleNamespace
+
+    from alibabacloud_tea_openapi.utils import Utils
+    query = {"PhoneNumbers": "13800000001", "SignName": "运维服务台", "TemplateCode": "SMS_9000001",
+             "TemplateParam": '{"number":"T2026-000123","title":"缴费 失败*~"}', "OutId": "abc"}
+    headers = alibaba.v3_headers("LTAI-test", "secret", "POST", "https://dysmsapi.aliyuncs.com/",
+                                 "SendSms", query, now=datetime(2026, 11, 21, 8, 5, tzinfo=UTC),
+                                 nonce="d410180a5abf7fe235dd9b74aca91fc0")
+    ours = headers.pop("authorization")
+    request = SimpleNamespace(pathname="/", query=query, headers=headers, method="POST")
+    theirs = Utils.get_authorization(request, "ACS3-HMAC-SHA256", alibaba.EMPTY_SHA256,
+                                     "LTAI-test", "secret")
+    assert ours == theirs
+    assert ours.startswith("ACS3-HMAC-SHA256 Credential=LTAI-test,SignedHeaders=host;x-acs-action;"
+                           "x-acs-content-sha256;x-acs-date;x-acs-signature-nonce;x-acs-version,")

@@ -1,4 +1,5 @@
 from functools import lru_cache
+from typing import Literal
 
 from opspact.settings import ServiceSettings
 
@@ -27,6 +28,9 @@ class NotifySettings(ServiceSettings):
     notify_alibaba_endpoint: str = "https://dysmsapi.aliyuncs.com/"
     notify_alibaba_access_key_id: str = ""
     notify_alibaba_access_key_secret: str = ""
+    # V3 (ACS3-HMAC-SHA256) as Alibaba recommends; v2 (the RPC HMAC-SHA1 signature) for an
+    # account or gateway that still needs it.
+    notify_alibaba_signature: Literal["v3", "v2"] = "v3"
     notify_tencent_endpoint: str = "https://sms.tencentcloudapi.com/"
     notify_tencent_secret_id: str = ""
     notify_tencent_secret_key: str = ""

@@ -2,12 +2,13 @@
 
 Three doors, each checking what the real one checks before accepting a message:
 - `POST /sms`: a plain gateway that drops a repeated message id (dev's default provider);
-- `GET /alibaba/`: Alibaba Cloud dysmsapi — AccessKeyId, the RPC signature, timestamp
-  window, nonce reuse, mobile number, signature name, approved template and its parameters;
-  SendSms and QuerySendDetails;
+- `GET|POST /alibaba/`: Alibaba Cloud dysmsapi — the V3 or V2 signature and what goes with
+  it (notify.provider_checks), mobile number, signature name, approved template and its
+  parameters; SendSms and QuerySendDetails;
 - `POST /tencent/`: Tencent Cloud SMS — the TC3 Authorization over the headers actually
-  sent, timestamp window, SdkAppId, +86 number, approved template and parameter count;
-  SendSms and PullSmsSendStatusByPhoneNumber.
+  sent (Content-Type as sent), timestamp window, SdkAppId, +86 number, approved template and
+  parameter count; SendSms and PullSmsSendStatusByPhoneNumber;
+- `/`: either provider at its own root, as the official SDKs call it (by `X-TC-Action`).
 Like the real providers, the Alibaba and Tencent doors do *not* drop repeats: a blind
 retry shows up as a duplicate. `POST /faults` makes the next requests fail (down, timeout
 after accepting, throttled), for failover and lost-answer tests. Approved templates are
@@ -21,7 +22,8 @@ import json
 import re
 import time
 import uuid
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
+from urllib.parse import parse_qsl
 
 import uvicorn
 from fastapi import FastAPI, Query, Request
@@ -30,14 +32,15 @@ from opspact.calendar import SHANGHAI
 from opspact.hooksig import same_secret
 from pydantic import BaseModel, Field
 
-from notify import catalogue
-from notify.channels import alibaba, tencent
+from notify import catalogue, provider_checks
+from notify.channels import tencent
 from notify.templates.service import provider_texts
 
 MOBILE = re.compile(r"^1[3-9]\d{9}$")
 MAX_CONTENT = 500  # providers split long texts; above this they refuse
 TEST_KEYS = {"alibaba": ("LTAI-opspact-test", "opspact-alibaba-test-secret"),
              "tencent": ("AKID-opspact-test", "opspact-tencent-test-key", "1400000001")}
+JSON_TYPES = ("application/json", "application/json;charset=utf-8")  # what Tencent takes
 ALI_VAR = re.compile(r"\$\{([a-z0-9_]+)\}")
 TC_VAR = re.compile(r"\{(\d+)\}")
 
@@ -122,28 +125,18 @@ def create_sink() -> FastAPI:
         return JSONResponse({"Code": code, "Message": message, "RequestId": uuid.uuid4().hex},
                             status_code=status)
 
-    @app.get("/alibaba/")
+    @app.api_route("/alibaba/", methods=["GET", "POST"])
     async def alibaba_api(request: Request):
-        params = dict(request.query_params)
-        key_id, secret = TEST_KEYS["alibaba"]
-        given = params.pop("Signature", "")
-        if params.get("AccessKeyId") != key_id:
-            return ali_error("InvalidAccessKeyId.NotFound", "Specified access key is not found.", 404)
-        if (params.get("SignatureMethod"), params.get("SignatureVersion")) != ("HMAC-SHA1", "1.0"):
-            return ali_error("InvalidParameter", "SignatureMethod/SignatureVersion", 400)
-        if not same_secret(given, alibaba.signature(params, secret)):
-            return ali_error("SignatureDoesNotMatch", "Specified signature is not matched with our "
-                             "calculation.", 400)
+        body = await request.body()
+        form = {}
+        if request.headers.get("content-type", "").startswith("application/x-www-form-urlencoded"):
+            form = dict(parse_qsl(body.decode(), keep_blank_values=True))
         try:
-            stamp = datetime.strptime(params.get("Timestamp", ""), "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=UTC)
-        except ValueError:
-            return ali_error("MissingTimestamp", "Timestamp is mandatory in ISO 8601 UTC", 400)
-        if abs(datetime.now(UTC) - stamp) > timedelta(minutes=15):
-            return ali_error("InvalidTimeStamp.Expired", "Specified time stamp is expired.", 400)
-        nonce = params.get("SignatureNonce", "")
-        if not nonce or nonce in nonces:
-            return ali_error("SignatureNonceUsed", "Specified signature nonce was used already.", 400)
-        nonces.add(nonce)
+            params = provider_checks.alibaba_params(
+                request.method, request.url.path, request.query_params, form, request.headers, body,
+                *TEST_KEYS["alibaba"], nonces)
+        except provider_checks.Refused as refused:
+            return ali_error(refused.code, refused.message, refused.status)
         injected = await fault("alibaba")
         if injected and injected.mode == "down":
             return JSONResponse({"Code": "ServiceUnavailable"}, status_code=503)
@@ -195,6 +188,15 @@ def create_sink() -> FastAPI:
                      "OutId": m["message_id"], "SendDate": provider_time(m["received_at"]),
                      "ReceiveDate": provider_time(m["received_at"])} for m in chunk]}}
 
+    # --- the providers' own address -----------------------------------------------------
+    # The official SDKs post to the provider's root (https://dysmsapi.aliyuncs.com/,
+    # https://sms.tencentcloudapi.com/): pointed at the sink, they land here.
+    @app.api_route("/", methods=["GET", "POST"], include_in_schema=False)
+    async def provider_root(request: Request):
+        if "x-tc-action" in request.headers:
+            return await tencent_api(request)
+        return await alibaba_api(request)
+
     # --- Tencent Cloud SMS --------------------------------------------------------------
     def tc_error(code: str, message: str) -> dict:
         return {"Response": {"Error": {"Code": code, "Message": message}, "RequestId": uuid.uuid4().hex}}
@@ -216,10 +218,13 @@ def create_sink() -> FastAPI:
             return tc_error("MissingParameter", "X-TC-Timestamp")
         if abs(time.time() - stamp) > 300:
             return tc_error("AuthFailure.SignatureExpire", "Signature expired")
-        if request.headers.get("content-type") != tencent.CONTENT_TYPE:
-            return tc_error("AuthFailure.SignatureFailure", "content-type differs from the one signed")
+        content_type = request.headers.get("content-type", "")
+        if content_type.lower().replace(" ", "") not in JSON_TYPES:
+            return tc_error("InvalidParameter.ContentType", "a JSON request's Content-Type is "
+                            "application/json (charset utf-8 optional)")
         expected = tencent.authorization(secret_id, secret_key, match.group(3),
-                                         request.headers.get("host", ""), payload, stamp)
+                                         request.headers.get("host", ""), payload, stamp,
+                                         content_type)
         if not same_secret(header, expected):
             return tc_error("AuthFailure.SignatureFailure", "The credentials could not be validated.")
         injected = await fault("tencent")

@@ -27,7 +27,8 @@ def build(settings: NotifySettings) -> Channels:
     if settings.notify_alibaba_access_key_id:
         out.sms["alibaba"] = AlibabaSms(settings.notify_alibaba_endpoint,
                                         settings.notify_alibaba_access_key_id,
-                                        settings.notify_alibaba_access_key_secret, timeout)
+                                        settings.notify_alibaba_access_key_secret, timeout,
+                                        signature=settings.notify_alibaba_signature)
     if settings.notify_tencent_secret_id:
         out.sms["tencent"] = TencentSms(settings.notify_tencent_endpoint,
                                         settings.notify_tencent_secret_id,

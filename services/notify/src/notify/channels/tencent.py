@@ -56,8 +56,10 @@ def _hmac(key: bytes, text: str) -> bytes:
 
 
 def authorization(secret_id: str, secret_key: str, service: str, host: str, payload: bytes,
-                  timestamp: int) -> str:
-    canonical = "\n".join(["POST", "/", "", f"content-type:{CONTENT_TYPE}\nhost:{host}\n",
+                  timestamp: int, content_type: str = CONTENT_TYPE) -> str:
+    """`content_type`: as sent (the official SDK sends `application/json`); headers are signed
+    lower-cased, as documented."""
+    canonical = "\n".join(["POST", "/", "", f"content-type:{content_type.lower()}\nhost:{host.lower()}\n",
                            "content-type;host", sha256_hex(payload)])
     day = datetime.fromtimestamp(timestamp, UTC).strftime("%Y-%m-%d")
     scope = f"{day}/{service}/tc3_request"
