@@ -42,7 +42,8 @@ def test_alibaba_sdk_sends_and_queries(stack):
     assert found.body.code == "OK" and found.body.total_count == 1
     [detail] = found.body.sms_send_detail_dtos.sms_send_detail_dto
     assert detail.out_id == out_id and detail.send_status == 3
-    assert detail.content == "【运维服务台】故障T2026-000123（重大）交管12123缴费：缴费失败，2026-11-21 16:05报告，请及时响应。"
+    assert detail.content == ("【运维服务台】故障T2026-000123（重大）交管12123缴费：缴费失败，"
+                              "2026-11-21 16:05报告，请及时响应。")
 
 
 def test_alibaba_sdk_with_a_wrong_secret_is_refused(stack):
