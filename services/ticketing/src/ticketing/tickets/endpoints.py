@@ -40,7 +40,7 @@ def to_out(ticket: Ticket, system_name: str | None = None, timeline=None,
         system=ticket.system_code, system_name=system_name, title=ticket.title,
         description=ticket.description, reporter=ticket.reporter, assignee=ticket.assignee,
         source=ticket.source,
-        external_id=ticket.external_id, occurrences=ticket.occurrences,
+        external_id=ticket.external_id, monitor_id=ticket.fingerprint, occurrences=ticket.occurrences,
         created_at=ticket.created_at, updated_at=ticket.updated_at,
         timeline=[TimelineOut(at=e.at, actor=e.actor, action=e.action, note=e.note,
                               from_status=e.from_status, to_status=e.to_status)
@@ -98,6 +98,10 @@ async def list_tickets(
     status: Status | None = None, kind: Kind | None = None, priority: Priority | None = None,
     system: str | None = Query(default=None, max_length=64), channel: Channel | None = None,
     assignee: str | None = Query(default=None, max_length=100),
+    source: str | None = Query(default=None, max_length=32, description="hook source, e.g. alertmanager"),
+    external_id: str | None = Query(default=None, max_length=128, description="a platform's fault id"),
+    monitor_id: str | None = Query(default=None, max_length=128,
+                                   description="a monitor's alert id (Alertmanager fingerprint, …)"),
     sort: Literal["created_at", "-created_at", "updated_at", "-updated_at",
                   "priority", "-priority", "status", "-status"] = "-created_at",
     limit: int = Query(50, ge=1, le=200), offset: int = Query(0, ge=0, le=1_000_000),
@@ -107,7 +111,8 @@ async def list_tickets(
     require(principal, "tickets.read")
     filters = {"status": status and status.value, "kind": kind and kind.value,
                "priority": priority and priority.value, "system_code": system,
-               "channel": channel and channel.value, "assignee": assignee}
+               "channel": channel and channel.value, "assignee": assignee, "source": source,
+               "external_id": external_id, "fingerprint": monitor_id}
     rows, total = await repository.page(session, principal.tenant, filters, sort, limit, offset)
     return TicketPage(items=await present(session, principal.tenant, rows),
                       total=total, limit=limit, offset=offset)

@@ -83,7 +83,8 @@ async def timeline(session: AsyncSession, tenant_id: str, ticket_id: UUID) -> li
 async def page(session: AsyncSession, tenant_id: str, filters: dict, sort: str,
                limit: int, offset: int) -> tuple[list[Ticket], int]:
     conditions = [Ticket.tenant_id == tenant_id]
-    for column in ("status", "kind", "priority", "system_code", "channel", "source", "assignee"):
+    for column in ("status", "kind", "priority", "system_code", "channel", "source", "assignee",
+                   "external_id", "fingerprint"):
         if filters.get(column) is not None:
             conditions.append(getattr(Ticket, column) == filters[column])
     descending = sort.startswith("-")

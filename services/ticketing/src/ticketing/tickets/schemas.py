@@ -119,6 +119,9 @@ class TicketOut(BaseModel):
     assignee: str | None = None
     source: str | None
     external_id: str | None
+    monitor_id: str | None = Field(default=None, description=(
+        "the monitoring source's own id of the alert: Alertmanager's fingerprint, Zabbix's "
+        "host and trigger, a generic monitor's id (GET /tickets?monitor_id= finds it)"))
     occurrences: int
     created_at: datetime
     updated_at: datetime
