@@ -82,9 +82,6 @@ async def current_session(request: Request,
 SESSION = Depends(current_session, scope="function")
 
 
-_QUERY_NAMES: dict[int, frozenset[str]] = {}
-
-
 def _query_names(dependant) -> frozenset[str]:
     names = {p.alias for p in dependant.query_params}
     for sub in dependant.dependencies:
@@ -99,9 +96,9 @@ def refuse_unknown_query(request: Request) -> None:
     dependant = getattr(route, "dependant", None)
     if dependant is None or not request.scope.get("query_string"):
         return
-    allowed = _QUERY_NAMES.get(id(route))
-    if allowed is None:
-        allowed = _QUERY_NAMES[id(route)] = _query_names(dependant)
+    allowed = getattr(route, "opspact_query_names", None)
+    if allowed is None:  # worked out once per route, kept on it
+        allowed = route.opspact_query_names = _query_names(dependant)
     unknown = sorted({k for k in request.query_params if k not in allowed})
     if unknown:
         shown = ", ".join(repr(k[:40]) for k in unknown[:5])
