@@ -51,12 +51,17 @@ def test_notify_stays_responsive_while_a_bad_preview_runs(stack, gateway):
     worker = threading.Thread(target=bad)
     worker.start()
     time.sleep(0.3)  # the rendering is under way
-    slowest = 0.0
+    took = []
     with httpx.Client(base_url=stack.url("notify")) as client:
         while not done.is_set():
             started = time.monotonic()
             assert client.get("/healthz").status_code == 200
-            slowest = max(slowest, time.monotonic() - started)
+            took.append(time.monotonic() - started)
             time.sleep(0.05)
     worker.join()
-    assert slowest < 0.1, f"notify's /healthz took {slowest * 1000:.0f} ms during a bad preview"
+    took.sort()
+    assert len(took) >= 10  # checked all along the 2 s the rendering was allowed
+    # Answered within 100 ms while it ran (before: 3.8 s). One check in twenty may meet
+    # this 2-core machine's other processes; none may wait on the rendering.
+    assert took[int(len(took) * 0.95) - 1] < 0.1 and took[-1] < 0.5, \
+        f"notify's /healthz during a bad preview: {[round(t * 1000) for t in took]} ms"
