@@ -24,7 +24,7 @@ import hmac
 import json
 import uuid
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Literal
 from urllib.parse import quote, urlsplit
 
@@ -159,12 +159,23 @@ class AlibabaSms:
 
     async def find(self, client: httpx.AsyncClient, message: Message, sent_on: datetime) -> Report | None:
         """Did the provider take this message, and was it delivered? The day's sends to the
-        number, looked up by our OutId (QuerySendDetails): a lost answer, or reconciliation."""
+        number, looked up by our OutId (QuerySendDetails): a lost answer, or reconciliation.
+        A message sent just before midnight (Shanghai) may be dated the next day by the
+        provider: that day is asked too once it has begun."""
+        day = sent_on.astimezone(SHANGHAI).date()
+        days = [day] if day >= datetime.now(SHANGHAI).date() else [day, day + timedelta(days=1)]
+        for send_date in days:
+            found = await self._find_on(client, message, send_date.strftime("%Y%m%d"))
+            if found is not None:
+                return found
+        return None
+
+    async def _find_on(self, client: httpx.AsyncClient, message: Message, send_date: str) -> Report | None:
         page = 1
         while True:
             body = await self._call(client, "QuerySendDetails", {
                 "PhoneNumber": message.recipient, "PageSize": "50", "CurrentPage": str(page),
-                "SendDate": sent_on.astimezone(SHANGHAI).strftime("%Y%m%d")})
+                "SendDate": send_date})
             if body.get("Code") != "OK":
                 raise Unavailable(f"alibaba QuerySendDetails: {body.get('Code')}: {body.get('Message')}")
             details = (body.get("SmsSendDetailDTOs") or {}).get("SmsSendDetailDTO") or []
