@@ -8,7 +8,7 @@ from cryptography.hazmat.primitives import serialization
 from fastapi import FastAPI, Path, Query, Request
 from fastapi.middleware.cors import CORSMiddleware
 from opspact import SERVICES, hooksig, telemetry
-from opspact.app import PROBLEM_RESPONSES
+from opspact.app import PROBLEM_RESPONSES, handler_name
 from opspact.auth import Principal, load_pem
 from opspact.errors import NotFound, Unauthorized, install_problem_handlers
 from opspact.http import BodyGuard, TraceContext
@@ -16,6 +16,7 @@ from opspact.permissions import require, route_for
 from opspact.tenancy.model import SLUG_PATTERN, load_tenant_files
 from pydantic import BaseModel
 
+from gateway import openapi as gateway_openapi
 from gateway.audit import AuditLog, AuditTrail
 from gateway.config import GatewaySettings, get_settings
 from gateway.fastpath import ApiFastPath
@@ -46,12 +47,6 @@ class CertToken(BaseModel):
     tenant: str
     subject: str
     roles: list[str]
-
-
-PROXY_PARAMETERS = [{"name": name, "in": "path", "required": True, "schema": {"type": "string"},
-                     "description": text}
-                    for name, text in (("service", "ticketing | inventory | billing | notify"),
-                                       ("path", "the service's own path"))]
 
 
 def create_app(settings: GatewaySettings | None = None) -> FastAPI:
@@ -93,7 +88,7 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
     known_tenants = frozenset(tenants)
 
     async def api(request: Request):
-        # the path parameters read as they are (documented in PROXY_PARAMETERS): FastAPI's
+        # the path parameters read as they are: FastAPI's
         # parameter solving was a tenth of the gateway's time per proxied request
         service, path = request.path_params["service"], request.path_params["path"]
         claims = await authenticate(request, settings, keys, own_public_key, verified_tokens)
@@ -113,6 +108,7 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
 
     app = FastAPI(title="OpsPact gateway", version="0.1.0", lifespan=lifespan,
                   responses=PROBLEM_RESPONSES, telemetry=telemetry.FASTAPI_TELEMETRY,
+                  generate_unique_id_function=handler_name,
                   description="The only public entry: authentication, tenant resolution, routing.")
     install_problem_handlers(app)
     # innermost: the proxied calls skip the router (gateway.fastpath), after every check below
@@ -209,13 +205,8 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
                          expires_in=ttl, tenant=principal.tenant, subject=principal.subject,
                          roles=list(principal.roles))
 
-    # ApiFastPath answers these calls ahead of the router; the route documents them
-    app.api_route("/api/{service}/{path:path}", methods=METHODS, tags=["api"],
-                  responses={200: {"description": "the service's answer"},
-                             201: {"description": "created"},
-                             403: {"description": "the role lacks the route's permission"},
-                             429: {"description": "rate limit reached (Retry-After)"},
-                             503: {"description": "service unavailable"},
-                             504: {"description": "service timed out"}},
-                  openapi_extra={"parameters": PROXY_PARAMETERS})(api)
+    # ApiFastPath answers these calls ahead of the router; the services' own operations
+    # document them, one by one (gateway.openapi)
+    app.api_route("/api/{service}/{path:path}", methods=METHODS, include_in_schema=False)(api)
+    gateway_openapi.install(app)
     return app

@@ -11,6 +11,7 @@ from typing import Any
 
 from fastapi import APIRouter, Depends, FastAPI, Request
 from fastapi.responses import JSONResponse
+from fastapi.routing import APIRoute
 from sqlalchemy import MetaData, Table
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -159,7 +160,8 @@ def create_service_app(spec: ServiceSpec) -> FastAPI:
     docs = {} if settings.is_dev else {"docs_url": None, "redoc_url": None, "openapi_url": None}
     app = FastAPI(title=spec.title, description=spec.description, version="0.1.0", **docs,
                   dependencies=[Depends(refuse_unknown_query)],
-                  lifespan=lifespan, responses=PROBLEM_RESPONSES, telemetry=telemetry.FASTAPI_TELEMETRY)
+                  lifespan=lifespan, responses=PROBLEM_RESPONSES, telemetry=telemetry.FASTAPI_TELEMETRY,
+                  generate_unique_id_function=handler_name)
     app.state.settings = settings
     install_problem_handlers(app)
     app.add_middleware(BodyGuard)
@@ -178,6 +180,12 @@ def create_service_app(spec: ServiceSpec) -> FastAPI:
     for router in spec.routers:
         app.include_router(router)
     return app
+
+
+def handler_name(route: APIRoute) -> str:
+    """A route's operationId: its handler's name (unique within a service; FastAPI's
+    default appends the path and method, and the product document prefixes the service)."""
+    return route.name
 
 
 def health_router() -> APIRouter:

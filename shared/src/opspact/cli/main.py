@@ -13,6 +13,7 @@ from opspact.cli import (
     hook,
     inventory,
     notify,
+    openapi,
     report,
     roster,
     sla,
@@ -39,6 +40,7 @@ def build_parser() -> argparse.ArgumentParser:
     notify.register(nouns)
     events.register(nouns)
     report.register(nouns)
+    openapi.register(nouns)
     return parser
 
 

@@ -17,7 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from ticketing.archive import service
 from ticketing.archive.models import ArchivedReport, FileInfo
 from ticketing.reports import summaries
-from ticketing.reports.endpoints import DOCX, PDF, Kind
+from ticketing.reports.endpoints import DOCX, PDF, ReportKind
 
 router = APIRouter(prefix="/report-archive", tags=["reports"])
 MEDIA_TYPES = {"docx": DOCX, "pdf": PDF}
@@ -30,7 +30,7 @@ class FileFormat(str, Enum):
 
 
 class PublishIn(BaseModel):
-    kind: Kind
+    kind: ReportKind
     period: str = Field(min_length=4, max_length=10, description="2025-W10 | 2025-03 | 2025-Q1 | 2025")
     again: bool = Field(default=False, description="publish a new version of a period already published")
     reason: str | None = Field(default=None, min_length=2, max_length=500,
@@ -94,7 +94,7 @@ async def publish(body: PublishIn, request: Request, response: Response,
 
 
 @router.get("", response_model=ArchivePage)
-async def list_archive(kind: Kind | None = None,
+async def list_archive(kind: ReportKind | None = None,
                        period: str | None = Query(default=None, max_length=10),
                        limit: int = Query(50, ge=1, le=500), offset: int = Query(0, ge=0, le=1_000_000),
                        principal: Principal = Depends(current_principal),

@@ -20,7 +20,7 @@ from typing import ClassVar, Literal
 from opspact.types import Stripped
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from ticketing.tickets.schemas import Channel, Kind, Priority, TicketCreate
+from ticketing.tickets.schemas import Channel, Priority, TicketCreate, TicketKind
 
 Text = Field(min_length=1, max_length=200)
 
@@ -55,7 +55,7 @@ class FeePlatformFault(Stripped):
         if self.occurred_at:
             description = f"{description}\n发生时间: {self.occurred_at.isoformat()}".strip()
         return [Signal(self.fault_id, TicketCreate(
-            kind=Kind.incident, priority=self.level, channel=Channel.platform, system=self.system,
+            kind=TicketKind.incident, priority=self.level, channel=Channel.platform, system=self.system,
             title=self.title, description=description, reporter=self.reporter),
             by_fingerprint=False)]
 
@@ -77,7 +77,7 @@ class GenericAlert(Stripped):
         if self.status == "resolved":
             return [Signal(self.id, None)]
         return [Signal(self.id, TicketCreate(
-            kind=Kind.incident, priority=self.priority, channel=Channel.hook, system=self.system,
+            kind=TicketKind.incident, priority=self.priority, channel=Channel.hook, system=self.system,
             title=self.title, description=self.description))]
 
 
@@ -125,7 +125,7 @@ class ZabbixEvent(Stripped):
         lines += [f"发生时间: {self.event_time}"] if self.event_time else []
         priority = ZABBIX_PRIORITY.get(self.severity.lower(), Priority.p4)
         return [Signal(key, TicketCreate(
-            kind=Kind.incident, priority=priority, channel=Channel.hook, system=self.system,
+            kind=TicketKind.incident, priority=priority, channel=Channel.hook, system=self.system,
             title=f"[{self.host}] {self.name}"[:200], description="\n".join(lines)))]
 
 
@@ -182,7 +182,7 @@ class AlertmanagerWebhook(BaseModel):
                 labels.get("severity", "").lower(), Priority.p4)
             details = "\n".join(f"{k}={v}" for k, v in sorted(labels.items()))
             out.append(Signal(alert.key(), TicketCreate(
-                kind=Kind.incident, priority=priority, channel=Channel.hook,
+                kind=TicketKind.incident, priority=priority, channel=Channel.hook,
                 system=labels["system"], title=f"{name}: {summary}".strip(": ")[:200],
                 description=f"{alert.annotations.get('description', '')}\n{details}\n"
                             f"开始时间: {alert.startsAt}".strip())))

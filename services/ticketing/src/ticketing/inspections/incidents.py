@@ -10,7 +10,7 @@ from ticketing.inspections import plan, service
 from ticketing.inspections.schemas import IncidentFromItem
 from ticketing.tickets import service as tickets
 from ticketing.tickets.models import Ticket
-from ticketing.tickets.schemas import Channel, Kind, TicketCreate
+from ticketing.tickets.schemas import Channel, TicketCreate, TicketKind
 
 
 async def open_for(session: AsyncSession, tenant_id: str, key: str, item: str,
@@ -28,7 +28,7 @@ async def open_for(session: AsyncSession, tenant_id: str, key: str, item: str,
         raise Unprocessable(f"{target} is an asset, not a system of the contract: say which system "
                             "the incident is about", errors=[{"field": "body.system", "message": "required"}])
     created = await tickets.create(session, tenant_id, TicketCreate(
-        kind=Kind.incident, priority=body.priority, channel=Channel.inspection, system=system,
+        kind=TicketKind.incident, priority=body.priority, channel=Channel.inspection, system=system,
         title=body.title or f"巡检异常：{result['name']}"[:200],
         description=f"巡检 {key}（{row.inspector}）发现异常：{result['note']}",
         reporter=row.inspector), actor, settings=ctx.settings)

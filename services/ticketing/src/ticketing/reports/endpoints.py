@@ -31,7 +31,7 @@ DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 PDF = "application/pdf"
 
 
-class Kind(str, Enum):
+class ReportKind(str, Enum):
     weekly = "weekly"
     monthly = "monthly"
     quarterly = "quarterly"
@@ -159,7 +159,8 @@ RENDERERS = {Format.docx: (render_docx.render, DOCX), Format.pdf: (render_pdf.re
     200: {"content": {DOCX: {}, PDF: {}, XLSX: {}}, "description": "the report (JSON or the file asked)"},
     400: {"description": "the request did not come through the gateway, which delegates the reads"},
     503: {"description": "inventory or billing did not give their part"}})
-async def get_report(request: Request, kind: Kind = Path(description="weekly | monthly | quarterly | annual"),
+async def get_report(request: Request,
+                     kind: ReportKind = Path(description="weekly | monthly | quarterly | annual"),
                      period: str | None = Query(default=None, max_length=10,
                                                 description="2025-W10 | 2025-03 | 2025-Q1 | 2025; "
                                                             "default: the last one ended"),

@@ -11,7 +11,7 @@ from __future__ import annotations
 from opspact.calendar import Schedule, parse_target
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from ticketing.tickets.schemas import Kind, Priority, Status
+from ticketing.tickets.schemas import Priority, Status, TicketKind
 
 SLUG = r"^[a-z][a-z0-9_]{0,31}$"
 # The statuses that stop the standard clocks; any status after them stops them too.
@@ -49,7 +49,7 @@ class ClockRule(BaseModel):
 
 class Match(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    kinds: list[Kind] = Field(default_factory=lambda: [Kind.incident])
+    kinds: list[TicketKind] = Field(default_factory=lambda: [TicketKind.incident])
     priorities: list[Priority] = Field(default_factory=lambda: list(Priority))
     systems: list[str] | None = Field(default=None, description="system codes; none = every system")
     core_only: bool = False

@@ -16,11 +16,11 @@ from ticketing.tickets import changes, importer, repository, service
 from ticketing.tickets.models import Ticket
 from ticketing.tickets.schemas import (
     Channel,
-    Kind,
     Priority,
     SlaClockOut,
     Status,
     TicketCreate,
+    TicketKind,
     TicketOut,
     TicketPage,
     TicketUpdate,
@@ -95,7 +95,7 @@ async def create_ticket(
 
 @router.get("", response_model=TicketPage)
 async def list_tickets(
-    status: Status | None = None, kind: Kind | None = None, priority: Priority | None = None,
+    status: Status | None = None, kind: TicketKind | None = None, priority: Priority | None = None,
     system: str | None = Query(default=None, max_length=64), channel: Channel | None = None,
     assignee: str | None = Query(default=None, max_length=100),
     source: str | None = Query(default=None, max_length=32, description="hook source, e.g. alertmanager"),

@@ -32,7 +32,7 @@ from ticketing.tables import shared
 from ticketing.tenant_settings import TicketingTenantSettings
 from ticketing.tickets import repository
 from ticketing.tickets.models import Ticket
-from ticketing.tickets.schemas import Channel, Kind, Priority, Status
+from ticketing.tickets.schemas import Channel, Priority, Status, TicketKind
 
 SOURCE = "import"
 MAX_ROWS = 5000
@@ -48,7 +48,7 @@ class ImportRow(Stripped):
     system: str = Field(min_length=1, max_length=64)
     title: str = Field(min_length=1, max_length=200)
     created_at: IsoInstant
-    kind: Kind = Kind.incident
+    kind: TicketKind = TicketKind.incident
     priority: Priority = Priority.p3
     channel: Channel = Channel.hotline
     description: str = Field(default="", max_length=20000)

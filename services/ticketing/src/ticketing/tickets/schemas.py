@@ -6,7 +6,7 @@ from opspact.types import Stripped
 from pydantic import BaseModel, ConfigDict, Field
 
 
-class Kind(str, Enum):
+class TicketKind(str, Enum):
     incident = "incident"
     service_request = "service_request"
     consultation = "consultation"
@@ -44,7 +44,7 @@ class Channel(str, Enum):
 class TicketCreate(Stripped):
     model_config = ConfigDict(extra="forbid")
 
-    kind: Kind = Kind.incident
+    kind: TicketKind = TicketKind.incident
     priority: Priority = Priority.p3
     channel: Channel = Channel.hotline
     system: str = Field(min_length=1, max_length=64, description="system code from the tenant file")
@@ -68,7 +68,7 @@ class TicketUpdate(Stripped):
     """Only the fields sent are changed; `assignee: null` unassigns."""
     model_config = ConfigDict(extra="forbid")
 
-    kind: Kind | None = None
+    kind: TicketKind | None = None
     priority: Priority | None = None
     system: str | None = Field(default=None, min_length=1, max_length=64)
     title: str | None = Field(default=None, min_length=1, max_length=200)
@@ -107,7 +107,7 @@ class TicketOut(BaseModel):
     id: UUID
     number: str
     tenant: str
-    kind: Kind
+    kind: TicketKind
     status: Status
     priority: Priority
     channel: Channel
