@@ -32,8 +32,8 @@ def test_simulate_late_inspections_for_zhuhai(url, tmp_path, capsys):
     ]) + "\n", encoding="utf-8")
     assert cli(["billing", "simulate", "--tenant", "zhuhai", str(path), "--alone"]) == 0
     out = capsys.readouterr().out
-    # 6 days and an hour late → 7 days × 0.3 % × 708,000
-    assert "¥14,868.00" in out and "超过5天" in out and "termination right" in out
+    # due 05-01, done 05-07: late 6 days by date → 6 × 0.3 % × 708,000
+    assert "¥12,744.00" in out and "超过5天" in out and "termination right" in out
     bad = tmp_path / "bad.jsonl"
     bad.write_text("{not json\n", encoding="utf-8")
     assert cli(["billing", "simulate", "--tenant", "zhuhai", str(bad)]) == 1

@@ -212,30 +212,39 @@ def test_missed_rounds_announced_exactly_once(stack, gateway):
     assert all(i["missed_at"] for i in ledger["items"])
 
 
-def test_a_missed_round_made_up_is_priced_by_billing(stack, gateway):
-    key = "daily@2024-06-09T13:00"  # announced missed by the test above, or now
-    due = at("2024-06-09T13:00")
+def test_a_day_of_missed_rounds_made_up_costs_one_day(stack, gateway):
+    # 2024-06-09 is in the 高考 period: three rounds, all announced missed (by the test
+    # above, or now), all made up the next evening. 六2 charges per day of delay: one day.
+    keys = ["daily@2024-06-09T08:00", "daily@2024-06-09T13:00", "daily@2024-06-09T19:00"]
     run(stack, lambda db: InspectionWatch(db, lookback_hours=48).tick(at("2024-06-10T20:30")))
 
     async def make_up(db):
-        async with db.unit_of_work("zhuhai") as session:
-            row, _, _ = await service.record(
-                session, "zhuhai", key, RoundRecord.model_validate(record_body(
-                    "2024-06-10T20:00:00+08:00", "2024-06-10T20:45:00+08:00")), "tester",
-                now=due + timedelta(hours=32))
-            return row.ended_at
+        done = []
+        for key in keys:
+            async with db.unit_of_work("zhuhai") as session:
+                row, _, _ = await service.record(
+                    session, "zhuhai", key, RoundRecord.model_validate(record_body(
+                        "2024-06-10T20:00:00+08:00", "2024-06-10T20:45:00+08:00")), "tester",
+                    now=at("2024-06-10T21:00"))
+                done.append(row.ended_at)
+        return done
 
-    done = run(stack, make_up)
-    assert done == due + timedelta(hours=32)  # recorded after the miss: counted when recorded
-    page = gateway.get(f"{API}/rounds/{key}", headers=ENGINEER).json()
-    assert page["state"] == "made_up"
-    ledger_key = f"late-inspection:inspection:{key}"
-    entry = wait_until(lambda: next((e for e in gateway.get(
-        "/api/billing/ledger", headers=auth("zhuhai", "vendor_manager"), params={"limit": 200}
-    ).json()["items"] if e["key"] == ledger_key and not e["accruing"]), None),
-        timeout=60, message="the made-up round in the damages ledger")
-    # 14:00 deadline → made up 31 h later: two started days at 0.3% of ¥708,000
-    assert entry["days"] == 2 and entry["amount"]["value"] == "4248.00", entry
+    assert run(stack, make_up) == [at("2024-06-10T21:00")] * 3  # counted when recorded
+    assert gateway.get(f"{API}/rounds/{keys[1]}", headers=ENGINEER).json()["state"] == "made_up"
+
+    def ledger() -> dict:
+        items = gateway.get("/api/billing/ledger", headers=auth("zhuhai", "vendor_manager"),
+                            params={"rule": "late-work", "limit": 200}).json()["items"]
+        return {e["key"]: e for e in items}
+
+    first = f"late-work:inspection:{keys[0]}"
+    entry = wait_until(lambda: (e := ledger().get(first)) and not e["accruing"] and e,
+                       timeout=60, message="the made-up rounds in the damages ledger")
+    # due 06-09, done 06-10: one day late, at 0.3 % of ¥708,000
+    assert entry["days"] == 1 and entry["amount"]["value"] == "2124.00", entry
+    for key in keys[1:]:  # the same day: charged once, with the first round
+        other = ledger().get(f"late-work:inspection:{key}")
+        assert other is None or other["amount"]["value"] == "0.00", other
 
 
 def test_ledger_exports_as_xlsx(gateway):

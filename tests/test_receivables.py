@@ -137,11 +137,18 @@ def test_late_payment_interest_per_clause(gateway):
     assert item["days_late"] == 10 and item["amount"]["value"] == "7118.80"
     assert ten_days["basis"] == "value_per_day" and "0.1%" in ten_days["clause"]
     assert not ten_days["capped"] and ten_days["payable"]["capitals"].startswith("柒仟壹佰壹拾捌元捌角")
+    assert ten_days["day_count"] is None  # a per-day rate has no day count
+    # 30 days × 711.88 = 21,356.40: the 3 % cap exactly — capped that day, not the 29th
+    for days, capped in ((29, False), (30, True)):
+        on = (date.fromisoformat(due) + timedelta(days=days)).isoformat()
+        that_day = gateway.get(f"{API}/late-interest", headers=headers, params={"as_of": on}).json()
+        assert that_day["capped"] is capped, (days, that_day["total"])
     now = gateway.get(f"{API}/late-interest", headers=headers).json()
     assert now["capped"] and now["payable"] == now["cap"] and now["cap"]["value"] == "21356.40"
 
     beijing = gateway.get(f"{API}/late-interest", headers=auth("beijing", "finance")).json()
     assert beijing["basis"] == "lpr" and beijing["lpr"]["on"] == "2026-05-29"
+    assert beijing["day_count"] == "act/365"
     assert beijing["lpr"]["rate"] == "3.00" and beijing["lpr"]["source"].startswith("全国银行间")
     assert gateway.get(f"{API}/late-interest", headers=FINANCE).status_code == 404  # xinjiang: no clause
     assert gateway.get(f"{API}/late-interest", headers=headers,

@@ -1,6 +1,7 @@
 """SLA clocks start with the ticket, from the tenant file's policy, on its calendar."""
 
 import copy
+import json
 import uuid
 from datetime import datetime, timedelta
 
@@ -97,3 +98,36 @@ def test_bad_policy_is_refused_naming_it(gateway):
     assert r.status_code == 422
     assert r.headers["content-type"].startswith("application/problem+json")
     assert "-4h" in r.text
+
+
+def test_a_late_support_clock_reaches_billing_with_its_days(stack, gateway):
+    """zhuhai 六2: late technical support costs per day. The dispatch clock (2 h) of a
+    ticket reported two days ago stops late when it is dispatched; billing stores the
+    breach and the stop, and prices them from the day it fell due to the day before it
+    was done."""
+    headers = auth("zhuhai", "vendor_engineer")
+    ticket = gateway.post("/api/ticketing/tickets", headers=headers, json={
+        "system": "smart-station", "title": f"派单超时 {uuid.uuid4().hex[:6]}"}).json()
+    # the clock fell due two days ago (ticketing's clocks only move forward in real time)
+    query(stack, "UPDATE ticketing.ticket_sla_clocks SET due_at = now() - interval '2 days', "
+                 "warn_at = NULL WHERE ticket_id = $1 AND clock = 'dispatch'", uuid.UUID(ticket["id"]))
+    for to in ("acknowledged", "dispatched"):
+        r = gateway.post(f"/api/ticketing/tickets/{ticket['id']}/transitions", headers=headers,
+                         json={"to": to, "assignee": "engineer-a"} if to == "dispatched" else {"to": to})
+        assert r.status_code == 200, r.text
+    assert clocks(r.json())["dispatch"]["state"] == "breached"
+    item = f"sla:{ticket['id']}:dispatch"
+    inputs = wait_until(lambda: query(
+        stack, "SELECT event_id, type, data::text AS data FROM billing.damage_inputs "
+               "WHERE tenant_id = 'zhuhai' AND data->>'item' = $1 ORDER BY type", item)
+        if len(query(stack, "SELECT 1 FROM billing.damage_inputs WHERE data->>'item' = $1",
+                     item)) == 2 else None,
+        timeout=60, message="billing to store the breach and the late stop")
+    assert [r["type"] for r in inputs] == ["ticketing.sla.breached.v1", "ticketing.sla.stopped_late.v1"]
+    events = [{"id": r["event_id"], "type": r["type"], "time": json.loads(r["data"])["breached_at"],
+               "data": json.loads(r["data"])} for r in inputs]
+    priced = gateway.post("/api/billing/simulate", headers=auth("zhuhai", "vendor_manager"),
+                          json={"events": events, "with_recorded": False}).json()
+    [entry] = priced["entries"]
+    assert entry["rule"] == "late-work" and entry["days"] == 2, entry
+    assert entry["amount"]["value"] == "4248.00"  # 2 × 0.3 % × 708,000

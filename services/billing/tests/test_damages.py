@@ -87,19 +87,75 @@ def test_xinxiang_fixed_and_major_fault_clock_rules():
         ("major-fault-clock", Decimal("21356.40"))]
 
 
-def test_zhuhai_late_inspection_accrues_per_day_and_raises_termination_after_5():
-    missed, made_up = "ticketing.inspection.missed.v1", "ticketing.inspection.made_up.v1"
-    due = (T0 + timedelta(hours=1)).isoformat()
-    opened = [event(1, missed, 0, item="round-7", due_at=due)]
-    accruing = run("zhuhai", opened, as_of=T0 + timedelta(days=2, hours=3))
+MISSED, MADE_UP = "ticketing.inspection.missed.v1", "ticketing.inspection.made_up.v1"
+BREACHED, STOPPED_LATE = "ticketing.sla.breached.v1", "ticketing.sla.stopped_late.v1"
+ZHUHAI_DAY = Decimal("2124.00")  # 708,000 × 0.3 %
+
+
+def shanghai(text: str) -> str:
+    return datetime.fromisoformat(text + "+08:00").isoformat()
+
+
+def test_zhuhai_late_inspection_accrues_by_date_and_raises_termination_after_5():
+    due = shanghai("2025-01-06T18:00")
+    opened = [event(1, MISSED, 0, item="round-7", due_at=due)]
+    accruing = run("zhuhai", opened, as_of=datetime.fromisoformat(shanghai("2025-01-08T20:00")))
     [entry] = accruing.entries
-    assert entry.accruing and entry.days == 3  # a part of a day counts as a day
-    assert entry.amount == Decimal("6372.00")  # 708,000 × 0.3 % × 3
-    closed = run("zhuhai", [*opened, event(2, made_up, 7, item="round-7",
-                                           done_at=(T0 + timedelta(days=6, hours=2)).isoformat())])
+    assert entry.accruing and entry.days == 2  # late on the 6th and the 7th so far
+    assert entry.amount == 2 * ZHUHAI_DAY
+    closed = run("zhuhai", [*opened, event(2, MADE_UP, 7, item="round-7",
+                                           done_at=shanghai("2025-01-12T19:00"))])
     [entry] = closed.entries
-    assert not entry.accruing and entry.days == 7 and entry.event_ids == ["ev-1", "ev-2"]
-    assert entry.amount == Decimal("14868.00") and "超过5天" in entry.termination_right
+    assert not entry.accruing and entry.days == 6 and entry.event_ids == ["ev-1", "ev-2"]
+    assert entry.amount == 6 * ZHUHAI_DAY and "超过5天" in entry.termination_right
+
+
+def test_zhuhai_a_day_of_missed_rounds_costs_one_day_not_three():
+    rounds = ["08:00", "13:00", "19:00"]  # a heightened day, each due an hour after
+    events = []
+    for n, hour in enumerate(rounds):
+        item = f"inspection:daily@2024-06-09T{hour}"
+        due = shanghai(f"2024-06-09T{int(hour[:2]) + 1:02d}:00")
+        events += [event(10 + n, MISSED, 0, item=item, due_at=due),
+                   event(20 + n, MADE_UP, 1, item=item, done_at=shanghai("2024-06-10T09:30"))]
+    a = run("zhuhai", events)
+    assert a.total == ZHUHAI_DAY
+    charged = [e for e in a.entries if e.amount]
+    assert [(e.key, e.days) for e in charged] == [("late-work:inspection:daily@2024-06-09T08:00", 1)]
+    assert "2024-06-09" in charged[0].computation
+
+
+def test_zhuhai_late_support_costs_per_day_until_the_clock_stops():
+    # 二4(2): not solved within 5 working days. Due Friday 17:30, solved Tuesday morning:
+    # late Friday, Saturday, Sunday and Monday.
+    item, due = "sla:t1:resolution", shanghai("2024-03-01T17:30")
+    breached = event(1, BREACHED, 0, item=item, ticket_id="t1", clock="resolution", due_at=due)
+    stopped = event(2, STOPPED_LATE, 4, item=item, ticket_id="t1", clock="resolution", due_at=due,
+                    done_at=shanghai("2024-03-05T10:00"))
+    a = run("zhuhai", [breached, stopped])
+    [entry] = a.entries
+    assert entry.rule == "late-work" and entry.days == 4 and entry.amount == 4 * ZHUHAI_DAY
+    assert entry.termination_right is None
+    # a round missed on the Saturday adds no day: the Saturday is already charged
+    weekend = [event(3, MISSED, 1, item="round-sat", due_at=shanghai("2024-03-02T10:00")),
+               event(4, MADE_UP, 1, item="round-sat", done_at=shanghai("2024-03-02T16:00"))]
+    assert run("zhuhai", [breached, stopped, *weekend]).total == 4 * ZHUHAI_DAY
+    # ... but one missed on the Tuesday does
+    tuesday = [event(5, MISSED, 4, item="round-tue", due_at=shanghai("2024-03-05T10:00")),
+               event(6, MADE_UP, 4, item="round-tue", done_at=shanghai("2024-03-05T16:00"))]
+    assert run("zhuhai", [breached, stopped, *tuesday]).total == 5 * ZHUHAI_DAY
+
+
+def test_zhuhai_a_waived_item_frees_its_days_for_the_others():
+    first = [event(1, MISSED, 0, item="a", due_at=shanghai("2024-06-09T09:00")),
+             event(2, MADE_UP, 1, item="a", done_at=shanghai("2024-06-10T09:00"))]
+    second = [event(3, MISSED, 0, item="b", due_at=shanghai("2024-06-09T14:00")),
+              event(4, MADE_UP, 1, item="b", done_at=shanghai("2024-06-10T09:00"))]
+    both = run("zhuhai", [*first, *second])
+    assert [(e.key, e.amount) for e in both.entries] == [("late-work:a", ZHUHAI_DAY),
+                                                         ("late-work:b", Decimal("0.00"))]
+    waived = run("zhuhai", [*first, *second], waived={"late-work:a"})
+    assert [(e.key, e.amount) for e in waived.entries] == [("late-work:b", ZHUHAI_DAY)]
 
 
 def test_wuqia_late_part_and_the_ten_percent_cap():
@@ -131,6 +187,11 @@ EVENT_KINDS = st.sampled_from([
     ("billing.violation.recorded.v1", {"rule": "misconduct"}),
     ("inventory.staff.replaced.v1", {}),
     ("billing.assessment.recorded.v1", {"passed": False}),
+    # zhuhai's per-day rule: the same items late and made up in any order
+    ("ticketing.inspection.missed.v1", {"item": "r1", "due_at": "2025-01-06T10:00:00+08:00"}),
+    ("ticketing.inspection.made_up.v1", {"item": "r1", "done_at": "2025-01-08T10:00:00+08:00"}),
+    ("ticketing.sla.breached.v1", {"item": "s1", "clock": "resolution",
+                                   "due_at": "2025-01-07T10:00:00+08:00"}),
 ])
 EVENTS = st.lists(st.tuples(EVENT_KINDS, st.integers(0, 400), st.integers(0, 5)),
                   max_size=25).map(lambda items: [

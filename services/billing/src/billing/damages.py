@@ -10,7 +10,9 @@ Events are CloudEvent-shaped dicts: `id`, `type`, `time`, `data`. Recorded viola
 (`billing.violation.recorded.v1`) name the rule they break in `data.rule`.
 Per-day rules read `data.due_at` and `data.done_at` (or `data.days_late`); a later
 event about the same `data.item` (e.g. the inspection round made up) completes it,
-and until then it accrues to `as_of`.
+and until then it accrues to `as_of`. A `per: day` rule charges calendar days, not
+items: each Shanghai day on which any item was late is charged once, to the item
+that was late first.
 """
 
 from __future__ import annotations
@@ -18,11 +20,11 @@ from __future__ import annotations
 import math
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
-from opspact.types import instant_of
+from opspact.types import SHANGHAI, instant_of
 
 from billing.money import fen, figures, percent_of
 from billing.terms import BillingTerms, DamageRule
@@ -93,6 +95,26 @@ def _days_late(data: dict[str, Any], as_of: datetime | None) -> tuple[int, bool]
     if end is None:
         return None
     return max(0, math.ceil((end - due).total_seconds() / DAY_SECONDS)), not done
+
+
+def _late_dates(data: dict[str, Any], first: datetime, as_of: datetime | None
+                ) -> tuple[list[date], bool] | None:
+    """The Shanghai days an item was late, and whether it still is. Counted by date, as
+    逾期天数 are: work due on one day and done on a later one was late each day from the
+    due day up to the day before it was done; done on its due day, one day."""
+    if data.get("days_late") is not None:
+        start, days, accruing = first.astimezone(SHANGHAI).date(), int(data["days_late"]), False
+    elif data.get("due_at"):
+        done = data.get("done_at")
+        end = instant_of(done) if done else as_of
+        if end is None:
+            return None
+        start = instant_of(data["due_at"]).astimezone(SHANGHAI).date()
+        days = max(1, (end.astimezone(SHANGHAI).date() - start).days)
+        accruing = not done
+    else:
+        return None
+    return [start + timedelta(days=n) for n in range(days)], accruing
 
 
 class _Assessor:
@@ -183,9 +205,11 @@ class _Assessor:
     def _per_day(self, rule, event, data, when, key, period) -> None:
         item = str(data.get("item") or event["id"])
         state = self.per_day.setdefault((rule.code, item), {"entry": None, "data": {}, "ids": [],
-                                                             "first": when})
+                                                             "first": when, "rule": rule})
         state["data"].update(data)
         state["ids"].append(event["id"])
+        if rule.per == "day":
+            return  # charged by day once every item is known (charge_days)
         merged, previous = state["data"], state["entry"]
         late = _days_late(merged, self.as_of)
         if late is None or (rule.of == "part" and merged.get("part_value") is None):
@@ -207,6 +231,37 @@ class _Assessor:
         state["entry"] = entry
 
 
+    def charge_days(self) -> None:
+        """The `per: day` rules: each late day charged once, to the item late first."""
+        charged: dict[tuple[str, date], str] = {}
+        late = []
+        for (code, item), state in self.per_day.items():
+            if state["rule"].per != "day" or f"{code}:{item}" in self.waived:
+                continue  # a waived item's days are free for the others
+            known = _late_dates(state["data"], state["first"], self.as_of)
+            if known is not None:
+                late.append((known[0][0], state["first"], item, state, *known))
+        for _, _, item, state, dates, accruing in sorted(late, key=lambda x: x[:3]):
+            rule = state["rule"]
+            own = [d for d in dates if charged.setdefault((rule.code, d), item) == item]
+            termination = (f"逾期{len(dates)}天，超过{rule.terminate_after_days}天，甲方有权解除合同"
+                           if rule.terminate_after_days and len(dates) > rule.terminate_after_days
+                           else None)
+            # late only on days already charged: an entry of ¥0 all the same, so a proposed
+            # entry from before an earlier item was known follows (the ledger opens none)
+            amount, text = self._base(rule.percent, len(own))
+            span = f"{own[0]:%Y-%m-%d}" + (f" 至 {own[-1]:%Y-%m-%d}" if len(own) > 1 else "") \
+                if own else "无"
+            shared = len(dates) - len(own)
+            text = f"按日计，计费日 {span}：{text}" + (
+                f"（逾期{len(dates)}天，其中{shared}天已按日计入同日其他逾期事项）" if shared else "")
+            self.entries.append(Entry(
+                key=f"{rule.code}:{item}", rule=rule.code, clause=rule.clause,
+                event_ids=list(state["ids"]), occurred_at=state["first"],
+                computation=text + ("（计至今日，仍在累计）" if accruing else ""),
+                amount=amount, days=len(own), accruing=accruing, termination_right=termination))
+
+
 def assess(terms: BillingTerms, value: Decimal, events: list[dict[str, Any]],
            term_start: date | None = None, waived: set[str] | frozenset = frozenset(),
            as_of: datetime | None = None) -> Assessment:
@@ -217,6 +272,7 @@ def assess(terms: BillingTerms, value: Decimal, events: list[dict[str, Any]],
         for rule in terms.damages.rules:
             if matches(rule, event):
                 assessor.take(rule, event)
+    assessor.charge_days()
     entries = sorted(assessor.entries, key=lambda e: (e.occurred_at, e.key))
     cap = percent_of(value, terms.damages.cap.percent) if terms.damages.cap else None
     running, reached = Decimal(0), False

@@ -161,7 +161,9 @@ class DamageRule(Strict):
     - consecutive: once, when `at` failed periods follow each other (a pass resets).
     - per_day: percent per day late — of the value, or of the late part's value
       (`of: part`, from the event's `part_value`); `terminate_after_days` raises the
-      termination right.
+      termination right. `per: item` charges each late item its own days (a part of a
+      day counts as a day); `per: day` charges each calendar day (Asia/Shanghai) on which
+      any item was late once, however many items were late that day.
     - fixed: percent of value for each recorded violation of this rule.
     """
     code: str = Field(pattern=CODE)
@@ -170,6 +172,8 @@ class DamageRule(Strict):
     match: Match = Field(default_factory=Match)
     percent: Percent
     of: Literal["value", "part"] = "value"
+    per: Literal["item", "day"] = Field(
+        default="item", description="per_day: each late item its days, or each late day once")
     once_per: Literal["event", "ticket"] = Field(
         default="event", description="ticket: several breached clocks of one fault count once")
     counting: Literal["contract_year", "term"] = "term"
@@ -187,6 +191,8 @@ class DamageRule(Strict):
             raise ValueError(f"rule {self.code}: only per_occurrence rules escalate")
         if self.of == "part" and self.kind != "per_day":
             raise ValueError(f"rule {self.code}: `of: part` is for per_day rules")
+        if self.per == "day" and (self.kind != "per_day" or self.of == "part"):
+            raise ValueError(f"rule {self.code}: `per: day` is for per_day rules of the value")
         return self
 
 

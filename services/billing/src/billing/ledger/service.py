@@ -30,8 +30,9 @@ from billing.tables import shared
 from billing.terms import BillingTerms
 
 # Events from other services the rules of the five contracts count.
-CONSUMED = ("ticketing.sla.breached.v1", "inventory.staff.replaced.v1",
-            "ticketing.inspection.missed.v1", "ticketing.inspection.made_up.v1")
+CONSUMED = ("ticketing.sla.breached.v1", "ticketing.sla.stopped_late.v1",
+            "inventory.staff.replaced.v1", "ticketing.inspection.missed.v1",
+            "ticketing.inspection.made_up.v1")
 FROZEN = ("confirmed", "deducted")
 
 
@@ -123,6 +124,8 @@ async def reassess(session: AsyncSession, tenant_id: str,
                     terms.term_start, waived, as_of or datetime.now(UTC))
     for entry in result.entries:
         row = existing.get(entry.key)
+        if row is None and entry.amount == 0 and not entry.termination_right:
+            continue  # nothing owed: no entry to propose (yet)
         if row is None:
             row = LedgerEntry(tenant_id=tenant_id, key=entry.key, state="proposed", **_fields(entry))
             session.add(row)

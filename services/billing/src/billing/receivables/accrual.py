@@ -40,11 +40,13 @@ async def late_interest(session: AsyncSession, c: Contract, tenant_id: str,
 def as_out(result: interest.Interest, terms: LateInterest) -> LateInterestOut:
     rate = result.lpr
     return LateInterestOut(
-        as_of=result.as_of, basis=terms.basis, day_count=terms.day_count, clause=terms.clause,
+        as_of=result.as_of, basis=terms.basis, clause=terms.clause,
+        # a day count means something only for a yearly rate (the per-day bases have none)
+        day_count=terms.day_count if terms.basis == "lpr" else None,
         lpr=LprOut(rate=f"{rate.rate}", on=rate.on, announced_on=rate.announced_on,
                    source=lpr.SOURCE, note=rate.note) if rate else None,
         items=[AccrualOut(milestone=a.code, name=a.name, due_on=a.due_on, days_late=a.days_late,
                           unpaid=Amount.of(a.unpaid), amount=Amount.of(a.amount), computation=a.steps)
                for a in result.accruals],
         total=Amount.of(result.total), cap=Amount.of(result.cap) if result.cap is not None else None,
-        payable=Amount.of(result.payable), capped=result.cap is not None and result.total > result.cap)
+        payable=Amount.of(result.payable), capped=result.cap is not None and result.total >= result.cap)

@@ -110,11 +110,11 @@ class AccrualOut(BaseModel):
 class LateInterestOut(BaseModel):
     as_of: date
     basis: str
-    day_count: str
+    day_count: str | None = Field(description="act/365 | act/360, for the LPR basis only")
     clause: str
     lpr: LprOut | None
     items: list[AccrualOut]
     total: Amount = Field(description="before the cap")
     cap: Amount | None
     payable: Amount = Field(description="within the cap")
-    capped: bool
+    capped: bool = Field(description="the cap is reached: nothing more accrues")

@@ -72,6 +72,8 @@ async def announce(session: AsyncSession, ticket: Ticket, outcome: Outcome) -> N
     await session.flush()
     for clock in outcome.breached:
         await outbox.add(session, shared.outbox, events.breached(ticket, clock))
+    for clock in outcome.stopped_late:
+        await outbox.add(session, shared.outbox, events.stopped_late(ticket, clock))
     for clock, message in outcome.missing:
         await outbox.add(session, shared.outbox, events.calendar_missing(ticket, clock, message))
 

@@ -45,8 +45,10 @@ DEFAULT_WARN_PERCENT = 80
 
 @dataclass
 class Outcome:
-    """What the caller must announce: clocks newly breached or newly without a calendar."""
+    """What the caller must announce: clocks newly breached, breached clocks stopped
+    (the late work done), clocks newly without a calendar."""
     breached: list[SlaClock] = field(default_factory=list)
+    stopped_late: list[SlaClock] = field(default_factory=list)
     missing: list[tuple[SlaClock, str]] = field(default_factory=list)
 
 
@@ -125,6 +127,7 @@ class ClockEngine:
             if clock.breached_at is None:
                 clock.breached_at = clock.due_at
                 self.outcome.breached.append(clock)
+            self.outcome.stopped_late.append(clock)
         else:
             clock.state = "met"
 

@@ -1,4 +1,7 @@
-"""Integration events of the SLA clocks (through the outbox)."""
+"""Integration events of the SLA clocks (through the outbox).
+
+Billing's per-day damages read `item` (the ticket's clock), `due_at` and, once a
+breached clock stops (`stopped_late`), `done_at`: how many days the work was late."""
 
 from __future__ import annotations
 
@@ -11,6 +14,7 @@ from ticketing.sla.models import SlaClock
 
 def _payload(ticket, clock: SlaClock) -> dict:
     return {
+        "item": f"sla:{ticket.id}:{clock.clock}",
         "ticket_id": str(ticket.id), "number": ticket.number, "priority": ticket.priority,
         "system": ticket.system_code, "title": ticket.title, "assignee": ticket.assignee,
         "clock": clock.clock, "policy": clock.policy, "target": clock.target,
@@ -31,6 +35,15 @@ def breached(ticket, clock: SlaClock) -> CloudEvent:
     return new_event("ticketing", "sla", "breached", ticket.tenant_id, str(ticket.id), {
         **_payload(ticket, clock), "breached_at": clock.breached_at.isoformat(),
         "detected_at": datetime.now(UTC).isoformat(),
+    })
+
+
+def stopped_late(ticket, clock: SlaClock) -> CloudEvent:
+    """A breached clock stopped: the late work is done (a reopened ticket's clock may
+    run again; its next stop is announced again and the latest `done_at` counts)."""
+    return new_event("ticketing", "sla", "stopped_late", ticket.tenant_id, str(ticket.id), {
+        **_payload(ticket, clock), "breached_at": clock.breached_at.isoformat(),
+        "done_at": clock.stopped_at.isoformat(),
     })
 
 
