@@ -182,6 +182,11 @@ def test_milestone_watch_announces_due_and_overdue_once(stack, gateway):
     # corrected to five days ago it is due in ten days: a new due date, announced again
     today = datetime.now(SHANGHAI).date()
     admin = auth("beijing", "client_admin")
+    # 三2(3): the invoice comes before the payment — issued early, it does not move the date
+    r = gateway.post(f"{API}/invoices", headers=auth("beijing", "finance"), json={
+        "milestone": "final", "number": "11000000777", "kind": "vat_normal", "amount": "1000.00",
+        "issued_on": (today - timedelta(days=60)).isoformat()})
+    assert r.status_code == 201, r.text
     for days_ago in (30, 5):
         r = gateway.put(f"{API}/contract-dates/acceptance", headers=admin, json={
             "on": (today - timedelta(days=days_ago)).isoformat(), "evidence": f"验收报告-{days_ago}"})
@@ -291,3 +296,32 @@ def test_statement_totals_are_the_ledger_sums_and_export(stack, gateway):
     assert gateway.get(f"{API}/statement", headers=headers,
                        params={"from": "2000-01-01", "to": "2025-01-01"}).status_code == 422
     assert gateway.get(f"{API}/statement", headers=auth("wuqia", "client_viewer")).status_code == 403
+
+
+def test_no_payment_is_due_before_the_invoice_the_contract_puts_first(gateway):
+    """beijing 三2(3) "每次甲方付款前, 乙方需向甲方提供符合甲方要求的正规发票": its first payment
+    (effective 2026-05-29 + 15 days) is not overdue, accrues nothing and is not aged until
+    the invoice is issued; issued late, the payment is due from the invoice date."""
+    headers = auth("beijing", "finance")
+    first = milestone_of(gateway, headers, "first")
+    assert first["status"] == "invoice_needed" and first["due_on"] is None
+    assert first["waiting_for"] == ["开具发票"] and "2026-06-13" in first["note"]
+    interest = gateway.get(f"{API}/late-interest", headers=headers).json()
+    assert "first" not in [i["milestone"] for i in interest["items"]]
+    aged = gateway.get(f"{API}/receivables", headers=headers).json()
+    assert "first" not in [i["milestone"] for i in aged["items"] if i["days_past_due"] > 0]
+
+    today = datetime.now(SHANGHAI).date()
+    issued = today - timedelta(days=10)
+    r = gateway.post(f"{API}/invoices", headers=headers, json={
+        "milestone": "first", "number": "11000000778", "kind": "vat_normal",
+        "amount": "3007660.00", "issued_on": issued.isoformat()})
+    assert r.status_code == 201, r.text
+    first = milestone_of(gateway, headers, "first")
+    assert first["status"] == "past_due" and first["due_on"] == issued.isoformat()
+    assert "自开票日起计" in first["note"]
+    [accrual] = [i for i in gateway.get(f"{API}/late-interest", headers=headers).json()["items"]
+                 if i["milestone"] == "first"]
+    # 10 days on 3,007,660 at the one-year LPR of 2026-05-29 (3.00 %), act/365
+    expected = (Decimal("3007660.00") * Decimal("3.00") / 100 * 10 / 365).quantize(Decimal("0.01"))
+    assert accrual["days_late"] == 10 and accrual["amount"]["value"] == f"{expected}"

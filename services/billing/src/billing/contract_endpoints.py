@@ -20,7 +20,7 @@ from billing.ledger.service import Contract, contract
 from billing.models import ContractDate
 from billing.money import HUNDRED, percent_of
 from billing.receivables.service import Settled, settlement
-from billing.schedule import Due, schedule
+from billing.schedule import ANCHOR_NAMES, Due, schedule
 from billing.schemas import Amount, ContractDateIn, ContractDateOut, ContractOut, MilestoneOut
 from billing.tables import shared
 from billing.terms import inconsistencies
@@ -31,6 +31,9 @@ router = APIRouter(tags=["contract"])
 def _status(due: Due, today, settled: Settled) -> str:
     if settled.owed(due.amount) <= 0:
         return "paid"
+    if due.waiting_for == [ANCHOR_NAMES["invoice"]] and due.payable_from is not None:
+        # payable but for the invoice the contract puts first: the vendor's move
+        return "invoice_needed" if today >= due.payable_from else "not_yet_payable"
     if due.waiting_for or due.payable_from is None:
         return "waiting"
     if today < due.payable_from:

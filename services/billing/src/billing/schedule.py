@@ -3,6 +3,12 @@ working days on the shared calendar — 调休 Saturdays count, holidays do not)
 
 A milestone whose trigger waits for a date nobody knows yet (acceptance not recorded,
 the invoice not issued) has no due date; it says what it is waiting for.
+
+A milestone whose contract puts the invoice before the payment (`invoice_first`: zhuhai
+五3, beijing 三2(3), xinjiang's 专用发票) is not due before its invoice is issued: until
+then it has no due date (so it is not overdue, accrues no interest and is not aged), and
+once issued it is due on the contract's date or the invoice's, whichever is later — the
+delay an invoice causes is the vendor's ("所有责任由乙方负责").
 """
 
 from __future__ import annotations
@@ -87,5 +93,20 @@ def schedule(terms: BillingTerms, document: dict[str, Any], recorded: dict[str, 
                 due.due_on = offset(due.trigger_on, milestone.trigger.within, calendar)
             except CalendarMissing as exc:
                 due.note = f"{exc} — the working-day due date cannot be computed yet"
+        if milestone.invoice_first:
+            _invoice_first(due, invoices.get(milestone.code))
         out.append(due)
     return out
+
+
+def _invoice_first(due: Due, invoiced_on: date | None) -> None:
+    if invoiced_on is None:
+        if due.due_on is not None:
+            due.note = (f"合同约定 {due.due_on:%Y-%m-%d} 付款；发票开具前甲方付款不视为逾期")
+        due.due_on = None
+        if ANCHOR_NAMES["invoice"] not in due.waiting_for:  # a trigger may name it already
+            due.waiting_for.append(ANCHOR_NAMES["invoice"])
+    elif due.due_on is not None and invoiced_on > due.due_on:
+        due.note = (f"合同约定 {due.due_on:%Y-%m-%d} 付款；发票 {invoiced_on:%Y-%m-%d} 开具，"
+                    f"自开票日起计")
+        due.due_on = invoiced_on

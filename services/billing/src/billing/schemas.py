@@ -38,7 +38,8 @@ class MilestoneOut(BaseModel):
     due_on: date | None
     waiting_for: list[str]
     invoice_first: bool
-    status: Literal["waiting", "not_yet_payable", "payable", "past_due", "paid"]
+    status: Literal["waiting", "not_yet_payable", "invoice_needed", "payable", "past_due", "paid"] = \
+        Field(description="invoice_needed: payable once the invoice the contract puts first is issued")
     note: str | None
     invoiced: Amount
     paid: Amount
