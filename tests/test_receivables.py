@@ -160,6 +160,15 @@ def _ticks(url: str, watches: int, rounds: int) -> list[int]:
     return leader_ticks(url, MilestoneWatch, watches, rounds)
 
 
+def approve_budget(gateway) -> date:
+    """beijing's funds approved 120 days ago (idempotent: the same date each time)."""
+    on = datetime.now(SHANGHAI).date() - timedelta(days=120)
+    r = gateway.put(f"{API}/contract-dates/budget_approval", headers=auth("beijing", "client_admin"),
+                    json={"on": on.isoformat(), "evidence": "经费批复 京财（占位）2026-001"})
+    assert r.status_code == 200, r.text
+    return on
+
+
 def milestone_events(stack, tenant: str) -> list[tuple[str, dict]]:
     rows = query(stack, "SELECT event_type, payload->'data' AS data FROM billing.outbox "
                         "WHERE tenant_id = $1 AND event_type LIKE 'billing.milestone.%' "
@@ -182,6 +191,7 @@ def test_milestone_watch_announces_due_and_overdue_once(stack, gateway):
     # corrected to five days ago it is due in ten days: a new due date, announced again
     today = datetime.now(SHANGHAI).date()
     admin = auth("beijing", "client_admin")
+    approve_budget(gateway)  # 三2(6): no payment is due before the funds are approved
     # 三2(3): the invoice comes before the payment — issued early, it does not move the date
     r = gateway.post(f"{API}/invoices", headers=auth("beijing", "finance"), json={
         "milestone": "final", "number": "11000000777", "kind": "vat_normal", "amount": "1000.00",
@@ -300,12 +310,15 @@ def test_statement_totals_are_the_ledger_sums_and_export(stack, gateway):
 
 def test_no_payment_is_due_before_the_invoice_the_contract_puts_first(gateway):
     """beijing 三2(3) "每次甲方付款前, 乙方需向甲方提供符合甲方要求的正规发票": its first payment
-    (effective 2026-05-29 + 15 days) is not overdue, accrues nothing and is not aged until
-    the invoice is issued; issued late, the payment is due from the invoice date."""
+    (the later of the effective date and the budget approval, + 15 days) is not overdue,
+    accrues nothing and is not aged until the invoice is issued; issued late, the payment
+    is due from the invoice date."""
     headers = auth("beijing", "finance")
+    approved = approve_budget(gateway)
     first = milestone_of(gateway, headers, "first")
     assert first["status"] == "invoice_needed" and first["due_on"] is None
-    assert first["waiting_for"] == ["开具发票"] and "2026-06-13" in first["note"]
+    contract_date = (approved + timedelta(days=15)).isoformat()
+    assert first["waiting_for"] == ["开具发票"] and contract_date in first["note"]
     interest = gateway.get(f"{API}/late-interest", headers=headers).json()
     assert "first" not in [i["milestone"] for i in interest["items"]]
     aged = gateway.get(f"{API}/receivables", headers=headers).json()

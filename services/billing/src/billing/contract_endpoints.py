@@ -3,7 +3,6 @@ dates recorded when they happen (acceptance, delivery), what does not add up."""
 
 from datetime import datetime
 from decimal import Decimal
-from typing import Literal
 
 from fastapi import APIRouter, Depends
 from opspact import outbox
@@ -23,7 +22,7 @@ from billing.receivables.service import Settled, settlement
 from billing.schedule import ANCHOR_NAMES, Due, schedule
 from billing.schemas import Amount, ContractDateIn, ContractDateOut, ContractOut, MilestoneOut
 from billing.tables import shared
-from billing.terms import inconsistencies
+from billing.terms import RecordedDate, inconsistencies
 
 router = APIRouter(tags=["contract"])
 
@@ -51,6 +50,7 @@ def milestone_out(due: Due, value: Decimal, today, settled: Settled | None = Non
         percent_of_value=f"{(due.amount * HUNDRED / value).quantize(Decimal('0.01'))}",
         clause=m.trigger.clause, after=list(m.trigger.after), within=m.trigger.within,
         trigger_on=due.trigger_on, payable_from=due.payable_from, due_on=due.due_on,
+        contract_due_on=due.contract_due_on,
         waiting_for=due.waiting_for, invoice_first=m.invoice_first,
         status=_status(due, today, settled), note=due.note,
         invoiced=Amount.of(settled.invoiced), paid=Amount.of(settled.paid),
@@ -109,11 +109,11 @@ async def list_milestones(principal: Principal = Depends(current_principal),
 
 
 @router.put("/contract-dates/{kind}", response_model=ContractDateOut)
-async def record_contract_date(body: ContractDateIn, kind: Literal["acceptance", "delivery"],
+async def record_contract_date(body: ContractDateIn, kind: RecordedDate,
                                principal: Principal = Depends(current_principal),
                                session: AsyncSession = SESSION) -> ContractDateOut:
-    """Record (or correct) when acceptance or delivery happened; milestones waiting for
-    it get their due dates."""
+    """Record (or correct) when acceptance, delivery or the client's budget approval
+    happened; milestones waiting for it get their due dates."""
     require(principal, "billing.record")
     await contract(session, principal.tenant)  # the tenant must be configured
     values = {"on": body.on, "evidence": body.evidence, "recorded_by": principal.subject}

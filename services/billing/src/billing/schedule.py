@@ -25,7 +25,7 @@ from billing.terms import BillingTerms, Milestone, parse_offset
 
 ANCHOR_NAMES = {"signing": "合同签订", "effective": "合同生效", "term_start": "服务期开始",
                 "term_end": "服务期满", "acceptance": "验收合格", "delivery": "交付",
-                "invoice": "开具发票"}
+                "budget_approval": "经费审批", "invoice": "开具发票"}
 
 
 @dataclass
@@ -35,6 +35,7 @@ class Due:
     trigger_on: date | None = None
     payable_from: date | None = None
     due_on: date | None = None
+    contract_due_on: date | None = None  # by the trigger alone, before the invoice's say
     waiting_for: list[str] = field(default_factory=list)
     note: str | None = None
 
@@ -90,7 +91,8 @@ def schedule(terms: BillingTerms, document: dict[str, Any], recorded: dict[str, 
             due.trigger_on = max(known[a] for a in milestone.trigger.after)
             due.payable_from = due.trigger_on - timedelta(days=milestone.trigger.opens_days_before)
             try:
-                due.due_on = offset(due.trigger_on, milestone.trigger.within, calendar)
+                due.due_on = due.contract_due_on = offset(due.trigger_on, milestone.trigger.within,
+                                                          calendar)
             except CalendarMissing as exc:
                 due.note = f"{exc} — the working-day due date cannot be computed yet"
         if milestone.invoice_first:

@@ -35,7 +35,9 @@ class MilestoneOut(BaseModel):
     within: str
     trigger_on: date | None
     payable_from: date | None
-    due_on: date | None
+    due_on: date | None = Field(description="when the client is late after: none while it "
+                                            "waits for a date or for the invoice put first")
+    contract_due_on: date | None = Field(description="the date by the contract's trigger alone")
     waiting_for: list[str]
     invoice_first: bool
     status: Literal["waiting", "not_yet_payable", "invoice_needed", "payable", "past_due", "paid"] = \

@@ -26,10 +26,11 @@ Clause = Annotated[str, Field(min_length=1, max_length=1000, description="the cl
 OFFSET = re.compile(r"^(-?\d{1,4}) (working )?days?$")
 
 # Dates a trigger can hang on. signing / effective / term_start / term_end come from the
-# contract; acceptance and delivery are recorded when they happen; `invoice` is the
-# issue date of the milestone's own invoice.
+# contract; acceptance, delivery and the client's budget approval are recorded when they
+# happen; `invoice` is the issue date of the milestone's own invoice.
+RecordedDate = Literal["acceptance", "delivery", "budget_approval"]
 Anchor = Literal["signing", "effective", "term_start", "term_end", "acceptance", "delivery",
-                 "invoice"]
+                 "budget_approval", "invoice"]
 
 
 class Strict(Stripped):

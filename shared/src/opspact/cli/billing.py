@@ -40,10 +40,11 @@ def _schedule(args) -> int:
     print_table([{
         "milestone": f"{m['code']} {m['name']}", "amount": m["amount"]["figures"],
         "大写": m["amount"]["capitals"], "share": f"{m['percent_of_value']}%",
+        "contract date": m["contract_due_on"] or "",
         "due": m["due_on"] or f"待{'、'.join(m['waiting_for'])}",
         "payable from": m["payable_from"] or "", "status": m["status"]}
         for m in contract["milestones"]],
-        ["milestone", "amount", "大写", "share", "due", "payable from", "status"])
+        ["milestone", "amount", "大写", "share", "contract date", "due", "payable from", "status"])
     for m in contract["milestones"]:
         print(f"  {m['code']}: {m['clause']}（{' + '.join(m['after'])}，{m['within']}）")
     for finding in contract["inconsistencies"]:
