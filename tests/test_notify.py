@@ -460,3 +460,11 @@ def test_template_versions_preview_and_segment_limit(stack, gateway):
     listed = gateway.get("/api/notify/notifications", headers=manager,
                          params={"subject": fresh["id"], "status": "sent"}).json()
     assert listed["total"] == 1 and listed["items"][0]["segments"] == 1
+
+
+def test_beijing_counts_sms_against_an_estimate_not_a_cap(gateway):
+    # "预计每年360万条短信" estimates the permit-processing SMS: fault alerts are never throttled
+    quota = gateway.get("/api/notify/quota", headers=auth("beijing", "vendor_manager")).json()
+    assert quota["quota"] is None and quota["percent"] is None and quota["after_quota"] == "carry_on"
+    assert quota["estimated_per_year"] == 3_600_000 and "预计每年 360 万条" in quota["estimate_clause"]
+    assert quota["segments"] >= 0

@@ -1,5 +1,5 @@
 """SMS segments metered per tenant and contract year against the contract's volume
-(beijing: about 3.6 million a year): a warning event at 80%, another at 100%, each once."""
+(a contract that caps them): a warning event at 80%, another at 100%, each once."""
 
 from __future__ import annotations
 

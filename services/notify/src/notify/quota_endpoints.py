@@ -7,7 +7,7 @@ from opspact.app import SESSION, current_principal
 from opspact.auth import Principal
 from opspact.calendar import SHANGHAI
 from opspact.permissions import require
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -23,6 +23,8 @@ class QuotaOut(BaseModel):
     quota: int | None
     percent: float | None
     after_quota: str
+    estimated_per_year: int | None = Field(description="what the contract expects, not a cap")
+    estimate_clause: str | None
     warned_at: datetime | None
     reached_at: datetime | None
 
@@ -39,5 +41,6 @@ async def sms_quota(principal: Principal = Depends(current_principal),
     used = row.segments if row else 0
     return QuotaOut(year_start=start, segments=used, quota=sms.quota_per_year,
                     percent=round(100 * used / sms.quota_per_year, 2) if sms.quota_per_year else None,
-                    after_quota=sms.after_quota.value, warned_at=row and row.warned_at,
+                    after_quota=sms.after_quota.value, estimated_per_year=sms.estimated_per_year,
+                    estimate_clause=sms.estimate_clause, warned_at=row and row.warned_at,
                     reached_at=row and row.reached_at)

@@ -183,8 +183,15 @@ class Sms(BaseModel):
     segment_limit: int = Field(default=3, ge=1, le=10)
     # provider -> our template name -> the provider's approved template id
     provider_templates: dict[SmsProvider, dict[str, str]] = Field(default_factory=dict)
+    # A cap the contract puts on the messages sent (none of the five does): past it,
+    # `after_quota` decides. Segments are counted per contract year all the same.
     quota_per_year: int | None = Field(default=None, ge=1, description="segments per contract year")
     after_quota: AfterQuota = AfterQuota.carry_on
+    # A volume the contract only estimates (beijing: 预计每年360万条 business SMS the vendor
+    # sends for permit processing): shown beside the count, never a cap on alerts.
+    estimated_per_year: int | None = Field(default=None, ge=1,
+                                           description="segments the contract expects a year")
+    estimate_clause: str | None = Field(default=None, max_length=1000)
 
 
 class NotifyTenantSettings(BaseModel):
