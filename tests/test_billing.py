@@ -129,6 +129,7 @@ def test_wuqia_violations_up_to_the_cap(stack, gateway):
     ({"rule": "invoice", "note": ""}, "note"),
     ({"rule": "invoice", "due_at": "2024-03-02T10:00:00+08:00",
       "done_at": "2024-03-01T10:00:00+08:00"}, "before due_at"),
+    ({"rule": "invoice", "serious": True}, "no consequence for a serious breach"),
 ])
 def test_bad_violations_are_refused_and_nothing_is_written(stack, gateway, body, needle):
     before = query(stack, "SELECT count(*) AS n FROM billing.damage_inputs")[0]["n"]
@@ -172,3 +173,16 @@ def test_a_number_is_not_a_yes_or_no(gateway, path, body, field):
     r = gateway.post(f"{API}/{path}", headers=auth("xinjiang", "vendor_manager"), json=body)
     assert r.status_code == 422, r.text
     assert field in r.text
+
+
+def test_xinjiang_records_a_serious_consequence(gateway):
+    """8.2 "或造成严重后果的": the client records a breach as serious — 20 % of ¥770,000 and
+    the termination right, whatever the count."""
+    r = gateway.post(f"{API}/simulate", headers=auth("xinjiang", "client_admin"), json={
+        "with_recorded": False, "events": [{
+            "id": "serious-1", "type": "billing.violation.recorded.v1",
+            "time": "2025-05-01T10:00:00+08:00",
+            "data": {"rule": "breach", "serious": True, "note": "核心系统停止服务两日"}}]})
+    assert r.status_code == 200, r.text
+    [entry] = r.json()["entries"]
+    assert entry["amount"]["value"] == "154000.00" and "造成严重后果" in entry["termination_right"]

@@ -213,3 +213,18 @@ def test_assessment_properties(events, slug, rnd):
     again = run(slug, shuffled)
     assert [(e.key, e.counted_amount) for e in again.entries] == \
         [(e.key, e.counted_amount) for e in a.entries]
+
+
+def test_xinjiang_a_serious_consequence_costs_the_20_percent_on_its_own():
+    violation = "billing.violation.recorded.v1"
+    # 8.2 "发生三次或造成严重后果的…20%": the first breach, recorded as serious
+    a = run("xinjiang", [event(1, violation, 0, rule="breach", serious=True)])
+    [entry] = a.entries
+    assert entry.amount == Decimal("154000.00") and "造成严重后果" in entry.termination_right
+    # a fault whose SLA breach cost its 1 %, found serious later: the same occurrence,
+    # now 20 % instead of 1 % (not 1 % + 20 %), and the next breach is the second
+    a = run("xinjiang", [breach(1, "t1"), event(2, violation, 1, rule="breach", ticket_id="t1",
+                                                serious=True), breach(3, "t2", day=2)])
+    assert [(e.occurrence, e.amount) for e in a.entries] == [(1, Decimal("154000.00")),
+                                                             (2, Decimal("7700.00"))]
+    assert a.entries[0].event_ids == ["ev-1", "ev-2"] and "（造成严重后果）" in a.entries[0].computation

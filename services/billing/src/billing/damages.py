@@ -125,6 +125,7 @@ class _Assessor:
         self.counts: dict[tuple[str, int], int] = defaultdict(int)
         self.streaks: dict[str, int] = defaultdict(int)
         self.seen_tickets: dict[str, set[str]] = defaultdict(set)
+        self.ticket_entries: dict[tuple[str, str], Entry] = {}
         self.per_day: dict[tuple[str, str], dict[str, Any]] = {}
         self.entries: list[Entry] = []
 
@@ -146,6 +147,8 @@ class _Assessor:
         key = f"{rule.code}:{event['id']}"
         if rule.once_per == "ticket" and data.get("ticket_id"):
             if data["ticket_id"] in self.seen_tickets[rule.code]:
+                if data.get("serious"):  # the fault's consequence, judged after its breach
+                    self._make_serious(rule, event, data["ticket_id"])
                 return
             self.seen_tickets[rule.code].add(data["ticket_id"])
             key = f"{rule.code}:ticket:{data['ticket_id']}"
@@ -157,18 +160,38 @@ class _Assessor:
     def _per_occurrence(self, rule, event, data, when, key, period) -> None:
         self.counts[(rule.code, period)] += 1
         n = self.counts[(rule.code, period)]
-        amount, text = self._base(rule.percent)
-        termination = None
         esc = rule.escalation
-        if esc and n == esc.at:
+        serious = bool(esc and esc.serious_too and data.get("serious"))
+        entry = Entry(key=key, rule=rule.code, clause=rule.clause, event_ids=[event["id"]],
+                      occurred_at=when, computation="", amount=Decimal(0), occurrence=n)
+        self._price_occurrence(rule, entry, escalated=bool(esc and n == esc.at), serious=serious)
+        self._add(entry)
+        if data.get("ticket_id"):
+            self.ticket_entries[(rule.code, data["ticket_id"])] = entry
+
+    def _price_occurrence(self, rule, entry: Entry, escalated: bool, serious: bool) -> None:
+        amount, text = self._base(rule.percent)
+        esc, termination = rule.escalation, None
+        if esc and (escalated or serious):
             extra, extra_text = self._base(esc.percent)
             amount, text = (amount + extra, f"{text}；另计 {extra_text}") if esc.base_too \
                 else (extra, extra_text)
             if esc.termination_right:
-                termination = f"第{n}次违约，甲方有权解除合同"
-        self._add(Entry(key=key, rule=rule.code, clause=rule.clause, event_ids=[event["id"]],
-                        occurred_at=when, computation=f"第{n}次：{text}", amount=amount,
-                        occurrence=n, termination_right=termination))
+                termination = ("造成严重后果" if serious else f"第{entry.occurrence}次违约") + \
+                    "，甲方有权解除合同"
+        label = f"第{entry.occurrence}次" + ("（造成严重后果）" if serious else "")
+        entry.amount, entry.computation, entry.termination_right = amount, f"{label}：{text}", termination
+
+    def _make_serious(self, rule, event, ticket: str) -> None:
+        """A fault already counted found to have serious consequences: its one occurrence
+        is priced as the escalation, in place (not a second occurrence)."""
+        entry = self.ticket_entries.get((rule.code, ticket))
+        esc = rule.escalation
+        if entry is None or not (esc and esc.serious_too) or event["id"] in entry.event_ids:
+            return
+        entry.event_ids.append(event["id"])
+        self._price_occurrence(rule, entry, escalated=bool(esc and entry.occurrence == esc.at),
+                               serious=True)
 
     def _fixed(self, rule, event, data, when, key, period) -> None:
         amount, text = self._base(rule.percent)

@@ -90,6 +90,10 @@ class ViolationIn(Stripped):
     due_at: IsoInstant | None = None
     done_at: IsoInstant | None = None
     days_late: int | None = Field(default=None, ge=0, le=3650)
+    ticket_id: str | None = Field(default=None, min_length=1, max_length=64, description=(
+        "the fault it is about: rules counted once per ticket count it with its SLA breach"))
+    serious: bool = Field(default=False, description=(
+        "造成严重后果: escalates at once where the rule's clause says so (xinjiang 8.2)"))
 
     @model_validator(mode="after")
     def _times(self) -> ViolationIn:

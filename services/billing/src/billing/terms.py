@@ -149,6 +149,8 @@ class Escalation(Strict):
     percent: Percent
     base_too: bool = Field(description="whether the Nth occurrence also incurs the base percent")
     termination_right: bool = False
+    serious_too: bool = Field(default=False, description=(
+        "an occurrence recorded as serious (造成严重后果) escalates whatever its count"))
 
 
 RuleKind = Literal["per_occurrence", "threshold", "consecutive", "per_day", "fixed"]

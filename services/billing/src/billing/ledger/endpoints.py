@@ -77,6 +77,9 @@ async def record_violation(body: ViolationIn, principal: Principal = Depends(cur
     if rule.kind == "per_day" and body.days_late is None and body.due_at is None:
         raise Unprocessable(f"rule {rule.code} counts days late: give due_at (and done_at "
                             "once done) or days_late")
+    if body.serious and not (rule.escalation and rule.escalation.serious_too):
+        raise Unprocessable(f"rule {rule.code}'s clause sets no consequence for a serious breach",
+                            errors=[{"field": "body.serious", "message": "not for this rule"}])
     if rule.of == "part" and body.part_value is None:
         raise Unprocessable(f"rule {rule.code} counts on the late part's value: give part_value",
                             errors=[{"field": "body.part_value", "message": "required"}])
