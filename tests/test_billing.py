@@ -114,8 +114,10 @@ def test_wuqia_violations_up_to_the_cap(stack, gateway):
         "rule": "late-acceptance", "occurred_at": at.isoformat(), "note": "初验逾期",
         "item": "acceptance", "due_at": at.isoformat()})
     assert late.status_code == 201, late.text
-    [accruing] = late.json()["ledger"]
+    by_key = {e["key"]: e for e in late.json()["ledger"]}
+    accruing = by_key["late-acceptance:acceptance"]  # the deadline's own item, completed by hand
     assert accruing["accruing"] and accruing["termination_right"]
+    assert "late-acceptance:acceptance:beyond" in by_key  # over 30 days: the 2 % too
     r = gateway.post(f"{API}/ledger/{accruing['key']}/confirm", headers=manager, json={})
     assert r.status_code == 409 and "accruing" in r.json()["detail"]
 
@@ -186,3 +188,14 @@ def test_xinjiang_records_a_serious_consequence(gateway):
     assert r.status_code == 200, r.text
     [entry] = r.json()["entries"]
     assert entry["amount"]["value"] == "154000.00" and "造成严重后果" in entry["termination_right"]
+
+
+def test_wuqia_deadlines_reach_the_ledger_without_anyone_reporting(gateway):
+    """九: delivery and acceptance are due 60 days after signing (2024-01-29); nobody has
+    recorded either, so both accrue from 2024-01-30 — on the ledger, by itself."""
+    ledger = {e["key"]: e for e in get(gateway, "/ledger", "wuqia", "vendor_manager", limit=200)["items"]}
+    delivery = ledger["late-delivery:delivery"]
+    assert delivery["accruing"] and delivery["days"] > 1000
+    assert datetime.fromisoformat(delivery["occurred_at"]) == datetime(2024, 1, 29, 16, tzinfo=UTC)
+    contract = get(gateway, "/contract", "wuqia")
+    assert any("完成时限" in f and "待澄清" in f for f in contract["inconsistencies"])

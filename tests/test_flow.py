@@ -110,6 +110,12 @@ def test_tenant_apply_is_idempotent(stack):
     dry = apply_tenants(repo_root() / "deploy" / "tenants" / "beijing.yaml", dry_run=True,
                         base_url=stack.url("gateway"))
     assert [r["changed"] for r in dry] == [False] * 4
+    # and what the five contracts leave open is reported with them
+    from opspact.cli.tenant import contract_findings
+    findings = contract_findings(["beijing", "wuqia"], base_url=stack.url("gateway"))
+    by_tenant = {t: [f["finding"] for f in findings if f["tenant"] == t] for t in ("beijing", "wuqia")}
+    assert any("乙方名称不一致" in f for f in by_tenant["beijing"])
+    assert any(f.startswith("待澄清：") and "完成时限" in f for f in by_tenant["wuqia"])
 
 
 def test_event_is_cloudevents_with_tenant_and_trace(stack, gateway):

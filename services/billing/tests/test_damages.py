@@ -228,3 +228,38 @@ def test_xinjiang_a_serious_consequence_costs_the_20_percent_on_its_own():
     assert [(e.occurrence, e.amount) for e in a.entries] == [(1, Decimal("154000.00")),
                                                              (2, Decimal("7700.00"))]
     assert a.entries[0].event_ids == ["ev-1", "ev-2"] and "（造成严重后果）" in a.entries[0].computation
+
+
+def wuqia_run(recorded: dict, as_of: datetime | None = None, events=()):
+    from billing.deadlines import deadline_events
+    terms, value, start = terms_of("wuqia")
+    derived = deadline_events(terms, TENANTS["wuqia"].slice_for("billing"), recorded)
+    return assess(terms, value, [*events, *derived], term_start=start, as_of=as_of)
+
+
+def test_wuqia_late_delivery_and_acceptance_from_the_60_day_limit():
+    # signed 2023-11-30 + 60 days: due by 2024-01-29; delivered 02-08 = 10 days late on
+    # the whole value (nothing was delivered before): 955,000 × 0.01 % × 10
+    a = wuqia_run({"delivery": date(2024, 2, 8), "acceptance": date(2024, 3, 10)})
+    by_key = {e.key: e for e in a.entries}
+    delivery = by_key["late-delivery:delivery"]
+    assert (delivery.days, delivery.amount, delivery.accruing) == (10, Decimal("955.00"), False)
+    # accepted 03-10: 41 days late → 3,915.50, and beyond 30 days the 2 % once (19,100)
+    acceptance = by_key["late-acceptance:acceptance"]
+    assert (acceptance.days, acceptance.amount) == (41, Decimal("3915.50"))
+    assert "超过30天" in acceptance.termination_right
+    beyond = by_key["late-acceptance:acceptance:beyond"]
+    assert beyond.amount == Decimal("19100.00") and "逾期超过30天" in beyond.computation
+    assert a.total == Decimal("23970.50")
+
+
+def test_wuqia_on_time_costs_nothing_and_nothing_recorded_accrues():
+    on_time = wuqia_run({"delivery": date(2024, 1, 29), "acceptance": date(2024, 1, 29)})
+    assert [e.amount for e in on_time.entries] == [Decimal("0.00"), Decimal("0.00")]
+    within = wuqia_run({"delivery": date(2024, 1, 20), "acceptance": date(2024, 2, 20)})
+    assert {e.key: e.days for e in within.entries} == {"late-delivery:delivery": 0,
+                                                      "late-acceptance:acceptance": 22}
+    pending = wuqia_run({}, as_of=datetime(2024, 2, 3, 12, tzinfo=UTC))
+    assert all(e.accruing for e in pending.entries)
+    assert {e.key: e.days for e in pending.entries} == {"late-delivery:delivery": 5,
+                                                       "late-acceptance:acceptance": 5}

@@ -11,11 +11,11 @@ from opspact.auth import Principal
 from opspact.calendar import SHANGHAI
 from opspact.events import new_event
 from opspact.permissions import require
-from sqlalchemy import func, select
+from sqlalchemy import func
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from billing.ledger.service import Contract, contract
+from billing.ledger.service import Contract, contract, reassess, recorded_dates
 from billing.models import ContractDate
 from billing.money import HUNDRED, percent_of
 from billing.receivables.service import Settled, settlement
@@ -74,12 +74,6 @@ async def milestones_of(session: AsyncSession, tenant_id: str, c: Contract,
     return [milestone_out(d, c.value, today, settled.get(d.milestone.code)) for d in dues]
 
 
-async def recorded_dates(session: AsyncSession, tenant_id: str) -> dict:
-    rows = (await session.execute(select(ContractDate).where(
-        ContractDate.tenant_id == tenant_id))).scalars()
-    return {r.kind: r.on for r in rows}
-
-
 @router.get("/contract", response_model=ContractOut)
 async def get_contract(principal: Principal = Depends(current_principal),
                        session: AsyncSession = SESSION) -> ContractOut:
@@ -125,5 +119,6 @@ async def record_contract_date(body: ContractDateIn, kind: RecordedDate,
     await outbox.add(session, shared.outbox, new_event(
         "billing", "contract_date", "recorded", principal.tenant, kind,
         {"kind": kind, "on": body.on.isoformat(), "evidence": body.evidence}))
+    await reassess(session, principal.tenant)  # a deadline met (or moved) changes the ledger
     return ContractDateOut(kind=kind, on=row.on, evidence=row.evidence,
                            recorded_by=row.recorded_by, recorded_at=row.recorded_at)

@@ -26,6 +26,7 @@ from typing import Any
 
 from opspact.types import SHANGHAI, instant_of
 
+from billing.deadlines import DEADLINE
 from billing.money import fen, figures, percent_of
 from billing.terms import BillingTerms, DamageRule
 
@@ -71,9 +72,11 @@ def _contract_year(start: date | None, day: date) -> int:
 
 
 def matches(rule: DamageRule, event: dict[str, Any]) -> bool:
+    data = event.get("data") or {}
+    if event.get("type") == DEADLINE:  # derived from the contract for the rule it names
+        return rule.deadline is not None and data.get("rule") == rule.code
     if event.get("type") not in rule.events:
         return False
-    data = event.get("data") or {}
     if event["type"] == VIOLATION and data.get("rule") != rule.code:
         return False
     m = rule.match
@@ -252,6 +255,24 @@ class _Assessor:
         else:
             self._add(entry)
         state["entry"] = entry
+        if rule.beyond:
+            self._beyond(rule, item, state, days)
+
+    def _beyond(self, rule, item: str, state: dict[str, Any], days: int) -> None:
+        """Past `beyond.days` late, once; gone again if a later event shortens the delay."""
+        previous = state.get("beyond")
+        if previous is not None and previous in self.entries:
+            self.entries.remove(previous)
+        state["beyond"] = None
+        if days <= rule.beyond.days:
+            return
+        amount, text = self._base(rule.beyond.percent)
+        entry = Entry(key=f"{rule.code}:{item}:beyond", rule=rule.code, clause=rule.beyond.clause,
+                      event_ids=list(state["ids"]), occurred_at=state["first"] + timedelta(
+                          days=rule.beyond.days), computation=f"逾期超过{rule.beyond.days}天：{text}",
+                      amount=amount)
+        self._add(entry)
+        state["beyond"] = entry
 
 
     def charge_days(self) -> None:

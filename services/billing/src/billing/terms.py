@@ -153,6 +153,33 @@ class Escalation(Strict):
         "an occurrence recorded as serious (造成严重后果) escalates whatever its count"))
 
 
+class Deadline(Strict):
+    """A date the vendor must meet, counted from a contract date (wuqia 七(一) "完成时限：60
+    日"): the rule's item is late from the day after the deadline to the day recorded as
+    `done_by` (PUT /contract-dates/…), and accrues while nothing is recorded — the ledger
+    needs nobody to report it."""
+    item: str = Field(pattern=CODE, description="what is late, e.g. delivery")
+    after: Anchor
+    within: str = Field(description="calendar or working days, e.g. 60 days")
+    done_by: RecordedDate
+    clause: Clause
+
+    @field_validator("within")
+    @classmethod
+    def _offset(cls, value: str) -> str:
+        if parse_offset(value)[0] < 0:
+            raise ValueError("within counts forward from the contract date")
+        return value
+
+
+class Beyond(Strict):
+    """Once an item is more than `days` late: `percent` of the value, once (wuqia: late
+    acceptance beyond 30 days, 2 %)."""
+    days: int = Field(ge=1, le=3650)
+    percent: Percent
+    clause: Clause
+
+
 RuleKind = Literal["per_occurrence", "threshold", "consecutive", "per_day", "fixed"]
 
 
@@ -184,6 +211,8 @@ class DamageRule(Strict):
     escalation: Escalation | None = None
     terminate_after_days: int | None = Field(default=None, ge=1, le=3650)
     termination_right: bool = False
+    deadline: Deadline | None = None
+    beyond: Beyond | None = None
     clause: Clause
 
     @model_validator(mode="after")
@@ -196,6 +225,8 @@ class DamageRule(Strict):
             raise ValueError(f"rule {self.code}: `of: part` is for per_day rules")
         if self.per == "day" and (self.kind != "per_day" or self.of == "part"):
             raise ValueError(f"rule {self.code}: `per: day` is for per_day rules of the value")
+        if (self.deadline or self.beyond) and self.kind != "per_day":
+            raise ValueError(f"rule {self.code}: deadline and beyond are for per_day rules")
         return self
 
 
@@ -270,6 +301,7 @@ def inconsistencies(terms: BillingTerms, document: dict[str, Any]) -> list[str]:
     if scheduled < value:
         found.append(f"付款节点合计 {figures(scheduled)}，少于合同总价 {figures(value)}："
                      f"{figures(value - scheduled)} 没有约定何时支付")
+    found += [f"待澄清：{flag}" for flag in document["contract"].get("flags", [])]
     for role, party in document.get("parties", {}).items():
         for other in party.get("other_names", []):
             found.append(f"{PARTY_NAMES.get(role, role)}名称不一致：合同中既写作“{party['name']}”，"

@@ -62,6 +62,9 @@ class Contract(Strict):
     term: Term
     value: Decimal = Field(gt=0, max_digits=14, decimal_places=2)
     currency: str = "CNY"
+    # What the contract leaves out or leaves blank, and the reading taken meanwhile: shown
+    # with the contract (billing's inconsistencies) for a person to settle, never invented.
+    flags: list[str] = Field(default_factory=list, max_length=50)
 
 
 class TenantFile(Strict):

@@ -25,7 +25,8 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from billing.damages import Assessment, Entry, assess
-from billing.models import DamageInput, LedgerEntry
+from billing.deadlines import deadline_events
+from billing.models import ContractDate, DamageInput, LedgerEntry
 from billing.tables import shared
 from billing.terms import BillingTerms
 
@@ -81,10 +82,21 @@ def as_event(row: DamageInput) -> dict[str, Any]:
             "data": row.data}
 
 
-async def recorded_events(session: AsyncSession, tenant_id: str) -> list[dict[str, Any]]:
+async def recorded_dates(session: AsyncSession, tenant_id: str) -> dict[str, date]:
+    """Acceptance, delivery, budget approval: as recorded when they happened."""
+    rows = (await session.execute(select(ContractDate).where(
+        ContractDate.tenant_id == tenant_id))).scalars()
+    return {r.kind: r.on for r in rows}
+
+
+async def recorded_events(session: AsyncSession, tenant_id: str,
+                          c: Contract | None = None) -> list[dict[str, Any]]:
+    """Every stored input, and what the contract's deadlines derive from the dates."""
     rows = (await session.execute(select(DamageInput).where(
         DamageInput.tenant_id == tenant_id))).scalars()
-    return [as_event(r) for r in rows]
+    c = c or await contract(session, tenant_id)
+    derived = deadline_events(c.terms, c.document, await recorded_dates(session, tenant_id))
+    return [as_event(r) for r in rows] + derived
 
 
 async def _lock(session: AsyncSession, tenant_id: str) -> None:
@@ -120,7 +132,7 @@ async def reassess(session: AsyncSession, tenant_id: str,
     waived = {k for k, r in existing.items() if r.state == "waived"}
     counted_before = sum((r.counted_amount for r in existing.values() if r.state != "waived"),
                          Decimal(0))
-    result = assess(terms.terms, terms.value, await recorded_events(session, tenant_id),
+    result = assess(terms.terms, terms.value, await recorded_events(session, tenant_id, terms),
                     terms.term_start, waived, as_of or datetime.now(UTC))
     for entry in result.entries:
         row = existing.get(entry.key)
