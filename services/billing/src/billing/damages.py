@@ -65,7 +65,8 @@ def _when(event: dict[str, Any]) -> datetime:
     return instant_of(event["time"])
 
 
-def _contract_year(start: date | None, day: date) -> int:
+def contract_year(start: date | None, day: date) -> int:
+    """1 for the year from the term's start (and before it), 2 for the next, …"""
     if start is None or day < start:
         return 1
     return day.year - start.year - ((day.month, day.day) < (start.month, start.day)) + 1
@@ -157,7 +158,7 @@ class _Assessor:
             key = f"{rule.code}:ticket:{data['ticket_id']}"
         if rule.kind == "per_occurrence" and key in self.waived:
             return  # a waived occurrence does not count towards the Nth either
-        period = _contract_year(self.term_start, when.date()) if rule.counting == "contract_year" else 0
+        period = contract_year(self.term_start, when.date()) if rule.counting == "contract_year" else 0
         getattr(self, "_" + rule.kind)(rule, event, data, when, key, period)
 
     def _per_occurrence(self, rule, event, data, when, key, period) -> None:

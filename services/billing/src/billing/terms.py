@@ -112,8 +112,13 @@ class EffortBudget(Strict):
 
 
 class RepairSplit(Strict):
-    vendor_up_to: Money = Field(description="per occurrence, borne by the vendor")
+    """Who bears a repair (beijing 三2(4)/(5)): parts and devices replaced cost the vendor
+    up to `vendor_up_to` per occurrence (inclusive) and the client the whole cost above it;
+    consumables and the manufacturer's on-site repairs or upgrades are always the vendor's."""
+    vendor_up_to: Money = Field(description="per occurrence, inclusive: the vendor's")
     clause: Clause
+    vendor_always_clause: Clause | None = Field(
+        default=None, description="costs the vendor bears whatever the amount")
 
 
 class LateInterest(Strict):

@@ -1,14 +1,15 @@
-"""`opspact billing schedule --tenant T`, `opspact billing simulate --tenant T EVENTS.jsonl`
-and `opspact billing statement --tenant T [--from D] [--to D] [--xlsx FILE]`: the
-contract's payments, what given events would cost (nothing is written), and the
-statement of account for a period."""
+"""`opspact billing schedule --tenant T`, `opspact billing simulate --tenant T EVENTS.jsonl`,
+`opspact billing statement --tenant T [--from D] [--to D] [--xlsx FILE]` and
+`opspact billing repair --tenant T --amount A [--kind K]`: the contract's payments, what
+given events would cost (nothing is written), the statement of account for a period, and
+who bears a repair under the contract's split."""
 
 from __future__ import annotations
 
 import json
 from pathlib import Path
 
-from opspact.cli.common import CliError, api_call, print_table
+from opspact.cli.common import CliError, api_call, print_json, print_table
 
 
 def register(nouns) -> None:
@@ -32,6 +33,12 @@ def register(nouns) -> None:
     st.add_argument("--to", dest="end", help="last day, inclusive (default: today)")
     st.add_argument("--xlsx", type=Path, help="also save the statement as this workbook")
     st.set_defaults(func=_statement)
+    repair = verbs.add_parser("repair", help="who bears a repair of this amount, with the clause")
+    repair.add_argument("--tenant", required=True)
+    repair.add_argument("--amount", required=True, help="yuan, e.g. 12000 or 9999.50")
+    repair.add_argument("--kind", default="parts", choices=["parts", "consumables", "manufacturer"])
+    repair.add_argument("--json", action="store_true")
+    repair.set_defaults(func=_repair)
 
 
 def _schedule(args) -> int:
@@ -120,4 +127,19 @@ def _statement(args) -> int:
         except OSError as exc:
             raise CliError(f"cannot write {args.xlsx}: {exc.strerror}") from None
         print(f"saved {args.xlsx}")
+    return 0
+
+
+PARTY = {"vendor": "乙方（运维服务商）", "client": "甲方"}
+
+
+def _repair(args) -> int:
+    split = api_call("GET", "/api/billing/repairs/split", args.tenant, ["vendor_manager"],
+                     params={"amount": args.amount, "kind": args.kind}).json()
+    if args.json:
+        print_json(split)
+        return 0
+    print(f"{split['amount']['figures']}（{split['amount']['capitals']}）由{PARTY[split['borne_by']]}承担")
+    print(f"  {split['reason']}")
+    print(f"  合同条款：{split['clause']}")
     return 0

@@ -74,7 +74,7 @@ def _milestone(c: Contract, code: str) -> tuple[Milestone, Decimal]:
                         errors=[{"field": "body.milestone", "message": "unknown milestone"}])
 
 
-def _not_future(on: date, field: str) -> None:
+def not_future(on: date, field: str) -> None:
     if on > datetime.now(SHANGHAI).date():
         raise Unprocessable(f"{field} is in the future", errors=[{"field": f"body.{field}",
                                                                   "message": "in the future"}])
@@ -88,7 +88,7 @@ async def _lock(session: AsyncSession, tenant_id: str) -> None:
 async def add_invoice(session: AsyncSession, c: Contract, tenant_id: str, body: InvoiceIn,
                       actor: str) -> Invoice:
     milestone, amount = _milestone(c, body.milestone)
-    _not_future(body.issued_on, "issued_on")
+    not_future(body.issued_on, "issued_on")
     await _lock(session, tenant_id)
     if (await session.execute(select(Invoice.id).where(
             Invoice.tenant_id == tenant_id, Invoice.number == body.number))).first():
@@ -132,7 +132,7 @@ async def add_payment(session: AsyncSession, c: Contract, tenant_id: str, body: 
                       actor: str) -> tuple[Payment, bool]:
     """(payment, fresh)."""
     milestone, amount = _milestone(c, body.milestone)
-    _not_future(body.received_on, "received_on")
+    not_future(body.received_on, "received_on")
     await _lock(session, tenant_id)
     earlier = (await session.execute(select(Payment).where(
         Payment.tenant_id == tenant_id, Payment.reference == body.reference))).scalar_one_or_none()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
+from decimal import Decimal
 
 from fastapi import APIRouter, Depends, Query, Response
 from opspact.app import SESSION, current_principal
@@ -20,6 +21,8 @@ from billing.ledger.service import Contract, contract
 from billing.models import LedgerEntry
 from billing.receivables import accrual, service
 from billing.receivables.endpoints import invoice_out, payment_out
+from billing.repairs.endpoints import repair_out, repairs_between
+from billing.repairs.models import Repair
 from billing.schedule import contract_dates
 from billing.schemas import Amount
 from billing.statements import workbook
@@ -56,8 +59,10 @@ async def build(session: AsyncSession, c: Contract, tenant_id: str, start: date,
                    c.terms.late_interest, known.get("effective") or known.get("signing"))
 
 
-def statement_out(tenant: str, c: Contract, s: Statement) -> StatementOut:
+def statement_out(tenant: str, c: Contract, s: Statement, repairs: list[Repair]) -> StatementOut:
     t = s.totals
+    borne = {party: sum((r.amount for r in repairs if r.borne_by == party), Decimal(0))
+             for party in ("vendor", "client")} if c.terms.repair_split else {}
     return StatementOut(
         tenant=tenant, title=c.document["contract"]["title"], contract_value=Amount.of(c.value),
         start=s.start, end=s.end, generated_at=datetime.now(UTC),
@@ -71,12 +76,14 @@ def statement_out(tenant: str, c: Contract, s: Statement) -> StatementOut:
                                  computation=d.computation, amount=Amount.of(d.amount), state=d.state,
                                  deducted_from=d.deducted_from) for d in s.damages],
         late_interest=accrual.as_out(s.interest, c.terms.late_interest) if s.interest else None,
+        repairs=[repair_out(r) for r in repairs],
         totals=StatementTotals(
             invoiced=Amount.of(t.invoiced), received=Amount.of(t.received),
             damages={state: Amount.of(v) for state, v in t.damages.items()},
             deducted_in_period=Amount.of(t.deducted_in_period), receivable_due=Amount.of(t.receivable_due),
             damages_pending=Amount.of(t.damages_pending), interest=Amount.of(t.interest),
-            net_receivable=Amount.of(t.net_receivable)))
+            net_receivable=Amount.of(t.net_receivable),
+            repairs={party: Amount.of(amount) for party, amount in borne.items()}))
 
 
 @router.get("/statement", response_model=StatementOut)
@@ -88,7 +95,8 @@ async def get_statement(start: IsoDate | None = From, end: IsoDate | None = To,
     require(principal, "billing.read")
     c = await contract(session, principal.tenant)
     start, end = _period(c, start, end)
-    return statement_out(principal.tenant, c, await build(session, c, principal.tenant, start, end))
+    return statement_out(principal.tenant, c, await build(session, c, principal.tenant, start, end),
+                         await repairs_between(session, principal.tenant, start, end))
 
 
 @router.get("/statement/export",
@@ -101,7 +109,8 @@ async def export_statement(start: IsoDate | None = From, end: IsoDate | None = T
     require(principal, "billing.read")
     c = await contract(session, principal.tenant)
     start, end = _period(c, start, end)
-    out = statement_out(principal.tenant, c, await build(session, c, principal.tenant, start, end))
+    out = statement_out(principal.tenant, c, await build(session, c, principal.tenant, start, end),
+                        await repairs_between(session, principal.tenant, start, end))
     name = f"statement-{principal.tenant}-{start:%Y%m%d}-{end:%Y%m%d}.xlsx"
     return Response(workbook.render(out), media_type=XLSX,
                     headers={"Content-Disposition": f'attachment; filename="{name}"'})

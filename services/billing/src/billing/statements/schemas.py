@@ -7,6 +7,7 @@ from datetime import date, datetime
 from pydantic import BaseModel, Field
 
 from billing.receivables.schemas import InvoiceOut, LateInterestOut, PaymentOut
+from billing.repairs.schemas import RepairOut
 from billing.schemas import Amount
 
 
@@ -42,6 +43,8 @@ class StatementTotals(BaseModel):
     damages_pending: Amount = Field(description="confirmed by the end, not yet deducted")
     interest: Amount = Field(description="late-payment interest payable at the end")
     net_receivable: Amount = Field(description="receivable_due − damages_pending + interest")
+    repairs: dict[str, Amount] = Field(
+        default_factory=dict, description="repairs done in the period, by who bears them (vendor, client)")
 
 
 class StatementOut(BaseModel):
@@ -56,4 +59,5 @@ class StatementOut(BaseModel):
     payments: list[PaymentOut]
     damages: list[StatementDamage]
     late_interest: LateInterestOut | None
+    repairs: list[RepairOut] = Field(default_factory=list, description="done in the period")
     totals: StatementTotals

@@ -16,6 +16,9 @@ STATE_NAMES = {"proposed": "拟计", "confirmed": "已确认", "waived": "已免
 KIND_NAMES = {"vat_special": "增值税专用发票", "vat_normal": "增值税普通发票"}
 
 
+PARTY_NAMES = {"vendor": "乙方", "client": "甲方"}
+
+
 def _money(a: Amount) -> Decimal:
     return Decimal(a.value)
 
@@ -60,7 +63,8 @@ def render(s: StatementOut) -> bytes:
              *((f"本期违约金（{STATE_NAMES[state]}）", t.damages[state]) for state in STATE_NAMES),
              ("本期从付款中扣减的违约金", t.deducted_in_period),
              ("期末已到期未收款", t.receivable_due), ("期末已确认待扣减违约金", t.damages_pending),
-             ("期末逾期付款违约金（甲方）", t.interest), ("期末净应收", t.net_receivable)]
+             ("期末逾期付款违约金（甲方）", t.interest), ("期末净应收", t.net_receivable),
+             *((f"本期维修费用（{PARTY_NAMES[party]}承担）", amount) for party, amount in t.repairs.items())]
     for label, amount in lines:
         summary.append([label, _money(amount), amount.capitals])
     summary.append([])
@@ -87,4 +91,9 @@ def render(s: StatementOut) -> bytes:
            [[d.occurred_on.isoformat(), d.rule, d.clause, d.computation, _money(d.amount),
              STATE_NAMES.get(d.state, d.state), d.deducted_from or ""] for d in s.damages],
            [12, 18, 40, 50, 14, 8, 10], (5,))
+    if s.repairs:
+        _table(book, "维修", ["维修日期", "记录编号", "资产", "配件/工作", "金额", "承担方", "依据", "工单"],
+               [[r.repaired_on.isoformat(), r.reference, r.asset_code, r.parts, _money(r.amount),
+                 PARTY_NAMES[r.borne_by], r.reason, r.ticket_number or ""] for r in s.repairs],
+               [12, 16, 16, 30, 14, 8, 40, 14], (5,))
     return workbook_bytes(book)
