@@ -199,3 +199,17 @@ def test_wuqia_deadlines_reach_the_ledger_without_anyone_reporting(gateway):
     assert datetime.fromisoformat(delivery["occurred_at"]) == datetime(2024, 1, 29, 16, tzinfo=UTC)
     contract = get(gateway, "/contract", "wuqia")
     assert any("完成时限" in f and "待澄清" in f for f in contract["inconsistencies"])
+
+
+def test_the_parties_are_the_contracts_own_and_open_facts_are_flagged(gateway):
+    """Company and agency names are not personal data: each contract's own; what a contract
+    leaves blank is flagged with the reading taken meanwhile, never silently filled."""
+    vendors = {"xinxiang": "河南嘉华网络系统有限公司", "zhuhai": "深圳市晓象科技有限公司",
+               "wuqia": "中国移动通信集团新疆有限公司克州分公司"}
+    for tenant, name in vendors.items():
+        r = gateway.get(f"/api/billing/tenants/{tenant}", headers=auth(tenant, "platform_admin"))
+        assert r.status_code == 200, r.text
+        assert r.json()["config"]["parties"]["vendor"]["name"] == name
+    flags = get(gateway, "/contract", "beijing", "auditor")["inconsistencies"]
+    assert any("驻场岗位/个" in f and f.startswith("待澄清：") for f in flags)
+    assert any("生效日按服务期开始日" in f for f in flags)

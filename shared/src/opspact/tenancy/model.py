@@ -58,6 +58,7 @@ class Term(Strict):
 class Contract(Strict):
     title: str = Field(min_length=1)
     number: str | None = None
+    tender_number: str | None = Field(default=None, max_length=64, description="招标编号")
     signed_on: date | None = None
     term: Term
     value: Decimal = Field(gt=0, max_digits=14, decimal_places=2)
