@@ -131,3 +131,46 @@ def test_a_late_support_clock_reaches_billing_with_its_days(stack, gateway):
     [entry] = priced["entries"]
     assert entry["rule"] == "late-work" and entry["days"] == 2, entry
     assert entry["amount"]["value"] == "4248.00"  # 2 × 0.3 % × 708,000
+
+
+def test_an_effective_plan_within_48_hours_meets_xinjiang_resolution(gateway):
+    """"超过 48 小时仍无法解决或提出有效解决方案的"视为违约: offering an effective plan meets the
+    48 h clock (the fault is not resolved yet); the plan is on the timeline."""
+    ticket = gateway.post("/hooks/xinjiang/12123", json=fault(f"PLAN-{uuid.uuid4().hex[:8]}")).json()
+    headers = auth("xinjiang", "vendor_engineer")
+    plan = "银行接口证书过期：已向银行申请新证书，预计明日10时前更换并验证。"
+    r = gateway.post(f"/api/ticketing/tickets/{ticket['id']}/effective-plan", headers=headers,
+                     json={"plan": plan})
+    assert r.status_code == 200, r.text
+    after = r.json()
+    assert clocks(after)["resolution"]["state"] == "met" and after["status"] == "new"
+    assert clocks(after)["on_site"]["state"] == "running"  # other clocks go on
+    assert [(e["action"], e["note"]) for e in after["timeline"] if e["action"] == "effective_plan"] == \
+        [("effective_plan", plan)]
+    empty = gateway.post(f"/api/ticketing/tickets/{ticket['id']}/effective-plan", headers=headers,
+                         json={"plan": ""})
+    assert empty.status_code == 422
+
+
+def test_agreeing_the_visit_time_meets_zhuhai_24_hours(gateway):
+    headers = auth("zhuhai", "vendor_engineer")
+    ticket = gateway.post("/api/ticketing/tickets", headers=headers, json={
+        "system": "smart-station", "title": f"现场故障 {uuid.uuid4().hex[:6]}"}).json()
+    assert clocks(ticket)["visit_agreed"]["state"] == "running"
+    r = gateway.post(f"/api/ticketing/tickets/{ticket['id']}/visit", headers=headers,
+                     json={"visit_at": "2026-12-03T09:30:00", "note": "与派出所值班民警电话约定"})
+    assert r.status_code == 200, r.text
+    agreed = r.json()
+    assert datetime.fromisoformat(agreed["visit_at"]) == datetime.fromisoformat("2026-12-03T09:30:00+08:00")
+    assert clocks(agreed)["visit_agreed"]["state"] == "met"
+    assert clocks(agreed)["resolution"]["state"] == "running"
+    assert any(e["action"] == "visit_agreed" and "2026-12-03 09:30" in e["note"] for e in agreed["timeline"])
+    bad = gateway.post(f"/api/ticketing/tickets/{ticket['id']}/visit", headers=headers,
+                       json={"visit_at": "0001-01-01T00:00:00Z"})
+    assert bad.status_code == 422
+    for to in ("acknowledged", "resolved", "closed"):
+        gateway.post(f"/api/ticketing/tickets/{ticket['id']}/transitions", headers=headers,
+                     json={"to": to})
+    closed = gateway.post(f"/api/ticketing/tickets/{ticket['id']}/visit", headers=headers,
+                          json={"visit_at": "2026-12-04T09:30:00+08:00"})
+    assert closed.status_code == 409 and "closed" in closed.json()["detail"]

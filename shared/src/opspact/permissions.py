@@ -115,6 +115,8 @@ ROUTES: tuple[Route, ...] = (
     Route("ticketing", "GET", "/tickets/{ticket_id}", "tickets.read"),
     Route("ticketing", "PATCH", "/tickets/{ticket_id}", "tickets.write"),
     Route("ticketing", "POST", "/tickets/{ticket_id}/transitions", "tickets.write"),
+    Route("ticketing", "POST", "/tickets/{ticket_id}/effective-plan", "tickets.write"),
+    Route("ticketing", "POST", "/tickets/{ticket_id}/visit", "tickets.write"),
     Route("ticketing", "POST", "/hooks/{source}", "hooks.post"),
     Route("ticketing", "GET", "/inspections/rounds", "inspections.read"),
     Route("ticketing", "GET", "/inspections/export", "inspections.read"),

@@ -47,6 +47,13 @@ async def on_status(session: AsyncSession, ticket: Ticket, settings: TicketingTe
     await announce(session, ticket, engine.on_status(clocks, old, new))
 
 
+async def on_milestone(session: AsyncSession, ticket: Ticket, settings: TicketingTenantSettings,
+                       milestone: str) -> None:
+    clocks = await locked_clocks(session, ticket)
+    engine = ClockEngine(settings, await db_now(session))
+    await announce(session, ticket, engine.on_milestone(clocks, milestone))
+
+
 async def on_policy(session: AsyncSession, ticket: Ticket, settings: TicketingTenantSettings,
                     reached: Callable[[str], datetime | None]) -> None:
     clocks = await locked_clocks(session, ticket)

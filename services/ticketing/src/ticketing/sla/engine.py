@@ -181,6 +181,19 @@ class ClockEngine:
                 self.retarget(clock, rule, policy)
         return self.outcome
 
+    def on_milestone(self, clocks: list[SlaClock], milestone: str) -> Outcome:
+        """A fact recorded on the ticket (an effective plan, an agreed visit) stops the
+        running clocks whose rule names it: met if in time, breached if late."""
+        for clock in clocks:
+            if clock.stopped_at or clock.state == "cancelled":
+                continue
+            policy = self.policies.get(clock.policy)
+            rule = next((r for r in policy.base_rules() if r.clock == clock.clock), None) \
+                if policy else None
+            if rule is not None and rule.stops_on == milestone:
+                self.stop(clock, self.now)
+        return self.outcome
+
     def on_policy(self, ticket, clocks: list[SlaClock], policy: Policy | None,
                   reached: Callable[[str], datetime | None]) -> list[SlaClock]:
         """Priority, kind or system changed: move the open clocks to `policy`, keep their

@@ -8,6 +8,8 @@ state (xinjiang: needing another unit → resolution within 4 h)."""
 
 from __future__ import annotations
 
+from typing import Literal
+
 from opspact.calendar import Schedule, parse_target
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
@@ -18,6 +20,10 @@ SLUG = r"^[a-z][a-z0-9_]{0,31}$"
 DEFAULT_STOPS = {"response": Status.acknowledged, "on_site": Status.on_site,
                  "resolution": Status.resolved}
 WAITING = (Status.waiting_other_unit, Status.waiting_finance_dept, Status.waiting_client)
+# Facts recorded on a ticket that meet a clock before its status does (POST
+# /tickets/{id}/effective-plan, /visit): xinjiang's 48 h is met by 提出有效解决方案, zhuhai's
+# 24 h by 协商现场解决时间.
+Milestone = Literal["effective_plan", "visit_agreed"]
 
 
 class ClockRule(BaseModel):
@@ -26,6 +32,8 @@ class ClockRule(BaseModel):
     target: str = Field(description="30m, 4h, 1 day, 8 working hours, 5 working days")
     clause: str = Field(min_length=1, max_length=500, description="the contract clause, quoted")
     stops_at: Status | None = Field(default=None, description="default by clock; required for others")
+    stops_on: Milestone | None = Field(
+        default=None, description="a fact recorded on the ticket that meets the clock earlier")
     while_status: Status | None = Field(
         default=None, description="this target replaces the clock's own while the ticket is here")
     schedule: Schedule | None = Field(default=None, description="default: the policy's schedule")

@@ -11,6 +11,7 @@ from uuid import UUID
 
 from opspact import outbox
 from opspact.errors import Conflict, NotFound, Unprocessable
+from opspact.types import SHANGHAI
 from sqlalchemy import func
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -18,7 +19,7 @@ from ticketing.sla import clocks
 from ticketing.tables import shared
 from ticketing.tickets import events, repository, workflow
 from ticketing.tickets.models import Ticket
-from ticketing.tickets.schemas import TicketUpdate, TransitionCreate
+from ticketing.tickets.schemas import EffectivePlanIn, TicketUpdate, TransitionCreate, VisitIn
 from ticketing.tickets.service import settings_of
 
 # Fields whose change can put the ticket under another SLA policy.
@@ -113,6 +114,44 @@ async def update(session: AsyncSession, tenant_id: str, ticket_id: UUID, body: T
         await outbox.add(session, shared.outbox, events.updated(ticket, changes, actor, body.note))
     if assignee is not None:
         await outbox.add(session, shared.outbox, events.assigned(ticket, assignee[0], actor))
+    return ticket
+
+
+async def record_plan(session: AsyncSession, tenant_id: str, ticket_id: UUID,
+                      body: EffectivePlanIn, actor: str) -> Ticket:
+    ticket = await _open_ticket(session, tenant_id, ticket_id)
+    return await _milestone(session, ticket, actor, "effective_plan", body.plan,
+                            {"effective_plan": (None, body.plan)}, body.plan)
+
+
+async def agree_visit(session: AsyncSession, tenant_id: str, ticket_id: UUID, body: VisitIn,
+                      actor: str) -> Ticket:
+    ticket = await _open_ticket(session, tenant_id, ticket_id)
+    previous, ticket.visit_at = ticket.visit_at, body.visit_at
+    when = body.visit_at.astimezone(SHANGHAI).strftime("%Y-%m-%d %H:%M")
+    note = f"约定上门时间 {when}" + (f"。{body.note}" if body.note else "")
+    return await _milestone(session, ticket, actor, "visit_agreed", note,
+                            {"visit_at": (previous and previous.isoformat(), body.visit_at.isoformat())},
+                            body.note)
+
+
+async def _open_ticket(session: AsyncSession, tenant_id: str, ticket_id: UUID) -> Ticket:
+    ticket = await _locked(session, tenant_id, ticket_id)
+    if ticket.status == "closed":
+        raise Conflict(f"ticket {ticket.number} is closed; a closed ticket is final")
+    return ticket
+
+
+async def _milestone(session: AsyncSession, ticket: Ticket, actor: str, milestone: str,
+                     note: str, changed: dict, event_note: str) -> Ticket:
+    """A fact recorded on the ticket: its timeline entry, the clocks it meets, its event."""
+    settings = await settings_of(session, ticket.tenant_id)
+    ticket.updated_at = func.now()
+    repository.record(session, ticket, actor, milestone, note)
+    await session.flush()
+    await session.refresh(ticket)
+    await clocks.on_milestone(session, ticket, settings, milestone)
+    await outbox.add(session, shared.outbox, events.updated(ticket, changed, actor, event_note))
     return ticket
 
 

@@ -16,6 +16,7 @@ from ticketing.tickets import changes, importer, repository, service
 from ticketing.tickets.models import Ticket
 from ticketing.tickets.schemas import (
     Channel,
+    EffectivePlanIn,
     Priority,
     SlaClockOut,
     Status,
@@ -26,6 +27,7 @@ from ticketing.tickets.schemas import (
     TicketUpdate,
     TimelineOut,
     TransitionCreate,
+    VisitIn,
 )
 
 router = APIRouter(prefix="/tickets", tags=["tickets"])
@@ -41,6 +43,7 @@ def to_out(ticket: Ticket, system_name: str | None = None, timeline=None,
         description=ticket.description, reporter=ticket.reporter, assignee=ticket.assignee,
         source=ticket.source,
         external_id=ticket.external_id, monitor_id=ticket.fingerprint, occurrences=ticket.occurrences,
+        visit_at=ticket.visit_at,
         created_at=ticket.created_at, updated_at=ticket.updated_at,
         timeline=[TimelineOut(at=e.at, actor=e.actor, action=e.action, note=e.note,
                               from_status=e.from_status, to_status=e.to_status)
@@ -152,6 +155,30 @@ async def transition_ticket(ticket_id: UUID, body: TransitionCreate,
     require(principal, "tickets.write")
     ticket = await changes.transition(session, principal.tenant, ticket_id, body,
                                       principal.subject)
+    return (await present(session, principal.tenant, [ticket], with_timeline=True))[0]
+
+
+@router.post("/{ticket_id}/effective-plan", response_model=TicketOut,
+             responses={409: {"description": "the ticket is closed"}})
+async def record_effective_plan(ticket_id: UUID, body: EffectivePlanIn,
+                                principal: Principal = Depends(current_principal),
+                                session: AsyncSession = SESSION) -> TicketOut:
+    """An effective plan (有效解决方案) offered: on the timeline, and it meets the clocks
+    the contract lets it meet (xinjiang's 48 h)."""
+    require(principal, "tickets.write")
+    ticket = await changes.record_plan(session, principal.tenant, ticket_id, body, principal.subject)
+    return (await present(session, principal.tenant, [ticket], with_timeline=True))[0]
+
+
+@router.post("/{ticket_id}/visit", response_model=TicketOut,
+             responses={409: {"description": "the ticket is closed"}})
+async def agree_visit(ticket_id: UUID, body: VisitIn,
+                      principal: Principal = Depends(current_principal),
+                      session: AsyncSession = SESSION) -> TicketOut:
+    """The on-site visit time agreed with the client: kept on the ticket, on the timeline,
+    and it meets the clocks that wait for it (zhuhai's 24 h)."""
+    require(principal, "tickets.write")
+    ticket = await changes.agree_visit(session, principal.tenant, ticket_id, body, principal.subject)
     return (await present(session, principal.tenant, [ticket], with_timeline=True))[0]
 
 

@@ -43,6 +43,7 @@ class Ticket(Base):
     idempotency_key: Mapped[str | None] = mapped_column(String(128))
     request_hash: Mapped[str | None] = mapped_column(String(64))
     occurrences: Mapped[int] = mapped_column(Integer, default=1)
+    visit_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))  # agreed on-site visit
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
 

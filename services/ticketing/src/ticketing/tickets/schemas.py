@@ -2,7 +2,7 @@ from datetime import datetime
 from enum import Enum
 from uuid import UUID
 
-from opspact.types import Stripped
+from opspact.types import IsoInstant, Stripped
 from pydantic import BaseModel, ConfigDict, Field
 
 
@@ -123,10 +123,25 @@ class TicketOut(BaseModel):
         "the monitoring source's own id of the alert: Alertmanager's fingerprint, Zabbix's "
         "host and trigger, a generic monitor's id (GET /tickets?monitor_id= finds it)"))
     occurrences: int
+    visit_at: datetime | None = Field(default=None, description="the on-site visit time agreed")
     created_at: datetime
     updated_at: datetime
     timeline: list[TimelineOut] | None = None
     sla: list[SlaClockOut] = Field(default_factory=list)
+
+
+class EffectivePlanIn(Stripped):
+    """有效解决方案: how the fault will be solved, offered to the client (xinjiang: within
+    48 h it meets the resolution clause)."""
+    model_config = ConfigDict(extra="forbid")
+    plan: str = Field(min_length=1, max_length=4000)
+
+
+class VisitIn(Stripped):
+    """The on-site visit time agreed with the client (zhuhai: within 24 h of the call)."""
+    model_config = ConfigDict(extra="forbid")
+    visit_at: IsoInstant
+    note: str = Field(default="", max_length=2000, description="who agreed it, how")
 
 
 class TicketPage(BaseModel):
