@@ -92,9 +92,17 @@ def test_sla_breach_reaches_the_ledger(stack, gateway):
     assert no_reason.status_code == 422
 
 
+def cap_events(stack) -> int:
+    return query(stack, "SELECT count(*) AS n FROM billing.outbox WHERE tenant_id = 'wuqia' "
+                        "AND event_type = 'billing.cap.reached.v1'")[0]["n"]
+
+
 def test_wuqia_violations_up_to_the_cap(stack, gateway):
     manager = auth("wuqia", "vendor_manager")
     at = datetime(2024, 3, 1, 10, tzinfo=UTC)
+    # wuqia is also the fuzz tenant and its deadlines accrue by themselves: the cap may
+    # have been reached (and left, when a date was recorded) before this test
+    before = cap_events(stack)
     keys = []
     for n in range(6):
         r = gateway.post(f"{API}/violations", headers=manager, json={
@@ -107,9 +115,8 @@ def test_wuqia_violations_up_to_the_cap(stack, gateway):
                   if e["state"] != "waived")
     assert counted <= Decimal("95500.00")
     assert any("上限" in e["computation"] for e in ledger["items"])
-    reached = query(stack, "SELECT count(*) AS n FROM billing.outbox WHERE tenant_id = 'wuqia' "
-                           "AND event_type = 'billing.cap.reached.v1'")[0]["n"]
-    assert reached == 1
+    reached = cap_events(stack)
+    assert reached >= 1 and reached - before <= 1  # announced once as it is reached
     late = gateway.post(f"{API}/violations", headers=manager, json={
         "rule": "late-acceptance", "occurred_at": at.isoformat(), "note": "初验逾期",
         "item": "acceptance", "due_at": at.isoformat()})

@@ -3,8 +3,9 @@
 import copy
 import json
 import uuid
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
+import pytest
 from opspact.calendar import WorkdayCalendar, due, parse_target
 from opspact.cli.stack import repo_root
 from opspact.tenancy.model import load_tenant_file
@@ -20,11 +21,18 @@ def clocks(ticket: dict) -> dict[str, dict]:
     return {c["clock"]: c for c in ticket["sla"]}
 
 
+def timeline_of(gateway, ticket: dict) -> list[dict]:
+    return gateway.get(f"/api/ticketing/tickets/{ticket['id']}",
+                       headers=auth(ticket["tenant"], "vendor_engineer")).json()["timeline"]
+
+
 def test_xinjiang_hook_starts_on_site_and_resolution_clocks(gateway):
     r = gateway.post("/hooks/xinjiang/12123", json=fault(f"SLA-{uuid.uuid4().hex[:8]}"))
     assert r.status_code == 201, r.text
     ticket = r.json()
     sla = clocks(ticket)
+    if any(e["action"] == "clock_not_started" for e in timeline_of(gateway, ticket)):
+        pytest.skip("someone is rostered on site right now (another test's shift)")
     assert set(sla) == {"on_site", "resolution"}  # conditional targets wait for their state
     created = datetime.fromisoformat(ticket["created_at"])
     assert datetime.fromisoformat(sla["on_site"]["due_at"]) - created == timedelta(hours=2)
@@ -174,3 +182,32 @@ def test_agreeing_the_visit_time_meets_zhuhai_24_hours(gateway):
     closed = gateway.post(f"/api/ticketing/tickets/{ticket['id']}/visit", headers=headers,
                           json={"visit_at": "2026-12-04T09:30:00+08:00"})
     assert closed.status_code == 409 and "closed" in closed.json()["detail"]
+
+
+def test_xinjiang_on_site_clock_runs_only_when_nobody_is_rostered_on_site(stack, gateway):
+    """"如遇其他时段无现场值班人员…必须在2小时内赶到现场": with an engineer rostered on site at
+    the report time the 2 h clock does not start (the timeline says who was there); once the
+    shift is gone it does."""
+    manager = auth("xinjiang", "vendor_manager")
+    code = f"onsite-{uuid.uuid4().hex[:6]}"
+    assert gateway.post("/api/inventory/staff", headers=manager, json={
+        "code": code, "name": "值守工程师", "role": "驻场工程师", "post": "off-day-duty"}).status_code == 201
+    now = datetime.now(UTC)
+    r = gateway.post("/api/inventory/roster/shifts", headers=manager, json={"shifts": [{
+        "post": "off-day-duty", "staff": code, "starts_at": (now - timedelta(hours=1)).isoformat(),
+        "ends_at": (now + timedelta(hours=1)).isoformat()}]})
+    assert r.status_code == 201, r.text
+    shift_id = r.json()[0]["id"]
+    wait_until(lambda: query(stack, "SELECT 1 FROM ticketing.roster_shifts WHERE shift_id = $1",
+                             shift_id), message="ticketing to learn the roster")
+    try:
+        covered = gateway.post("/hooks/xinjiang/12123", json=fault(f"ONSITE-{uuid.uuid4().hex[:8]}")).json()
+        assert set(clocks(covered)) == {"resolution"}
+        [entry] = [e for e in timeline_of(gateway, covered) if e["action"] == "clock_not_started"]
+        assert f"off-day-duty:{code}" in entry["note"] and "on_site" in entry["note"]
+    finally:
+        assert gateway.delete(f"/api/inventory/roster/shifts/{shift_id}", headers=manager).status_code == 204
+    wait_until(lambda: not query(stack, "SELECT 1 FROM ticketing.roster_shifts WHERE shift_id = $1",
+                                 shift_id), message="the removed shift to leave ticketing's copy")
+    alone = gateway.post("/hooks/xinjiang/12123", json=fault(f"ONSITE-{uuid.uuid4().hex[:8]}")).json()
+    assert set(clocks(alone)) == {"on_site", "resolution"}

@@ -8,6 +8,7 @@ import ticketing.changes.models  # noqa: F401
 import ticketing.inspections.models  # noqa: F401
 import ticketing.knowledge.models  # noqa: F401
 import ticketing.plans.models  # noqa: F401
+import ticketing.roster.models  # noqa: F401
 import ticketing.scope.models  # noqa: F401
 import ticketing.tickets.models  # noqa: F401
 import ticketing.worklog.models  # noqa: F401
@@ -15,7 +16,8 @@ from ticketing import tenant_settings
 from ticketing.api import routers
 from ticketing.config import get_settings
 from ticketing.inspections.watch import watch_worker
-from ticketing.scope.handlers import HANDLERS
+from ticketing.roster.handlers import HANDLERS as ROSTER_HANDLERS
+from ticketing.scope.handlers import HANDLERS as SCOPE_HANDLERS
 from ticketing.sla.scheduler import scheduler_worker
 from ticketing.tables import shared
 
@@ -26,7 +28,8 @@ def create_app() -> FastAPI:
         settings=settings, tables=shared, title="OpsPact ticketing",
         description="Incidents and their SLA clocks, inspections, changes, the work log, the knowledge "
                     "base and emergency plans.",
-        routers=routers, validate_tenant_settings=tenant_settings.validate, handlers=HANDLERS,
+        routers=routers, validate_tenant_settings=tenant_settings.validate,
+        handlers={**SCOPE_HANDLERS, **ROSTER_HANDLERS},
         extra_workers=[
             *([scheduler_worker(settings)] if settings.sla_scheduler_enabled else []),
             *([watch_worker(settings)] if settings.inspection_watch_enabled else []),

@@ -14,11 +14,13 @@ from opspact import outbox
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from ticketing.roster.handlers import on_site_at
 from ticketing.sla import events
 from ticketing.sla.engine import ClockEngine, Outcome
 from ticketing.sla.models import SlaClock
 from ticketing.tables import shared
 from ticketing.tenant_settings import TicketingTenantSettings
+from ticketing.tickets import repository
 from ticketing.tickets.models import Ticket
 
 
@@ -27,13 +29,29 @@ def policy_of(ticket: Ticket, settings: TicketingTenantSettings):
     return settings.sla.policy_for(ticket.kind, ticket.priority, ticket.system_code, core)
 
 
+async def not_started(session: AsyncSession, ticket: Ticket, policy) -> frozenset[str]:
+    """The clocks whose condition failed when the fault came in: `unless_on_site` ones
+    when someone was rostered on site (xinjiang: "如遇其他时段无现场值班人员…2小时内赶到现场")."""
+    conditional = {r.clock for r in policy.base_rules() if r.unless_on_site}
+    if not conditional:
+        return frozenset()
+    shifts = await on_site_at(session, ticket.tenant_id, ticket.created_at)
+    return frozenset(conditional) if shifts else frozenset()
+
+
 async def start_clocks(session: AsyncSession, ticket: Ticket,
                        settings: TicketingTenantSettings) -> list[SlaClock]:
     policy = policy_of(ticket, settings)
     if policy is None:
         return []
     engine = ClockEngine(settings, ticket.created_at)
-    clocks = engine.start(ticket, policy)
+    skipped = await not_started(session, ticket, policy)
+    if skipped:
+        shifts = await on_site_at(session, ticket.tenant_id, ticket.created_at)
+        present = "、".join(f"{s.post}:{s.staff}" for s in shifts)
+        repository.record(session, ticket, "opspact", "clock_not_started",
+                          f"报修时现场有值班人员（{present}）：{'、'.join(sorted(skipped))} 时限不适用")
+    clocks = engine.start(ticket, policy, skipped)
     session.add_all(clocks)
     await session.flush()
     await announce(session, ticket, engine.outcome)
@@ -58,7 +76,9 @@ async def on_policy(session: AsyncSession, ticket: Ticket, settings: TicketingTe
                     reached: Callable[[str], datetime | None]) -> None:
     clocks = await locked_clocks(session, ticket)
     engine = ClockEngine(settings, await db_now(session))
-    session.add_all(engine.on_policy(ticket, clocks, policy_of(ticket, settings), reached))
+    policy = policy_of(ticket, settings)
+    skipped = await not_started(session, ticket, policy) if policy else frozenset()
+    session.add_all(engine.on_policy(ticket, clocks, policy, reached, skipped))
     await session.flush()
     await announce(session, ticket, engine.outcome)
 

@@ -195,12 +195,14 @@ class ClockEngine:
         return self.outcome
 
     def on_policy(self, ticket, clocks: list[SlaClock], policy: Policy | None,
-                  reached: Callable[[str], datetime | None]) -> list[SlaClock]:
+                  reached: Callable[[str], datetime | None],
+                  skip: frozenset[str] = frozenset()) -> list[SlaClock]:
         """Priority, kind or system changed: move the open clocks to `policy`, keep their
         start and pauses, cancel the ones it does not have, start the ones it adds.
         `reached(status)` says when the ticket first got that far (to judge a new
         clock the ticket has already passed). Returns the clocks it created."""
-        wanted = {rule.clock: rule for rule in (policy.base_rules() if policy else [])}
+        wanted = {rule.clock: rule for rule in (policy.base_rules() if policy else [])
+                  if rule.clock not in skip}
         for clock in clocks:
             if clock.clock not in wanted:
                 self.cancel(clock, self.now)
@@ -229,10 +231,12 @@ class ClockEngine:
                 self.stop(clock, reached(clock.stops_at) or self.now)
         return created
 
-    def start(self, ticket, policy: Policy) -> list[SlaClock]:
-        """The clocks of a new ticket."""
+    def start(self, ticket, policy: Policy, skip: frozenset[str] = frozenset()) -> list[SlaClock]:
+        """The clocks of a new ticket (but those in `skip`: their condition is not met)."""
         clocks = []
         for rule in policy.base_rules():
+            if rule.clock in skip:
+                continue
             clock = SlaClock(tenant_id=ticket.tenant_id, ticket_id=ticket.id, clock=rule.clock,
                              state="running", started_at=ticket.created_at, pauses=[],
                              paused_total=timedelta(0))

@@ -34,6 +34,8 @@ class ClockRule(BaseModel):
     stops_at: Status | None = Field(default=None, description="default by clock; required for others")
     stops_on: Milestone | None = Field(
         default=None, description="a fact recorded on the ticket that meets the clock earlier")
+    unless_on_site: bool = Field(default=False, description=(
+        "the clock does not start when someone is rostered on site at the report time"))
     while_status: Status | None = Field(
         default=None, description="this target replaces the clock's own while the ticket is here")
     schedule: Schedule | None = Field(default=None, description="default: the policy's schedule")
