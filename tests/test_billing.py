@@ -220,3 +220,30 @@ def test_the_parties_are_the_contracts_own_and_open_facts_are_flagged(gateway):
     flags = get(gateway, "/contract", "beijing", "auditor")["inconsistencies"]
     assert any("驻场岗位/个" in f and f.startswith("待澄清：") for f in flags)
     assert any("生效日按服务期开始日" in f for f in flags)
+
+
+def test_wuqia_term_starts_at_acceptance_in_every_service(stack, gateway):
+    """"本合同项目下的服务期限为：自项目验收合格之日起【一】年": acceptance recorded in billing
+    reaches ticketing and notify as the term's dates; the reports catalogue (a 422 before,
+    for want of a term) lists the service year's months."""
+    admin = auth("wuqia", "client_admin")
+    r = gateway.put(f"{API}/contract-dates/acceptance", headers=admin,
+                    json={"on": "2024-03-10", "evidence": "终验报告（占位）"})
+    assert r.status_code == 200, r.text
+    wanted = {"start": "2024-03-10", "end": "2025-03-09"}
+
+    def term_in(service: str) -> dict:
+        view = gateway.get(f"/api/{service}/tenants/wuqia", headers=auth("wuqia", "platform_admin")).json()
+        term = view["config"]["contract"]["term"]
+        return {k: term.get(k) for k in ("start", "end")}
+
+    assert term_in("billing") == wanted  # at once, in the same transaction
+    for service in ("ticketing", "notify"):
+        wait_until(lambda s=service: term_in(s) == wanted, timeout=60,
+                   message=f"{service} to learn the term from acceptance")
+    catalogue = gateway.get("/api/ticketing/reports", headers=auth("wuqia", "vendor_manager"))
+    assert catalogue.status_code == 200, catalogue.text
+    months = [p["code"] for p in catalogue.json()["periods"] if p["kind"] == "monthly"]
+    assert months[0] == "2024-03" and months[-1] == "2025-03" and len(months) == 13
+    quota = gateway.get("/api/notify/quota", headers=auth("wuqia", "vendor_manager")).json()
+    assert quota["year_start"][5:] == "03-10"  # contract years from the acceptance day

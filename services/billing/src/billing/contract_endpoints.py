@@ -11,6 +11,7 @@ from opspact.auth import Principal
 from opspact.calendar import SHANGHAI
 from opspact.events import new_event
 from opspact.permissions import require
+from opspact.tenancy.term import record_start
 from sqlalchemy import func
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -119,6 +120,9 @@ async def record_contract_date(body: ContractDateIn, kind: RecordedDate,
     await outbox.add(session, shared.outbox, new_event(
         "billing", "contract_date", "recorded", principal.tenant, kind,
         {"kind": kind, "on": body.on.isoformat(), "evidence": body.evidence}))
+    # the term may start with it (wuqia: acceptance): billing keeps it at once, the other
+    # services from the event
+    await record_start(session, shared.tenants, principal.tenant, kind, body.on)
     await reassess(session, principal.tenant)  # a deadline met (or moved) changes the ledger
     return ContractDateOut(kind=kind, on=row.on, evidence=row.evidence,
                            recorded_by=row.recorded_by, recorded_at=row.recorded_at)

@@ -2,6 +2,7 @@
 
 from fastapi import FastAPI
 from opspact.app import ServiceSpec, create_service_app
+from opspact.tenancy.term import CONTRACT_DATE_RECORDED, contract_date_handler
 
 import ticketing.archive.models  # noqa: F401  (registers the ORM tables)
 import ticketing.changes.models  # noqa: F401
@@ -29,7 +30,8 @@ def create_app() -> FastAPI:
         description="Incidents and their SLA clocks, inspections, changes, the work log, the knowledge "
                     "base and emergency plans.",
         routers=routers, validate_tenant_settings=tenant_settings.validate,
-        handlers={**SCOPE_HANDLERS, **ROSTER_HANDLERS},
+        handlers={**SCOPE_HANDLERS, **ROSTER_HANDLERS,
+                  CONTRACT_DATE_RECORDED: contract_date_handler(shared.tenants)},
         extra_workers=[
             *([scheduler_worker(settings)] if settings.sla_scheduler_enabled else []),
             *([watch_worker(settings)] if settings.inspection_watch_enabled else []),

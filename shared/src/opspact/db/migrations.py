@@ -132,3 +132,16 @@ def revoke_listing_tenants(op, role: str, service: str, policy: str) -> None:
     op.execute(f"DROP POLICY {policy} ON {service}.tenants")
     op.execute(f"REVOKE ALL ON ALL TABLES IN SCHEMA {service} FROM {role}")
     op.execute(f"REVOKE USAGE ON SCHEMA {service} FROM {role}")
+
+
+def add_recorded_term(op, schema: str) -> None:
+    """`<service>.tenants.recorded_term`: the term's dates once the event that starts it
+    is recorded (wuqia: acceptance) — kept apart from the applied tenant file, which a
+    later `opspact tenant apply` replaces."""
+    import sqlalchemy as sa
+    from sqlalchemy.dialects.postgresql import JSONB
+    op.add_column("tenants", sa.Column("recorded_term", JSONB), schema=schema)
+
+
+def drop_recorded_term(op, schema: str) -> None:
+    op.drop_column("tenants", "recorded_term", schema=schema)

@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import yaml
 from pydantic import ConfigDict, Field, field_validator, model_validator
@@ -45,6 +45,10 @@ class Term(Strict):
     # The clause the dates come from, quoted, when the contract ties them to an
     # event (signing, acceptance) rather than to fixed dates.
     basis: str | None = None
+    # A term that starts when something is recorded (wuqia: 自项目验收合格之日起一年 →
+    # starts_with: acceptance, months: 12): the dates follow `PUT /api/billing/contract-dates/…`
+    starts_with: Literal["acceptance", "delivery"] | None = None
+    months: int | None = Field(default=None, ge=1, le=120)
 
     @model_validator(mode="after")
     def _ordered(self) -> Term:
@@ -52,6 +56,8 @@ class Term(Strict):
             raise ValueError("term.end must be after term.start")
         if not (self.start and self.end) and not self.basis:
             raise ValueError("a term without both dates must quote its basis clause")
+        if (self.starts_with is None) != (self.months is None):
+            raise ValueError("starts_with and months go together")
         return self
 
 

@@ -36,6 +36,8 @@ def tenants_table(metadata: MetaData) -> Table:
         Column("config", JSONB, nullable=False),
         Column("config_hash", String(64), nullable=False),
         Column("updated_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+        # {start, end, basis, recorded_on}: the term once the event that starts it is recorded
+        Column("recorded_term", JSONB),
     )
 
 
@@ -81,11 +83,22 @@ def diff(old: Any, new: Any, path: str = "") -> list[Change]:
 
 
 async def load_tenant(session: AsyncSession, table: Table, slug: str) -> dict[str, Any]:
-    row = (await session.execute(select(table.c.config).where(table.c.tenant_id == slug))).first()
+    """The tenant's slice, its term's dates filled in once recorded (opspact.tenancy.term)."""
+    row = (await session.execute(select(table.c.config, table.c.recorded_term)
+                                 .where(table.c.tenant_id == slug))).first()
     if row is None:
         raise NotFound(f"tenant {slug!r} is not provisioned in this service; "
                        f"run `opspact tenant apply deploy/tenants/{slug}.yaml`")
-    return row.config
+    return with_recorded_term(row.config, row.recorded_term)
+
+
+def with_recorded_term(config: dict[str, Any], recorded: dict[str, Any] | None) -> dict[str, Any]:
+    if not recorded:
+        return config
+    contract = config.get("contract", {})
+    return {**config, "contract": {**contract, "term": {**contract.get("term", {}),
+                                                        "start": recorded["start"],
+                                                        "end": recorded["end"]}}}
 
 
 def tenant_router(service: str, table: Table, outbox_table: Table,
@@ -146,7 +159,8 @@ def tenant_router(service: str, table: Table, outbox_table: Table,
         row = (await session.execute(select(table).where(table.c.tenant_id == slug))).first()
         if row is None:
             raise NotFound(f"tenant {slug!r} is not provisioned in this service")
-        return TenantView(tenant=slug, name=row.name, config=row.config, updated_at=row.updated_at)
+        return TenantView(tenant=slug, name=row.name, updated_at=row.updated_at,
+                          config=with_recorded_term(row.config, row.recorded_term))
 
     return router
 

@@ -4,12 +4,14 @@ event produces are recorded exactly once, with the event."""
 from datetime import UTC, datetime
 
 from opspact.events import CloudEvent
+from opspact.tenancy.term import CONTRACT_DATE_RECORDED, contract_date_handler
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from notify import catalogue, tenant_settings
 from notify.duty.service import on_roster_changed
 from notify.escalation import acknowledge_by_event
 from notify.routing import Occurrence, route
+from notify.tables import shared
 
 
 async def on_event(session: AsyncSession, event: CloudEvent) -> None:
@@ -22,4 +24,6 @@ async def on_event(session: AsyncSession, event: CloudEvent) -> None:
 
 
 HANDLERS = {**{event_type: on_event for event_type in catalogue.EVENTS},
-            "inventory.roster.changed.v1": on_roster_changed}
+            "inventory.roster.changed.v1": on_roster_changed,
+            # the quota's contract year starts with the term (wuqia: at acceptance)
+            CONTRACT_DATE_RECORDED: contract_date_handler(shared.tenants)}
