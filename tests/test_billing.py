@@ -119,12 +119,12 @@ def test_wuqia_violations_up_to_the_cap(stack, gateway):
     assert reached >= 1 and reached - before <= 1  # announced once as it is reached
     late = gateway.post(f"{API}/violations", headers=manager, json={
         "rule": "late-acceptance", "occurred_at": at.isoformat(), "note": "初验逾期",
-        "item": "acceptance", "due_at": at.isoformat()})
+        "item": "first-acceptance", "due_at": at.isoformat()})
     assert late.status_code == 201, late.text
     by_key = {e["key"]: e for e in late.json()["ledger"]}
-    accruing = by_key["late-acceptance:acceptance"]  # the deadline's own item, completed by hand
+    accruing = by_key["late-acceptance:first-acceptance"]
     assert accruing["accruing"] and accruing["termination_right"]
-    assert "late-acceptance:acceptance:beyond" in by_key  # over 30 days: the 2 % too
+    assert "late-acceptance:first-acceptance:beyond" in by_key  # over 30 days: the 2 % too
     r = gateway.post(f"{API}/ledger/{accruing['key']}/confirm", headers=manager, json={})
     assert r.status_code == 409 and "accruing" in r.json()["detail"]
 
@@ -198,11 +198,16 @@ def test_xinjiang_records_a_serious_consequence(gateway):
 
 
 def test_wuqia_deadlines_reach_the_ledger_without_anyone_reporting(gateway):
-    """九: delivery and acceptance are due 60 days after signing (2024-01-29); nobody has
-    recorded either, so both accrue from 2024-01-30 — on the ledger, by itself."""
+    """九: delivery is due 60 days after signing (2024-01-29); recorded as delivered on
+    2024-02-08 it is 10 days late on the whole value — on the ledger by itself, nobody
+    having reported a violation."""
+    r = gateway.put(f"{API}/contract-dates/delivery", headers=auth("wuqia", "client_admin"),
+                    json={"on": "2024-02-08", "evidence": "交付确认单（占位）"})
+    assert r.status_code == 200, r.text
     ledger = {e["key"]: e for e in get(gateway, "/ledger", "wuqia", "vendor_manager", limit=200)["items"]}
     delivery = ledger["late-delivery:delivery"]
-    assert delivery["accruing"] and delivery["days"] > 1000
+    assert not delivery["accruing"] and delivery["days"] == 10
+    assert delivery["amount"]["value"] == "955.00"  # 955,000 × 0.01 % × 10
     assert datetime.fromisoformat(delivery["occurred_at"]) == datetime(2024, 1, 29, 16, tzinfo=UTC)
     contract = get(gateway, "/contract", "wuqia")
     assert any("完成时限" in f and "待澄清" in f for f in contract["inconsistencies"])

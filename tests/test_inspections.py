@@ -14,7 +14,7 @@ import pytest
 from opspact.calendar import SHANGHAI
 from opspact.db import Database
 from opspact.testing.plugin import auth, wait_until
-from opspact.testing.probes import query
+from opspact.testing.probes import forget_recorded_term, query
 from ticketing.inspections import service
 from ticketing.inspections.schemas import RoundRecord
 from ticketing.inspections.watch import InspectionWatch
@@ -183,7 +183,9 @@ def missed_events(stack, since: str) -> Counter:
 
 def test_missed_rounds_announced_exactly_once(stack, gateway):
     # The 高考 days of 2024: three rounds a day. Two watches at once, twice, as if the
-    # clock stood at 2024-06-10 20:30.
+    # clock stood at 2024-06-10 20:30. (wuqia's term, if an acceptance was recorded by
+    # another test, would plan rounds in those days too.)
+    forget_recorded_term(stack, "wuqia")
     now = at("2024-06-10T20:30")
 
     async def ticks(db_a):

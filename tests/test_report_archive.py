@@ -14,6 +14,7 @@ import pytest
 from opspact.cli import publish
 from opspact.cli.main import main as cli
 from opspact.testing.plugin import auth, wait_until
+from opspact.testing.probes import forget_recorded_term
 
 ZHUHAI = auth("zhuhai", "vendor_manager")
 ARCHIVE = "/api/ticketing/report-archive"
@@ -148,8 +149,10 @@ def test_the_scheduler_publishes_what_is_due_once(url, gateway, capsys):
     assert "has not ended" in capsys.readouterr().out
 
 
-def test_the_scheduler_looks_back_when_the_term_has_no_dates(url):
-    # wuqia's term starts at acceptance: the scheduler asks for the days it looks back over
+def test_the_scheduler_looks_back_when_the_term_has_no_dates(stack, url):
+    # wuqia's term starts at acceptance: until it is recorded the scheduler asks for the
+    # days it looks back over
+    forget_recorded_term(stack, "wuqia")
     assert publish.due("wuqia", date(2024, 2, 10), 15) == [("monthly", "2024-01")]
 
 

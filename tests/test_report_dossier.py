@@ -16,6 +16,7 @@ from openpyxl import load_workbook
 from opspact.calendar import SHANGHAI
 from opspact.cli.main import main as cli
 from opspact.testing.plugin import auth, token
+from opspact.testing.probes import forget_recorded_term
 
 
 @pytest.fixture
@@ -24,7 +25,7 @@ def url(stack, monkeypatch):
     monkeypatch.delenv("OPSPACT_TOKEN", raising=False)
 
 
-def test_catalogue_lists_the_contracts_reports_over_its_term(gateway):
+def test_catalogue_lists_the_contracts_reports_over_its_term(stack, gateway):
     r = gateway.get("/api/ticketing/reports", headers=auth("zhuhai", "vendor_manager"))
     assert r.status_code == 200, r.text
     catalogue = r.json()
@@ -43,7 +44,8 @@ def test_catalogue_lists_the_contracts_reports_over_its_term(gateway):
     today = datetime.now(SHANGHAI).date().isoformat()
     assert all(p["first"] <= today for p in running["periods"])
     assert [p["complete"] for p in running["periods"] if p["kind"] == "weekly"][-1] is False
-    # wuqia's term starts at acceptance: no dates in the file, so the span must be given
+    # wuqia's term starts at acceptance: until it is recorded the span must be given
+    forget_recorded_term(stack, "wuqia")
     r = gateway.get("/api/ticketing/reports", headers=auth("wuqia", "vendor_manager"))
     assert r.status_code == 422 and "自验收合格之日起一年" in r.json()["detail"]
 
@@ -108,7 +110,8 @@ def test_dossier_lists_what_its_maker_may_not_read(stack, monkeypatch, tmp_path,
     assert not list(tmp_path.glob("*.part"))
 
 
-def test_dossier_needs_a_span(url, capsys):
+def test_dossier_needs_a_span(stack, url, capsys):
+    forget_recorded_term(stack, "wuqia")  # acceptance not recorded: the term has no dates
     assert cli(["report", "dossier", "--tenant", "wuqia", "--term"]) == 1
     assert "pass from and to" in capsys.readouterr().err
     assert cli(["report", "dossier", "--tenant", "wuqia", "--from", date(2024, 1, 1).isoformat()]) == 1

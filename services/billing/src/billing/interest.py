@@ -70,11 +70,18 @@ def stretches(owed: Owed, as_of: date) -> list[tuple[date, date, Decimal]]:
     return out
 
 
+class NoRate(ValueError):
+    """The LPR basis without a rate to apply: no effective date, or one before the LPR."""
+
+
 def accrue(terms: LateInterest, value: Decimal, owed: list[Owed], as_of: date,
            effective_on: date | None) -> Interest:
-    lpr = one_year_on(effective_on) if terms.basis == "lpr" and effective_on else None
-    if terms.basis == "lpr" and lpr is None:
-        raise ValueError("the LPR basis needs the contract's effective date")
+    if terms.basis == "lpr" and effective_on is None:
+        raise NoRate("the LPR basis needs the contract's effective date")
+    try:
+        lpr = one_year_on(effective_on) if terms.basis == "lpr" else None
+    except ValueError as exc:  # a date before the LPR was first published
+        raise NoRate(f"no one-year LPR on the contract's effective date: {exc}") from None
     accruals = []
     for item in sorted(owed, key=lambda o: (o.due_on, o.code)):
         parts = stretches(item, as_of)

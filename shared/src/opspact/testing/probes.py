@@ -49,3 +49,9 @@ def leader_ticks(url: str, make, watches: int, rounds: int) -> list:
             for db in dbs:
                 await db.dispose()
     return asyncio.run(run())
+
+
+def forget_recorded_term(stack, tenant: str, service: str = "ticketing") -> None:
+    """A tenant whose term starts at an event (wuqia: acceptance) back to "not yet": tests
+    of the dateless term run after others (and the fuzzer) may have recorded it."""
+    query(stack, f"UPDATE {service}.tenants SET recorded_term = NULL WHERE tenant_id = $1", tenant)

@@ -7,6 +7,7 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
+from opspact.errors import Conflict
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from billing import interest, lpr
@@ -34,7 +35,15 @@ async def late_interest(session: AsyncSession, c: Contract, tenant_id: str,
                           tuple(paid.get(m.code, ())))
             for m in await milestones_of(session, tenant_id, c, dates) if m.due_on is not None]
     known = contract_dates(c.document, c.terms, dates)
-    return interest.accrue(terms, c.value, owed, day, known.get("effective") or known.get("signing"))
+    return accrue_or_conflict(terms, c.value, owed, day, known.get("effective") or known.get("signing"))
+
+
+def accrue_or_conflict(*args) -> interest.Interest:
+    """interest.accrue; a contract without a rate to apply is a 409 saying why, not a 500."""
+    try:
+        return interest.accrue(*args)
+    except interest.NoRate as exc:
+        raise Conflict(f"late-payment interest cannot be computed: {exc}") from None
 
 
 def as_out(result: interest.Interest, terms: LateInterest) -> LateInterestOut:

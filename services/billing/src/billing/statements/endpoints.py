@@ -10,12 +10,14 @@ from opspact.app import SESSION, current_principal
 from opspact.auth import Principal
 from opspact.calendar import SHANGHAI
 from opspact.calendar.spans import day_span
+from opspact.errors import Conflict
 from opspact.permissions import require
 from opspact.tabular import XLSX
 from opspact.types import IsoDate
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from billing import interest
 from billing.contract_endpoints import dues_of, recorded_dates
 from billing.ledger.service import Contract, contract
 from billing.models import LedgerEntry
@@ -53,10 +55,13 @@ async def build(session: AsyncSession, c: Contract, tenant_id: str, start: date,
     known = contract_dates(c.document, c.terms, dates)
     entries = list((await session.execute(select(LedgerEntry).where(
         LedgerEntry.tenant_id == tenant_id))).scalars())
-    return compose(dues,
-                   await service.invoices(session, tenant_id, None),
-                   await service.payments(session, tenant_id, None), entries, start, end, c.value,
-                   c.terms.late_interest, known.get("effective") or known.get("signing"))
+    try:
+        return compose(dues,
+                       await service.invoices(session, tenant_id, None),
+                       await service.payments(session, tenant_id, None), entries, start, end, c.value,
+                       c.terms.late_interest, known.get("effective") or known.get("signing"))
+    except interest.NoRate as exc:
+        raise Conflict(f"late-payment interest cannot be computed: {exc}") from None
 
 
 def statement_out(tenant: str, c: Contract, s: Statement, repairs: list[Repair]) -> StatementOut:
