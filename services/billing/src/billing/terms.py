@@ -1,7 +1,7 @@
 """Billing's section of a tenant file: what the contract says about money.
 
 Line items (where the contract prices them), payment milestones with their triggers,
-effort budgets, the repair-cost split, the client's late-payment interest and the
+the repair-cost split, the client's late-payment interest and the
 liquidated-damages rules, each with the clause it comes from, quoted. Amounts are
 Decimal strings exact to the fen; percentages are Decimal percent ("0.3" = 0.3 %).
 Checks that need the contract's value (items summing to it, milestones not over
@@ -101,14 +101,6 @@ class Milestone(Strict):
 
     def amount_of(self, value: Decimal) -> Decimal:
         return self.amount if self.amount is not None else percent_of(value, self.percent)
-
-
-class EffortBudget(Strict):
-    name: str = Field(min_length=1, max_length=200)
-    person_months_each_under: Decimal | None = Field(default=None, gt=0, max_digits=6,
-                                                     decimal_places=2)
-    person_months_total: Decimal = Field(gt=0, max_digits=6, decimal_places=2)
-    clause: Clause
 
 
 class RepairSplit(Strict):
@@ -258,7 +250,6 @@ class BillingTerms(Strict):
     effective_on: str | None = Field(default=None, description="ISO date; default term.start")
     line_items: list[LineGroup] = Field(default_factory=list, max_length=30)
     milestones: list[Milestone] = Field(min_length=1, max_length=20)
-    effort_budgets: list[EffortBudget] = Field(default_factory=list, max_length=10)
     repair_split: RepairSplit | None = None
     late_interest: LateInterest | None = None
     damages: Damages = Field(default_factory=Damages)

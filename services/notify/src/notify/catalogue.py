@@ -22,6 +22,7 @@ EVENTS: dict[str, str] = {
     "ticketing.inspection.missed.v1": "巡检未按时完成",
     "ticketing.change.submitted.v1": "变更待审批",
     "ticketing.report.published.v1": "报告已归档",
+    "ticketing.effort.warning.v1": "工作量预算预警",
     "inventory.roster.gap.v1": "值班缺口",
     "inventory.credential.rotation_overdue.v1": "账号轮换逾期",
     "billing.milestone.due.v1": "付款节点到期",
@@ -94,6 +95,14 @@ TEMPLATES: dict[str, Template] = {t.name: t for t in (
         "值班缺口：{{ post }}岗 {{ start }}至{{ end }}尚缺{{ missing }}人，请排班。",
         {"post": "hq", "starts_at": "2026-11-22T02:00:00+00:00", "ends_at": "2026-11-22T10:00:00+00:00",
          "required": 3, "covered": 2, "hours": 8}),
+    Template("effort_warning", "工作量预算预警", ("ticketing.effort.warning.v1",), (
+        ("budget", "{{ budget }}"), ("used", "{{ used }}"), ("total", "{{ total }}"),
+        ("percent", "{{ percent }}"), ("change", "{{ change }}")),
+        "{{ budget }}已用{{ used }}人月（合同{{ total }}人月，{{ percent }}%），最近计入变更{{ change }}，"
+        "请控制后续工作量。",
+        {"budget": "功能升级改造", "state": "warning", "used": "2.45", "total": "3", "remaining": "0.55",
+         "percent": "81.6", "change": "C2026-000012", "change_title": "派出所综合查询页面改版",
+         "change_used": "1.20", "each_under": None, "over_item_limit": False}),
     Template("credential_overdue", "账号轮换逾期", ("inventory.credential.rotation_overdue.v1",), (
         ("account", "{{ account }}"), ("asset", "{{ asset }}"), ("days", "{{ days_overdue }}")),
         "{{ asset }}的账号{{ account }}已逾期{{ days }}天未更换口令，请安排轮换。",

@@ -8,6 +8,7 @@ from opspact.calendar import CalendarSettings
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from ticketing.changes.settings import ChangeSettings
+from ticketing.effort.settings import EffortBudget
 from ticketing.hooks.adapters import ADAPTERS
 from ticketing.inspections.settings import InspectionSettings
 from ticketing.reports.settings import ReportSettings
@@ -30,6 +31,7 @@ class TicketingTenantSettings(BaseModel):
     inspections: InspectionSettings = Field(default_factory=InspectionSettings)
     changes: ChangeSettings = Field(default_factory=ChangeSettings)
     reports: ReportSettings = Field(default_factory=ReportSettings)
+    effort_budgets: list[EffortBudget] = Field(default_factory=list, max_length=10)
 
     @field_validator("systems")
     @classmethod

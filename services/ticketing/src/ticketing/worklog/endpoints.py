@@ -21,6 +21,7 @@ def to_out(entry: WorklogEntry) -> EntryOut:
                     system=entry.system_code, initiator=entry.initiator, handler=entry.handler,
                     handling=entry.handling, feedback=entry.feedback,
                     minutes_spent=entry.minutes_spent, ticket_id=entry.ticket_id,
+                    change_id=entry.change_id,
                     created_by=entry.created_by, created_at=entry.created_at)
 
 

@@ -24,5 +24,6 @@ class WorklogEntry(Base):
     feedback: Mapped[str | None] = mapped_column(Text)
     minutes_spent: Mapped[int] = mapped_column(Integer)
     ticket_id: Mapped[uuid.UUID | None] = mapped_column()
+    change_id: Mapped[uuid.UUID | None] = mapped_column()  # the change this work implemented
     created_by: Mapped[str] = mapped_column(String(100))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())

@@ -31,6 +31,8 @@ class EntryIn(Stripped):
     feedback: str | None = Field(default=None, max_length=5000, description="反馈")
     minutes_spent: int = Field(ge=0, le=24 * 60, description="time spent, minutes")
     ticket_id: UUID | None = None
+    change_id: UUID | None = Field(default=None, description=(
+        "the change this work implemented: counted against the contract's effort budgets"))
 
 
 class EntryOut(BaseModel):
@@ -44,6 +46,7 @@ class EntryOut(BaseModel):
     feedback: str | None
     minutes_spent: int
     ticket_id: UUID | None
+    change_id: UUID | None = None
     created_by: str
     created_at: datetime
 

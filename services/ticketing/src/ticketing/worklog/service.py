@@ -9,6 +9,8 @@ from opspact.errors import Unprocessable
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from ticketing.changes.models import Change
+from ticketing.effort import watch as effort_watch
 from ticketing.tickets.models import Ticket
 from ticketing.tickets.service import systems_of
 from ticketing.worklog.models import WorklogEntry
@@ -28,12 +30,22 @@ async def add(session: AsyncSession, tenant_id: str, body: EntryIn, actor: str) 
             Ticket.tenant_id == tenant_id, Ticket.id == body.ticket_id))).first() is None:
         raise Unprocessable(f"ticket {body.ticket_id} not found",
                             errors=[{"field": "body.ticket_id", "message": "not found"}])
+    change = None
+    if body.change_id is not None:
+        change = (await session.execute(select(Change).where(
+            Change.tenant_id == tenant_id, Change.id == body.change_id))).scalar_one_or_none()
+        if change is None:
+            raise Unprocessable(f"change {body.change_id} not found",
+                                errors=[{"field": "body.change_id", "message": "not found"}])
     entry = WorklogEntry(
         tenant_id=tenant_id, category=body.category.value, occurred_at=body.occurred_at,
         system_code=body.system, initiator=body.initiator, handler=body.handler,
         handling=body.handling, feedback=body.feedback, minutes_spent=body.minutes_spent,
-        ticket_id=body.ticket_id, created_by=actor)
-    session.add(entry)
+        ticket_id=body.ticket_id, change_id=body.change_id, created_by=actor)
+    if change is not None:
+        await effort_watch.booked(session, tenant_id, change, entry)
+    else:
+        session.add(entry)
     await session.flush()
     await session.refresh(entry)
     return entry
