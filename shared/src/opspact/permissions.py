@@ -135,6 +135,8 @@ ROUTES: tuple[Route, ...] = (
     Route("ticketing", "POST", "/changes/{change_id}/result", "changes.implement"),
     Route("ticketing", "POST", "/changes/{change_id}/cancel", "changes.submit"),
     Route("ticketing", "GET", "/effort-budgets", "changes.read"),
+    Route("ticketing", "GET", "/contract-terms", "reports.read"),
+    Route("inventory", "GET", "/contract-terms", "roster.read"),
     Route("ticketing", "GET", "/reports", "reports.read"),
     Route("ticketing", "GET", "/service-records", "reports.read"),
     Route("ticketing", "GET", "/manual", "reports.read"),

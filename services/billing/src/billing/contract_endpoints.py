@@ -18,10 +18,18 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from billing.ledger.service import Contract, contract, reassess, recorded_dates
 from billing.models import ContractDate
-from billing.money import HUNDRED, percent_of
+from billing.money import HUNDRED, from_wan, percent_of
 from billing.receivables.service import Settled, settlement
-from billing.schedule import ANCHOR_NAMES, Due, schedule
-from billing.schemas import Amount, ContractDateIn, ContractDateOut, ContractOut, MilestoneOut
+from billing.schedule import ANCHOR_NAMES, Due, contract_dates, schedule
+from billing.schemas import (
+    Amount,
+    ContractDateIn,
+    ContractDateOut,
+    ContractOut,
+    LineGroupOut,
+    LineItemOut,
+    MilestoneOut,
+)
 from billing.tables import shared
 from billing.terms import RecordedDate, inconsistencies
 
@@ -91,6 +99,13 @@ async def get_contract(principal: Principal = Depends(current_principal),
         milestones=await milestones_of(session, principal.tenant, c, dates),
         damages_rules=[r.model_dump(mode="json") for r in c.terms.damages.rules],
         damages_cap=Amount.of(percent_of(c.value, cap.percent)) if cap else None,
+        line_items=[LineGroupOut(name=g.name, wan=f"{g.wan.normalize():f}", amount=Amount.of(from_wan(g.wan)),
+                                 items=[LineItemOut(name=i.name, wan=f"{i.wan.normalize():f}",
+                                                    amount=Amount.of(from_wan(i.wan))) for i in g.items])
+                    for g in c.terms.line_items],
+        repair_split=c.terms.repair_split.model_dump(mode="json") if c.terms.repair_split else None,
+        late_interest=c.terms.late_interest.model_dump(mode="json") if c.terms.late_interest else None,
+        effective_on=contract_dates(c.document, c.terms, dates).get("effective"),
         inconsistencies=inconsistencies(c.terms, c.document))
 
 

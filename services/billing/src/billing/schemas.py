@@ -50,6 +50,19 @@ class MilestoneOut(BaseModel):
     outstanding: Amount = Field(description="net payable less paid")
 
 
+class LineItemOut(BaseModel):
+    name: str
+    wan: str
+    amount: Amount
+
+
+class LineGroupOut(BaseModel):
+    name: str
+    wan: str
+    amount: Amount
+    items: list[LineItemOut]
+
+
 class ContractOut(BaseModel):
     tenant: str
     title: str
@@ -60,6 +73,10 @@ class ContractOut(BaseModel):
     milestones: list[MilestoneOut]
     damages_rules: list[dict[str, Any]]
     damages_cap: Amount | None
+    line_items: list[LineGroupOut] = Field(default_factory=list, description="报价清单, 万元 as printed")
+    repair_split: dict[str, Any] | None = None
+    late_interest: dict[str, Any] | None = None
+    effective_on: date | None = None
     inconsistencies: list[str]
 
 

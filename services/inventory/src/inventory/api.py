@@ -3,5 +3,6 @@
 from inventory.assets.endpoints import router as assets_router
 from inventory.credentials.endpoints import router as credentials_router
 from inventory.people.endpoints import router as people_router
+from inventory.terms import router as terms_router
 
-routers = [assets_router, people_router, credentials_router]
+routers = [assets_router, people_router, credentials_router, terms_router]

@@ -9,9 +9,10 @@ from ticketing.knowledge.endpoints import router as knowledge_router
 from ticketing.plans.endpoints import router as plans_router
 from ticketing.reports.endpoints import router as reports_router
 from ticketing.reports.forms_endpoints import router as forms_router
+from ticketing.terms.endpoints import router as terms_router
 from ticketing.tickets.endpoints import router as tickets_router
 from ticketing.worklog.endpoints import router as worklog_router
 
 routers = [tickets_router, hooks_router, inspections_router, changes_router, worklog_router,
            knowledge_router, plans_router, reports_router, forms_router, archive_router,
-           effort_router]
+           effort_router, terms_router]

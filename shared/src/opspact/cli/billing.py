@@ -7,6 +7,7 @@ who bears a repair under the contract's split."""
 from __future__ import annotations
 
 import json
+import sys
 from pathlib import Path
 
 from opspact.cli.common import CliError, api_call, print_json, print_table
@@ -18,6 +19,7 @@ def register(nouns) -> None:
     plan = verbs.add_parser("schedule", help="milestones with amounts (figures and 大写), "
                                              "triggers and due dates")
     plan.add_argument("--tenant", required=True)
+    plan.add_argument("--json", action="store_true")
     plan.set_defaults(func=_schedule)
     sim = verbs.add_parser("simulate", help="the damages the events in a JSON-lines file would "
                                             "produce, on top of what is recorded; writes nothing")
@@ -25,6 +27,7 @@ def register(nouns) -> None:
     sim.add_argument("events", type=Path, help="one event per line: {id, type, time, data}")
     sim.add_argument("--alone", action="store_true", help="ignore what is already recorded")
     sim.add_argument("--as-of", help="count days late up to this date-time (default: now)")
+    sim.add_argument("--json", action="store_true")
     sim.set_defaults(func=_simulate)
     st = verbs.add_parser("statement", help="对账单: the period's invoices, payments and damages, "
                                             "and the net receivable at its end")
@@ -32,6 +35,7 @@ def register(nouns) -> None:
     st.add_argument("--from", dest="start", help="first day (default: the signing date)")
     st.add_argument("--to", dest="end", help="last day, inclusive (default: today)")
     st.add_argument("--xlsx", type=Path, help="also save the statement as this workbook")
+    st.add_argument("--json", action="store_true")
     st.set_defaults(func=_statement)
     repair = verbs.add_parser("repair", help="who bears a repair of this amount, with the clause")
     repair.add_argument("--tenant", required=True)
@@ -43,6 +47,9 @@ def register(nouns) -> None:
 
 def _schedule(args) -> int:
     contract = api_call("GET", "/api/billing/contract", args.tenant, ["vendor_manager"]).json()
+    if args.json:
+        print_json(contract["milestones"])
+        return 0
     print(f"{contract['title']}\n合同总价 {contract['value']['figures']}（{contract['value']['capitals']}）")
     print_table([{
         "milestone": f"{m['code']} {m['name']}", "amount": m["amount"]["figures"],
@@ -80,6 +87,9 @@ def _simulate(args) -> int:
     if args.as_of:
         body["as_of"] = args.as_of
     out = api_call("POST", "/api/billing/simulate", args.tenant, ["vendor_manager"], json=body).json()
+    if args.json:
+        print_json(out)
+        return 0
     rows = [{"": "新" if e["new"] else "", "rule": e["rule"], "when": e["occurred_at"][:10],
              "amount": e["counted_amount"]["figures"], "running": e["running_total"]["figures"],
              "computation": e["computation"]} for e in out["entries"]]
@@ -109,6 +119,27 @@ def _statement(args) -> int:
     params = {k: v for k, v in (("from", args.start), ("to", args.end)) if v}
     roles = ["vendor_manager"]
     s = api_call("GET", "/api/billing/statement", args.tenant, roles, params=params).json()
+    if args.json:
+        print_json(s)
+        if not args.xlsx:
+            return 0
+    else:
+        _print_statement(s)
+    if args.xlsx:
+        book = api_call("GET", "/api/billing/statement/export", args.tenant, roles,
+                        params={"from": s["start"], "to": s["end"]})
+        try:
+            args.xlsx.write_bytes(book.content)
+        except OSError as exc:
+            raise CliError(f"cannot write {args.xlsx}: {exc.strerror}") from None
+        print(f"saved {args.xlsx}", file=sys.stderr if args.json else sys.stdout)
+    return 0
+
+
+PARTY = {"vendor": "乙方（运维服务商）", "client": "甲方"}
+
+
+def _print_statement(s: dict) -> None:
     print(f"{s['title']} 对账单 {s['start']} 至 {s['end']}")
     print_table([{"milestone": f"{m['code']} {m['name']}", "amount": m["amount"]["figures"],
                   "due": m["due_on"] or "待定", "paid": m["paid"]["figures"],
@@ -119,18 +150,6 @@ def _statement(args) -> int:
         ("proposed", "拟计"), ("confirmed", "已确认"), ("waived", "已免除"), ("deducted", "已扣减"))))
     print_table([{"item": label, "amount": s["totals"][key]["figures"], "大写": s["totals"][key]["capitals"]}
                  for key, label in STATEMENT_LINES], ["item", "amount", "大写"])
-    if args.xlsx:
-        book = api_call("GET", "/api/billing/statement/export", args.tenant, roles,
-                        params={"from": s["start"], "to": s["end"]})
-        try:
-            args.xlsx.write_bytes(book.content)
-        except OSError as exc:
-            raise CliError(f"cannot write {args.xlsx}: {exc.strerror}") from None
-        print(f"saved {args.xlsx}")
-    return 0
-
-
-PARTY = {"vendor": "乙方（运维服务商）", "client": "甲方"}
 
 
 def _repair(args) -> int:

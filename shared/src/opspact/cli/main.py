@@ -8,6 +8,7 @@ import sys
 from opspact.cli import (
     audit,
     billing,
+    contract,
     db,
     events,
     hook,
@@ -41,6 +42,7 @@ def build_parser() -> argparse.ArgumentParser:
     events.register(nouns)
     report.register(nouns)
     openapi.register(nouns)
+    contract.register(nouns)
     return parser
 
 

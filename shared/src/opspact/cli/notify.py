@@ -4,7 +4,7 @@ message matching the filters; `--dry-run` lists them and sends nothing."""
 
 from __future__ import annotations
 
-from opspact.cli.common import CliError, api_call, print_table
+from opspact.cli.common import CliError, api_call, print_json, print_table
 
 PAGE = 200
 BATCH = 1000  # what POST /notifications/replay takes at once
@@ -22,6 +22,7 @@ def register(nouns) -> None:
     replay.add_argument("--since", help="created at or after (ISO 8601 with offset)")
     replay.add_argument("--until", help="created before (ISO 8601 with offset)")
     replay.add_argument("--dry-run", action="store_true", help="list what would be requeued")
+    replay.add_argument("--json", action="store_true")
     replay.set_defaults(func=_replay)
 
 
@@ -47,6 +48,9 @@ def _replay(args) -> int:
     if not ids:
         listed = failed_messages(args)
         ids = [m["id"] for m in listed]
+    if args.dry_run and args.json:
+        print_json({"dry_run": True, "ids": ids, "messages": listed})
+        return 0
     if args.dry_run:
         print_table([{"id": m["id"], "channel": m["channel"], "to": m["contact"] or m["recipient"],
                       "rule": m["rule"] or "", "reason": (m["reason"] or "")[:60]} for m in listed]
@@ -62,6 +66,9 @@ def _replay(args) -> int:
                           json={"ids": ids[start:start + BATCH]}).json()
         requeued += len(answer["requeued"])
         skipped.update(answer["skipped"])
+    if args.json:
+        print_json({"requeued": requeued, "skipped": skipped})
+        return 0 if not skipped or requeued else 1
     for notification_id, why in skipped.items():
         print(f"skipped {notification_id}: {why}")
     print(f"requeued {requeued} message(s), skipped {len(skipped)}")

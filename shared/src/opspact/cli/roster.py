@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime, time, timedelta
 
 from opspact.calendar import SHANGHAI
-from opspact.cli.common import CliError, api_call, print_table
+from opspact.cli.common import CliError, api_call, print_json, print_table
 
 
 def register(nouns) -> None:
@@ -15,6 +15,7 @@ def register(nouns) -> None:
     gaps.add_argument("--tenant", required=True)
     gaps.add_argument("--from", dest="start", required=True, help="first day, YYYY-MM-DD")
     gaps.add_argument("--to", dest="end", required=True, help="last day, YYYY-MM-DD (included)")
+    gaps.add_argument("--json", action="store_true")
     gaps.set_defaults(func=_gaps)
 
 
@@ -30,6 +31,9 @@ def _gaps(args) -> int:
     end = datetime.combine(_day(args.end, "--to") + timedelta(days=1), time(), tzinfo=SHANGHAI)
     gaps = api_call("GET", "/api/inventory/roster/gaps", args.tenant, ["vendor_manager"],
                     params={"from": start.isoformat(), "to": end.isoformat()}).json()
+    if args.json:
+        print_json(gaps)
+        return 0
     if not gaps:
         print(f"{args.tenant}: every post is covered from {args.start} to {args.end}")
         return 0

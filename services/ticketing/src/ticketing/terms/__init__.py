@@ -1,0 +1,1 @@
+"""The contract's terms ticketing enforces, each with its clause, as people look them up."""
