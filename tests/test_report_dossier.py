@@ -37,7 +37,10 @@ def test_catalogue_lists_the_contracts_reports_over_its_term(stack, gateway):
     assert len(codes["weekly"]) == 53
     assert codes["monthly"] == ["2023-11", "2023-12"] + [f"2024-{m:02d}" for m in range(1, 12)]
     assert codes["quarterly"] == ["2023-Q4", "2024-Q1", "2024-Q2", "2024-Q3", "2024-Q4"]
-    assert codes["annual"] == ["2023", "2024"]
+    assert codes["annual"] == ["2023"]  # the service year 2023-11-09 – 2024-11-08, "2023年度"
+    [year] = [p for p in catalogue["periods"] if p["kind"] == "annual"]
+    assert (year["first"], year["last"]) == ("2023-11-09", "2024-11-08")
+    assert year["label"] == "2023年度（2023年11月9日至2024年11月8日）"
     assert all(p["complete"] for p in catalogue["periods"])
     # beijing's term is running: nothing after today, the current week still open
     running = gateway.get("/api/ticketing/reports", headers=auth("beijing", "vendor_manager")).json()
@@ -78,7 +81,7 @@ def test_dossier_holds_every_report_ledger_and_index(url, gateway, tmp_path, cap
     archive = zipfile.ZipFile(out)
     names = set(archive.namelist())
     assert {"00-目录.xlsx", "manifest.json", "01-周报/周报-2024-W02.docx", "01-周报/周报-2024-W03.docx",
-            "02-年度报告/年度报告-2024.docx", "巡检台账.xlsx", "变更记录.xlsx", "人员配置表及培训记录.xlsx",
+            "02-年度报告/年度报告-2023.docx", "巡检台账.xlsx", "变更记录.xlsx", "人员配置表及培训记录.xlsx",
             "违约金及付款对账单.xlsx"} == names
     for entry in manifest["files"]:
         assert entry["error"] is None
@@ -116,3 +119,11 @@ def test_dossier_needs_a_span(stack, url, capsys):
     assert "pass from and to" in capsys.readouterr().err
     assert cli(["report", "dossier", "--tenant", "wuqia", "--from", date(2024, 1, 1).isoformat()]) == 1
     assert "--from with --to" in capsys.readouterr().err
+
+
+def test_beijing_annual_summary_is_due_15_days_after_the_term(gateway):
+    catalogue = gateway.get("/api/ticketing/reports", headers=auth("beijing", "vendor_manager"),
+                            params={"from": "2026-05-29", "to": "2027-05-28"}).json()
+    [year] = [p for p in catalogue["periods"] if p["kind"] == "annual"]
+    assert (year["code"], year["last"], year["due_on"]) == ("2026", "2027-05-28", "2027-06-12")
+    assert all(p["due_on"] is None for p in catalogue["periods"] if p["kind"] == "weekly")

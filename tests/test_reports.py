@@ -155,6 +155,8 @@ def test_quarterly_and_annual_analysis(gateway):
     assert q["sections"][1]["heading"] == "二、总体运行分析"
     assert [row[0] for row in q["sections"][1]["tables"][0]["rows"]] == ["1月", "2月", "3月"]
     a = gateway.get(f"{REPORTS}/annual", headers=VIEWER, params={"period": str(year)}).json()
-    assert len(a["sections"][1]["tables"][0]["rows"]) == 12
+    # zhuhai's year is its service year, 11-09 to 11-08: thirteen calendar months touched
+    months = [row[0] for row in a["sections"][1]["tables"][0]["rows"]]
+    assert len(months) == 13 and months[0] == months[-1] == "11月"
     assert a["sections"][-1]["heading"].endswith("存在的不足")
     assert gateway.get(f"{REPORTS}/monthly", headers=auth("zhuhai", "integration")).status_code == 403

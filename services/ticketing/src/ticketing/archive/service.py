@@ -56,12 +56,12 @@ async def publish(session: AsyncSession, request: Request, tenant_id: str, kind:
                   actor: str, again: bool = False,
                   reason: str | None = None) -> tuple[ArchivedReport, list[FileInfo], bool]:
     """(the archived report, its files, whether this call made it)."""
-    period = periods.parse(kind, code)
+    config = await load_tenant(session, shared.tenants, tenant_id)
+    period = periods.parse(kind, code, periods.service_year_start(config))
     today = datetime.now(SHANGHAI).date()
     if period.last >= today:
         raise Conflict(f"{period.label} has not ended (its last day is {period.last}); only an ended "
                        f"period is published — GET /reports/{kind}?period={code} shows it so far")
-    config = await load_tenant(session, shared.tenants, tenant_id)
     wanted = TicketingTenantSettings.model_validate(config["settings"]).reports
     if kind not in wanted.kinds:
         raise Unprocessable(f"the contract asks for {', '.join(wanted.kinds)} reports, not {kind}",

@@ -4,7 +4,7 @@ XLSX for the tables."""
 from __future__ import annotations
 
 import asyncio
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from enum import Enum
 
 from fastapi import APIRouter, Depends, Path, Query, Request, Response
@@ -82,6 +82,8 @@ class PeriodOut(BaseModel):
     first: date
     last: date
     complete: bool = Field(description="the period has ended (else the report covers it so far)")
+    due_on: date | None = Field(default=None, description="the last day to hand it over, where "
+                                                          "the contract sets one")
 
 
 class DocumentOut(BaseModel):
@@ -130,9 +132,12 @@ async def catalogue(first: IsoDate | None = Query(default=None, alias="from",
     first, last = _span(config, first, last)
     today = datetime.now(SHANGHAI).date()
     begun = min(last, today)  # periods not begun yet have nothing to report
+    due = wanted.due_within_days
     listed = [PeriodOut(kind=p.kind, code=p.code, label=p.label, first=p.first, last=p.last,
-                        complete=p.last < today)
-              for kind in wanted.kinds for p in periods.overlapping(kind, first, begun)]
+                        complete=p.last < today,
+                        due_on=p.last + timedelta(days=due[kind]) if kind in due else None)
+              for kind in wanted.kinds
+              for p in periods.overlapping(kind, first, begun, periods.service_year_start(config))]
     return CatalogueOut(kinds=list(wanted.kinds), clause=wanted.clause, first=first, last=last,
                         periods=listed, documents=_documents(wanted, first, begun, today))
 
@@ -170,8 +175,9 @@ async def get_report(request: Request,
     """周报 / 月报 / 季度报告 / 年度报告 from what was recorded in the period, with the people
     (inventory) and, from monthly up, the money (billing) of the same days."""
     require(principal, "reports.read")
-    code = period or periods.current(kind.value, datetime.now(SHANGHAI).date())
-    parsed = periods.parse(kind.value, code)
+    year_start = periods.service_year_start(await load_tenant(session, shared.tenants, principal.tenant))
+    code = period or periods.current(kind.value, datetime.now(SHANGHAI).date(), year_start)
+    parsed = periods.parse(kind.value, code, year_start)
     report = await service.build(session, principal.tenant, parsed,
                                  await summaries.fetch(request, parsed))
     return await answer(report, parsed.code, format, f"{kind.value}-{principal.tenant}-{parsed.code}")

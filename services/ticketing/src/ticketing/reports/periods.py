@@ -1,5 +1,9 @@
 """Report periods as people name them, in Asia/Shanghai: a week `2025-W10` (ISO, Monday
-to Sunday), a month `2025-03`, a quarter `2025-Q1`, a year `2025`."""
+to Sunday), a month `2025-03`, a quarter `2025-Q1`, a year `2025`.
+
+A year is the contract's service year when the contract has a term (`year_start`, its first
+day): zhuhai's "2023年度" runs 2023-11-09 to 2024-11-08, as the contract and its people call
+it; a calendar year only where nothing says otherwise (xinjiang's 技术服务手册 is by 自然年)."""
 
 from __future__ import annotations
 
@@ -57,7 +61,20 @@ class Period:
         return out
 
 
-def parse(kind: str, code: str) -> Period:
+def service_year_start(config: dict) -> date | None:
+    """The first day of the contract's term (recorded or written), which starts its years."""
+    start = config.get("contract", {}).get("term", {}).get("start")
+    return date.fromisoformat(str(start)) if start else None
+
+
+def _anniversary(start: date, year: int) -> date:
+    try:
+        return start.replace(year=year)
+    except ValueError:  # 29 February in a common year
+        return date(year, 2, 28)
+
+
+def parse(kind: str, code: str, year_start: date | None = None) -> Period:
     pattern, example = PATTERNS[kind]
     match = pattern.match(code)
     if not match:
@@ -82,6 +99,11 @@ def parse(kind: str, code: str) -> Period:
             first = date(year, 3 * q - 2, 1)
             last = (date(year, 3 * q, 1) + timedelta(days=32)).replace(day=1) - timedelta(days=1)
             label = f"{year}年第{QUARTERS[q - 1]}季度"
+        elif year_start is not None:
+            first = _anniversary(year_start, year)
+            last = _anniversary(year_start, year + 1) - timedelta(days=1)
+            label = (f"{year}年度（{first.year}年{first.month}月{first.day}日至"
+                     f"{last.year}年{last.month}月{last.day}日）")
         else:
             first, last, label = date(year, 1, 1), date(year, 12, 31), f"{year}年度"
     except ValueError as exc:
@@ -90,13 +112,14 @@ def parse(kind: str, code: str) -> Period:
     return Period(kind, code, first, last, label)
 
 
-def current(kind: str, today: date) -> str:
+def current(kind: str, today: date, year_start: date | None = None) -> str:
     """The period that ended most recently (the one a report is due for): the one holding
     the day before the period of today began."""
-    return containing(kind, parse(kind, containing(kind, today)).first - timedelta(days=1))
+    began = parse(kind, containing(kind, today, year_start), year_start).first
+    return containing(kind, began - timedelta(days=1), year_start)
 
 
-def containing(kind: str, day: date) -> str:
+def containing(kind: str, day: date, year_start: date | None = None) -> str:
     """The code of the `kind` period that contains `day`."""
     if kind == "weekly":
         year, week, _ = day.isocalendar()
@@ -105,15 +128,17 @@ def containing(kind: str, day: date) -> str:
         return f"{day:%Y-%m}"
     if kind == "quarterly":
         return f"{day.year}-Q{(day.month - 1) // 3 + 1}"
+    if year_start is not None and day < _anniversary(year_start, day.year):
+        return str(day.year - 1)
     return str(day.year)
 
 
-def overlapping(kind: str, first: date, last: date) -> list[Period]:
+def overlapping(kind: str, first: date, last: date, year_start: date | None = None) -> list[Period]:
     """Every `kind` period that shares at least a day with first..last, in order."""
     out = []
     day = first
     while day <= last:
-        period = parse(kind, containing(kind, day))
+        period = parse(kind, containing(kind, day, year_start), year_start)
         out.append(period)
         day = period.last + timedelta(days=1)
     return out

@@ -15,3 +15,7 @@ class ReportSettings(BaseModel):
                                description="the contract's words on reports, quoted in the dossier index")
     service_records: bool = Field(default=False, description="a 运维服务售后记录单 per task (xinxiang)")
     manual: bool = Field(default=False, description="a yearly 技术服务手册 per system (xinjiang)")
+    due_within_days: dict[Kind, int] = Field(default_factory=dict, description=(
+        "days after its period a report is due, where the contract says (beijing: the annual "
+        "summary within 15 days after the term)"))
+    due_clause: str | None = Field(default=None, max_length=500)
