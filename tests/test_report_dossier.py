@@ -29,7 +29,7 @@ def test_catalogue_lists_the_contracts_reports_over_its_term(stack, gateway):
     r = gateway.get("/api/ticketing/reports", headers=auth("zhuhai", "vendor_manager"))
     assert r.status_code == 200, r.text
     catalogue = r.json()
-    assert catalogue["kinds"] == ["weekly", "monthly", "quarterly", "annual"]
+    assert catalogue["kinds"] == ["weekly", "monthly", "quarterly", "half_yearly", "annual"]
     assert (catalogue["first"], catalogue["last"]) == ("2023-11-09", "2024-11-08")
     assert "季度报告" in catalogue["clause"]
     codes = {k: [p["code"] for p in catalogue["periods"] if p["kind"] == k] for k in catalogue["kinds"]}
@@ -37,6 +37,7 @@ def test_catalogue_lists_the_contracts_reports_over_its_term(stack, gateway):
     assert len(codes["weekly"]) == 53
     assert codes["monthly"] == ["2023-11", "2023-12"] + [f"2024-{m:02d}" for m in range(1, 12)]
     assert codes["quarterly"] == ["2023-Q4", "2024-Q1", "2024-Q2", "2024-Q3", "2024-Q4"]
+    assert codes["half_yearly"] == ["2023-H1", "2023-H2"]  # "按周、月、半年频率提供巡检报告"
     assert codes["annual"] == ["2023"]  # the service year 2023-11-09 – 2024-11-08, "2023年度"
     [year] = [p for p in catalogue["periods"] if p["kind"] == "annual"]
     assert (year["first"], year["last"]) == ("2023-11-09", "2024-11-08")

@@ -160,3 +160,20 @@ def test_quarterly_and_annual_analysis(gateway):
     assert len(months) == 13 and months[0] == months[-1] == "11月"
     assert a["sections"][-1]["heading"].endswith("存在的不足")
     assert gateway.get(f"{REPORTS}/monthly", headers=auth("zhuhai", "integration")).status_code == 403
+
+
+def test_zhuhai_half_year_report_over_the_service_year(gateway):
+    """"对系统及设备日常巡检，按周、月、半年频率提供巡检报告和故障分析报告": 2023-H2 is the second
+    half of the service year 2023 (2024-05-09 to 2024-11-08), analysed month by month."""
+    r = gateway.get(f"{REPORTS}/half_yearly", headers=VIEWER, params={"period": "2023-H2"})
+    assert r.status_code == 200, r.text
+    report = r.json()
+    assert report["title"].endswith("运维半年报告")
+    assert report["facts"]["统计区间"] == "2024-05-09 至 2024-11-08"
+    months = [row[0] for row in report["sections"][1]["tables"][0]["rows"]]
+    assert months[0] == "5月" and months[-1] == "11月" and len(months) == 7
+    docx = gateway.get(f"{REPORTS}/half_yearly", headers=VIEWER,
+                       params={"period": "2023-H2", "format": "docx"})
+    assert docx.status_code == 200 and docx.content[:2] == b"PK"
+    bad = gateway.get(f"{REPORTS}/half_yearly", headers=VIEWER, params={"period": "2023-H3"})
+    assert bad.status_code == 422 and "2025-H1" in bad.text

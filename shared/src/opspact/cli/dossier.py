@@ -25,7 +25,8 @@ from opspact.cli.common import CliError, api_call, progress
 from opspact.tabular import add_table, workbook_bytes
 
 ROLES = ["vendor_manager"]
-KIND_NAMES = {"weekly": "周报", "monthly": "月报", "quarterly": "季度报告", "annual": "年度报告"}
+KIND_NAMES = {"weekly": "周报", "monthly": "月报", "quarterly": "季度报告", "half_yearly": "半年报告",
+              "annual": "年度报告"}
 DOCUMENTS = {"service-records": ("运维服务售后记录单", "/api/ticketing/service-records"),
              "manual": ("技术服务手册", "/api/ticketing/manual")}
 STAFFING_CHUNK_DAYS = 366  # inventory's summary answers at most 400 days at a time

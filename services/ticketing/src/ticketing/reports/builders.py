@@ -228,7 +228,7 @@ def build(period: Period, facts: Facts, project: str, vendor: str, *, open_fault
             numbers |= money.numbers(statement)
     if period.kind == "weekly":
         sections.append(_plan(list(open_faults), list(next_rounds), facts.systems))
-    if period.kind in ("quarterly", "annual"):
+    if period.kind in ("quarterly", "half_yearly", "annual"):
         sections.insert(1, _by_month(facts, period))
     if period.kind == "annual":
         sections.append(_shortcomings(facts, numbers))

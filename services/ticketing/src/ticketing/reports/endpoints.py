@@ -35,6 +35,7 @@ class ReportKind(str, Enum):
     weekly = "weekly"
     monthly = "monthly"
     quarterly = "quarterly"
+    half_yearly = "half_yearly"
     annual = "annual"
 
 
@@ -165,9 +166,10 @@ RENDERERS = {Format.docx: (render_docx.render, DOCX), Format.pdf: (render_pdf.re
     400: {"description": "the request did not come through the gateway, which delegates the reads"},
     503: {"description": "inventory or billing did not give their part"}})
 async def get_report(request: Request,
-                     kind: ReportKind = Path(description="weekly | monthly | quarterly | annual"),
+                     kind: ReportKind = Path(
+                         description="weekly | monthly | quarterly | half_yearly | annual"),
                      period: str | None = Query(default=None, max_length=10,
-                                                description="2025-W10 | 2025-03 | 2025-Q1 | 2025; "
+                                                description="2025-W10 | 2025-03 | 2025-Q1 | 2025-H1 | 2025; "
                                                             "default: the last one ended"),
                      format: Format = Format.json,  # noqa: A002 (the query parameter's name)
                      principal: Principal = Depends(current_principal),

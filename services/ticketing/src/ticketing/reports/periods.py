@@ -1,5 +1,5 @@
 """Report periods as people name them, in Asia/Shanghai: a week `2025-W10` (ISO, Monday
-to Sunday), a month `2025-03`, a quarter `2025-Q1`, a year `2025`.
+to Sunday), a month `2025-03`, a quarter `2025-Q1`, a half year `2025-H1`, a year `2025`.
 
 A year is the contract's service year when the contract has a term (`year_start`, its first
 day): zhuhai's "2023年度" runs 2023-11-09 to 2024-11-08, as the contract and its people call
@@ -13,12 +13,14 @@ from datetime import date, datetime, time, timedelta
 
 from opspact.calendar import SHANGHAI
 from opspact.errors import Unprocessable
+from opspact.tenancy.term import add_months
 
 QUARTERS = "一二三四"
 PATTERNS = {
     "weekly": (re.compile(r"^(\d{4})-W(\d{2})$"), "2025-W10"),
     "monthly": (re.compile(r"^(\d{4})-(\d{2})$"), "2025-03"),
     "quarterly": (re.compile(r"^(\d{4})-Q([1-4])$"), "2025-Q1"),
+    "half_yearly": (re.compile(r"^(\d{4})-H([12])$"), "2025-H1"),
     "annual": (re.compile(r"^(\d{4})$"), "2025"),
 }
 
@@ -74,6 +76,17 @@ def _anniversary(start: date, year: int) -> date:
         return date(year, 2, 28)
 
 
+def _half(year: int, half: int, year_start: date | None) -> tuple[date, date, str]:
+    """The first or second six months of the (service) year `year`."""
+    start = _anniversary(year_start, year) if year_start else date(year, 1, 1)
+    middle = add_months(start, 6)
+    first, last = (start, middle - timedelta(days=1)) if half == 1 else (
+        middle, add_months(start, 12) - timedelta(days=1))
+    name = f"{year}年度{'上' if half == 1 else '下'}半年"
+    return first, last, (f"{name}（{first.year}年{first.month}月{first.day}日至"
+                         f"{last.year}年{last.month}月{last.day}日）")
+
+
 def parse(kind: str, code: str, year_start: date | None = None) -> Period:
     pattern, example = PATTERNS[kind]
     match = pattern.match(code)
@@ -99,6 +112,8 @@ def parse(kind: str, code: str, year_start: date | None = None) -> Period:
             first = date(year, 3 * q - 2, 1)
             last = (date(year, 3 * q, 1) + timedelta(days=32)).replace(day=1) - timedelta(days=1)
             label = f"{year}年第{QUARTERS[q - 1]}季度"
+        elif kind == "half_yearly":
+            first, last, label = _half(year, int(match.group(2)), year_start)
         elif year_start is not None:
             first = _anniversary(year_start, year)
             last = _anniversary(year_start, year + 1) - timedelta(days=1)
@@ -128,9 +143,12 @@ def containing(kind: str, day: date, year_start: date | None = None) -> str:
         return f"{day:%Y-%m}"
     if kind == "quarterly":
         return f"{day.year}-Q{(day.month - 1) // 3 + 1}"
-    if year_start is not None and day < _anniversary(year_start, day.year):
-        return str(day.year - 1)
-    return str(day.year)
+    year = day.year - 1 if year_start is not None and day < _anniversary(year_start, day.year) \
+        else day.year
+    if kind == "half_yearly":
+        second = day > _half(year, 1, year_start)[1]
+        return f"{year}-H{2 if second else 1}"
+    return str(year)
 
 
 def overlapping(kind: str, first: date, last: date, year_start: date | None = None) -> list[Period]:

@@ -4,7 +4,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-Kind = Literal["weekly", "monthly", "quarterly", "annual"]
+Kind = Literal["weekly", "monthly", "quarterly", "half_yearly", "annual"]
 
 
 class ReportSettings(BaseModel):
