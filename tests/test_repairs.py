@@ -102,3 +102,15 @@ def test_the_cli_answers_who_pays(stack, capsys, monkeypatch):
                 "consumables", "--json"]) == 0
     assert '"borne_by": "vendor"' in capsys.readouterr().out
     assert cli(["billing", "repair", "--tenant", "zhuhai", "--amount", "300"]) == 1
+
+
+def test_the_monthly_report_shows_the_months_repairs_and_who_bore_them(gateway):
+    run = uuid.uuid4().hex[:6]
+    assert repair(gateway, f"RPT-{run}", "23000.00", repaired_on="2026-08-12").status_code == 201
+    r = gateway.get("/api/ticketing/reports/monthly", headers=MANAGER, params={"period": "2026-08"})
+    assert r.status_code == 200, r.text
+    money = next(s for s in r.json()["sections"] if s["heading"].endswith("付款节点与违约金"))
+    table = next(t for t in money["tables"] if t["caption"].endswith("维修费用"))
+    assert ["2026-08-12", "srv-app-01", "硬盘 1.2T SAS ×2", "¥23,000.00", "甲方"] in [
+        row[:5] for row in table["rows"]]
+    assert any("本期维修1项：乙方承担¥0.00，甲方承担¥23,000.00" in p for p in money["paragraphs"])

@@ -1,6 +1,7 @@
 """付款节点与违约金: the contract's money in a report, from billing's statement of account
 for the same days — what was invoiced and received, each payment milestone, the
-liquidated damages that occurred in the period and their state, and the balance."""
+liquidated damages that occurred in the period and their state, the balance, and where
+the contract splits repair costs (beijing 三2(4)), the period's repairs and who bore them."""
 
 from __future__ import annotations
 
@@ -45,4 +46,16 @@ def section(statement: dict | Denied) -> Section:
                     [[d["occurred_on"], d["clause"] or d["rule"], d["computation"], _figures(d["amount"]),
                       labels.of(labels.DAMAGE_STATES, d["state"]), d["deducted_from"] or "—"]
                      for d in statement["damages"]], [12, 30, 30, 14, 8, 10])
-    return Section(HEADING, paragraphs=text, tables=[milestones, damages])
+    tables = [milestones, damages]
+    if "vendor" in totals.get("repairs", {}):  # the contract splits repair costs
+        repairs = statement.get("repairs", [])
+        text.append(f"本期维修{len(repairs)}项：乙方承担{_figures(totals['repairs']['vendor'])}，"
+                    f"甲方承担{_figures(totals['repairs']['client'])}（按合同维修费用分担条款）。")
+        tables.append(Table("表 维修费用", ["维修日期", "资产", "配件/工作", "金额", "承担方", "依据"],
+                            [[r["repaired_on"], r["asset_code"], r["parts"], _figures(r["amount"]),
+                              PARTIES[r["borne_by"]], r["reason"]] for r in repairs],
+                            [12, 14, 24, 12, 8, 30]))
+    return Section(HEADING, paragraphs=text, tables=tables)
+
+
+PARTIES = {"vendor": "乙方", "client": "甲方"}
