@@ -263,3 +263,20 @@ def test_wuqia_on_time_costs_nothing_and_nothing_recorded_accrues():
     assert all(e.accruing for e in pending.entries)
     assert {e.key: e.days for e in pending.entries} == {"late-delivery:delivery": 5,
                                                        "late-acceptance:acceptance": 5}
+
+
+def test_signed_off_entries_keep_their_amounts_and_the_cap_still_holds():
+    """wuqia's cap is 10 % (¥95,500). Five confidentiality breaches (2 % each) confirmed fill
+    it; a breach found later that happened before them takes only what is left: nothing."""
+    violation = "billing.violation.recorded.v1"
+    later = [event(10 + n, violation, 10 + n, rule="confidentiality") for n in range(5)]
+    signed = {e.key: e.counted_amount for e in run("wuqia", later).entries}
+    assert sum(signed.values()) == Decimal("95500.00")
+    earlier = event(1, violation, 1, rule="confidentiality")
+    a = run("wuqia", [earlier, *later], frozen=signed)
+    assert a.total == Decimal("95500.00") and a.cap_reached
+    new = next(e for e in a.entries if e.key not in signed)
+    assert new.counted_amount == Decimal("0.00") and "上限" in new.computation
+    assert {e.key: e.counted_amount for e in a.entries if e.key in signed} == signed
+    # unfrozen, the earlier breach would push the last one out instead
+    assert run("wuqia", [earlier, *later]).total == Decimal("95500.00")

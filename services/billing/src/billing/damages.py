@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from decimal import Decimal
@@ -309,7 +310,10 @@ class _Assessor:
 
 def assess(terms: BillingTerms, value: Decimal, events: list[dict[str, Any]],
            term_start: date | None = None, waived: set[str] | frozenset = frozenset(),
-           as_of: datetime | None = None) -> Assessment:
+           as_of: datetime | None = None, frozen: Mapping[str, Decimal] | None = None) -> Assessment:
+    """`frozen`: entries a person signed off (confirmed, deducted) with the amounts counted
+    then. They keep them, and the cap is what is left after them: an earlier breach found
+    later takes only the rest, never more than the cap in all."""
     unique = {e["id"]: e for e in events}  # the same event twice counts once
     ordered = sorted(unique.values(), key=lambda e: (_when(e), e["id"]))
     assessor = _Assessor(terms, value, term_start, set(waived), as_of)
@@ -320,15 +324,21 @@ def assess(terms: BillingTerms, value: Decimal, events: list[dict[str, Any]],
     assessor.charge_days()
     entries = sorted(assessor.entries, key=lambda e: (e.occurred_at, e.key))
     cap = percent_of(value, terms.damages.cap.percent) if terms.damages.cap else None
-    running, reached = Decimal(0), False
+    frozen = frozen or {}
+    reserved = sum(frozen.values(), Decimal(0))
+    running, free, reached = Decimal(0), Decimal(0), False
     for entry in entries:
-        counted = entry.amount if cap is None else min(entry.amount, cap - running)
-        entry.counted_amount = fen(max(counted, Decimal(0)))
+        if entry.key in frozen:
+            entry.counted_amount = frozen[entry.key]
+        else:
+            counted = entry.amount if cap is None else min(entry.amount, cap - reserved - free)
+            entry.counted_amount = fen(max(counted, Decimal(0)))
+            free += entry.counted_amount
         running += entry.counted_amount
         entry.running_total = running
-        if cap is not None and not reached and running >= cap:
+        if cap is not None and not reached and reserved + free >= cap:
             entry.cap_reached = reached = True
         if entry.counted_amount != entry.amount:
             entry.computation += f"；受违约金总额上限 {figures(cap)} 限制，计 {figures(entry.counted_amount)}"
-    return Assessment(entries=entries, total=running, cap=cap, cap_reached=reached,
+    return Assessment(entries=entries, total=reserved + free, cap=cap, cap_reached=reached,
                       termination_rights=[e for e in entries if e.termination_right])

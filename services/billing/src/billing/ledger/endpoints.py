@@ -146,9 +146,10 @@ async def simulate(body: SimulationIn, principal: Principal = Depends(current_pr
     given = [{**e.model_dump(mode="json"), "id": f"sim:{e.id}"} for e in body.events]
     # every waiver counts, not a page of them
     waived = await service.waived_keys(session, principal.tenant) if body.with_recorded else set()
+    frozen = await service.frozen_amounts(session, principal.tenant) if body.with_recorded else {}
     as_of = body.as_of or datetime.now(UTC)
-    before = assess(c.terms, c.value, recorded, c.term_start, waived, as_of)
-    after = assess(c.terms, c.value, recorded + given, c.term_start, waived, as_of)
+    before = assess(c.terms, c.value, recorded, c.term_start, waived, as_of, frozen)
+    after = assess(c.terms, c.value, recorded + given, c.term_start, waived, as_of, frozen)
     simulated = {e["id"] for e in given}
     counted = {i for e in after.entries for i in e.event_ids}
     return SimulationOut(

@@ -118,6 +118,13 @@ def _fields(entry: Entry) -> dict[str, Any]:
             "accruing": entry.accruing, "termination_right": entry.termination_right}
 
 
+async def frozen_amounts(session: AsyncSession, tenant_id: str) -> dict[str, Decimal]:
+    """The entries a person signed off, with what they counted then."""
+    rows = await session.execute(select(LedgerEntry.key, LedgerEntry.counted_amount).where(
+        LedgerEntry.tenant_id == tenant_id, LedgerEntry.state.in_(FROZEN)))
+    return {key: amount for key, amount in rows}
+
+
 async def waived_keys(session: AsyncSession, tenant_id: str) -> set[str]:
     return set((await session.execute(select(LedgerEntry.key).where(
         LedgerEntry.tenant_id == tenant_id, LedgerEntry.state == "waived"))).scalars())
@@ -132,8 +139,9 @@ async def reassess(session: AsyncSession, tenant_id: str,
     waived = {k for k, r in existing.items() if r.state == "waived"}
     counted_before = sum((r.counted_amount for r in existing.values() if r.state != "waived"),
                          Decimal(0))
+    frozen = {k: r.counted_amount for k, r in existing.items() if r.state in FROZEN}
     result = assess(terms.terms, terms.value, await recorded_events(session, tenant_id, terms),
-                    terms.term_start, waived, as_of or datetime.now(UTC))
+                    terms.term_start, waived, as_of or datetime.now(UTC), frozen)
     for entry in result.entries:
         row = existing.get(entry.key)
         if row is None and entry.amount == 0 and not entry.termination_right:
