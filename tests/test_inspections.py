@@ -239,9 +239,14 @@ def test_a_day_of_missed_rounds_made_up_costs_one_day(stack, gateway):
                             params={"rule": "late-work", "limit": 200}).json()["items"]
         return {e["key"]: e for e in items}
 
+    items = [f"inspection:{key}" for key in keys]
+    wait_until(lambda: query(stack, "SELECT count(*) AS n FROM billing.damage_inputs WHERE "
+                                    "tenant_id = 'zhuhai' AND type = 'ticketing.inspection.made_up.v1' "
+                                    "AND data->>'item' = ANY($1)", items)[0]["n"] == 3,
+               timeout=60, message="billing to take the three made-up rounds")
     first = f"late-work:inspection:{keys[0]}"
-    entry = wait_until(lambda: (e := ledger().get(first)) and not e["accruing"] and e,
-                       timeout=60, message="the made-up rounds in the damages ledger")
+    entry = ledger()[first]
+    assert not entry["accruing"], entry
     # due 06-09, done 06-10: one day late, at 0.3 % of ¥708,000
     assert entry["days"] == 1 and entry["amount"]["value"] == "2124.00", entry
     for key in keys[1:]:  # the same day: charged once, with the first round
