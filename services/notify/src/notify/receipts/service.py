@@ -105,6 +105,10 @@ def _uuid(text: str | None) -> uuid.UUID | None:
 
 
 async def pending(session: AsyncSession, tenant_id: str, limit: int) -> list[DeliveryReceipt]:
+    """The reports still waiting, those about a message of ours first (it was not settled
+    when they came): reports matching nothing — junk, or another system's — wait a day to
+    be marked unmatched, and must not starve a real one behind them in the meantime."""
     return list((await session.execute(select(DeliveryReceipt).where(
         DeliveryReceipt.tenant_id == tenant_id, DeliveryReceipt.state == "pending")
-        .order_by(DeliveryReceipt.id).limit(limit).with_for_update(skip_locked=True))).scalars())
+        .order_by(DeliveryReceipt.notification_id.is_(None), DeliveryReceipt.id)
+        .limit(limit).with_for_update(skip_locked=True))).scalars())
