@@ -142,7 +142,7 @@ async def simulate(body: SimulationIn, principal: Principal = Depends(current_pr
     """What would these events cost? Nothing is written."""
     require(principal, "billing.read")
     c = await service.contract(session, principal.tenant)
-    recorded = await service.recorded_events(session, principal.tenant) if body.with_recorded else []
+    recorded = await service.recorded_events(session, principal.tenant, c) if body.with_recorded else []
     given = [{**e.model_dump(mode="json"), "id": f"sim:{e.id}"} for e in body.events]
     # every waiver counts, not a page of them
     waived = await service.waived_keys(session, principal.tenant) if body.with_recorded else set()

@@ -29,14 +29,15 @@ def policy_of(ticket: Ticket, settings: TicketingTenantSettings):
     return settings.sla.policy_for(ticket.kind, ticket.priority, ticket.system_code, core)
 
 
-async def not_started(session: AsyncSession, ticket: Ticket, policy) -> frozenset[str]:
-    """The clocks whose condition failed when the fault came in: `unless_on_site` ones
-    when someone was rostered on site (xinjiang: "如遇其他时段无现场值班人员…2小时内赶到现场")."""
+async def not_started(session: AsyncSession, ticket: Ticket, policy) -> tuple[frozenset[str], list]:
+    """The clocks whose condition failed when the fault came in — `unless_on_site` ones when
+    someone was rostered on site (xinjiang: "如遇其他时段无现场值班人员…2小时内赶到现场") — and
+    the shifts that made it so."""
     conditional = {r.clock for r in policy.base_rules() if r.unless_on_site}
     if not conditional:
-        return frozenset()
+        return frozenset(), []
     shifts = await on_site_at(session, ticket.tenant_id, ticket.created_at)
-    return frozenset(conditional) if shifts else frozenset()
+    return (frozenset(conditional) if shifts else frozenset()), shifts
 
 
 async def start_clocks(session: AsyncSession, ticket: Ticket,
@@ -45,9 +46,8 @@ async def start_clocks(session: AsyncSession, ticket: Ticket,
     if policy is None:
         return []
     engine = ClockEngine(settings, ticket.created_at)
-    skipped = await not_started(session, ticket, policy)
+    skipped, shifts = await not_started(session, ticket, policy)
     if skipped:
-        shifts = await on_site_at(session, ticket.tenant_id, ticket.created_at)
         present = "、".join(f"{s.post}:{s.staff}" for s in shifts)
         repository.record(session, ticket, "opspact", "clock_not_started",
                           f"报修时现场有值班人员（{present}）：{'、'.join(sorted(skipped))} 时限不适用")
@@ -77,7 +77,7 @@ async def on_policy(session: AsyncSession, ticket: Ticket, settings: TicketingTe
     clocks = await locked_clocks(session, ticket)
     engine = ClockEngine(settings, await db_now(session))
     policy = policy_of(ticket, settings)
-    skipped = await not_started(session, ticket, policy) if policy else frozenset()
+    skipped = (await not_started(session, ticket, policy))[0] if policy else frozenset()
     session.add_all(engine.on_policy(ticket, clocks, policy, reached, skipped))
     await session.flush()
     await announce(session, ticket, engine.outcome)
