@@ -25,6 +25,11 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     # The police side reports and closes faults; the vendor works them; systems post them.
     "tickets.write": frozenset({"client_admin"} | VENDOR_SIDE | {"integration", "platform_admin"}),
     "tickets.import": frozenset({"vendor_manager", "platform_admin"}),
+    # The desk's internal notes on a ticket: the vendor's people and those who audit them;
+    # the client reads the public conversation. Redacting a comment (it is evidence) is for
+    # the managers of both sides.
+    "comments.internal": frozenset(VENDOR_SIDE | {"auditor", "platform_admin"}),
+    "comments.redact": frozenset({"vendor_manager", "client_admin", "platform_admin"}),
     "hooks.post": frozenset({"integration", "platform_admin"}),
     # The asset register is read by both sides; the vendor keeps it (the client's
     # administrators may correct it too).
@@ -117,6 +122,10 @@ ROUTES: tuple[Route, ...] = (
     Route("ticketing", "POST", "/tickets/{ticket_id}/transitions", "tickets.write"),
     Route("ticketing", "POST", "/tickets/{ticket_id}/effective-plan", "tickets.write"),
     Route("ticketing", "POST", "/tickets/{ticket_id}/visit", "tickets.write"),
+    Route("ticketing", "POST", "/tickets/{ticket_id}/comments", "tickets.write"),
+    Route("ticketing", "GET", "/tickets/{ticket_id}/comments", "tickets.read"),
+    Route("ticketing", "PUT", "/tickets/{ticket_id}/comments/{comment_id}", "tickets.write"),
+    Route("ticketing", "POST", "/tickets/{ticket_id}/comments/{comment_id}/redact", "comments.redact"),
     Route("ticketing", "POST", "/hooks/{source}", "hooks.post"),
     Route("ticketing", "GET", "/inspections/rounds", "inspections.read"),
     Route("ticketing", "GET", "/inspections/export", "inspections.read"),

@@ -6,6 +6,7 @@ from opspact.tenancy.term import CONTRACT_DATE_RECORDED, contract_date_handler
 
 import ticketing.archive.models  # noqa: F401  (registers the ORM tables)
 import ticketing.changes.models  # noqa: F401
+import ticketing.comments.models  # noqa: F401
 import ticketing.inspections.models  # noqa: F401
 import ticketing.knowledge.models  # noqa: F401
 import ticketing.plans.models  # noqa: F401
