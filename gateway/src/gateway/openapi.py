@@ -29,9 +29,11 @@ def product_document(app: FastAPI) -> dict[str, Any]:
     own = get_openapi(title=app.title, version=app.version, description=app.description,
                       routes=app.routes)
     services = json.loads(SERVICES_DOCUMENT.read_text(encoding="utf-8"))
+    tags = {tag["name"] for tag in services.get("tags", [])}
     for operations in own["paths"].values():
         for operation in operations.values():
             operation["operationId"] = f"gateway_{operation['operationId']}"
+            tags.update(operation.get("tags", ()))
             for status, response in operation.get("responses", {}).items():
                 if status[0] in "45" and "content" not in response:
                     response["content"] = problem_content()
@@ -42,10 +44,6 @@ def product_document(app: FastAPI) -> dict[str, Any]:
     for name, schema in own.get("components", {}).get("schemas", {}).items():
         if schemas.setdefault(name, schema) != schema:
             raise RuntimeError(f"schema {name!r} means one thing in the gateway, another in a service")
-    tags = {tag["name"] for tag in services.get("tags", [])}
-    for operations in own["paths"].values():
-        for operation in operations.values():
-            tags.update(operation.get("tags", ()))
     return {
         "openapi": services["openapi"],
         "info": {"title": "OpsPact API", "version": app.version,

@@ -1,19 +1,30 @@
 """A service's own copy of inventory's roster, kept from `inventory.roster.changed.v1`
 (each event carries the shifts added and removed): notify routes alerts by it, ticketing
 knows whether anyone was on site when a fault came in — neither waits on, or fails with,
-the inventory service. Each service keeps its table (same columns: tenant_id, shift_id,
-post, staff, starts_at, ends_at); the logic is this one."""
+the inventory service. Each service keeps its own table, with these columns
+(`ShiftColumns`) and this logic."""
 
 from __future__ import annotations
 
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, select
+from sqlalchemy import BigInteger, DateTime, String, delete, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import Mapped, mapped_column
 
 from opspact.events import CloudEvent
+
+
+class ShiftColumns:
+    """The columns of a service's roster copy (mixed into its own mapped class)."""
+    tenant_id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    shift_id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    post: Mapped[str] = mapped_column(String(64))
+    staff: Mapped[str] = mapped_column(String(64))
+    starts_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    ends_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
 
 
 async def apply_change(session: AsyncSession, model: Any, event: CloudEvent) -> None:
