@@ -99,3 +99,10 @@ def test_comments_on_nothing_are_refused(gateway):
     for body in ({"body": ""}, {"body": "x", "visibility": "secret"}, {"body": "x", "extra": 1}):
         r = gateway.post(f"{TICKETS}/{ticket['id']}/comments", headers=ENGINEER, json=body)
         assert r.status_code == 422 and r.headers["content-type"].startswith("application/problem+json")
+
+
+def test_a_comment_number_past_the_column_is_a_422(gateway):
+    ticket = new_ticket(gateway)  # the fuzzer's 405851728122967490560 was a 500
+    r = gateway.post(f"{TICKETS}/{ticket['id']}/comments/405851728122967490560/redact", headers=MANAGER,
+                     json={"reason": "x"})
+    assert r.status_code == 422 and "comment_id" in r.text

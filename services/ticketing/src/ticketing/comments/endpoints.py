@@ -8,7 +8,7 @@ from __future__ import annotations
 from typing import Literal
 from uuid import UUID
 
-from fastapi import APIRouter, Depends, Query
+from fastapi import APIRouter, Depends, Path, Query
 from opspact.app import SESSION, current_principal
 from opspact.auth import Principal
 from opspact.errors import Conflict, Forbidden, NotFound
@@ -23,6 +23,7 @@ from ticketing.tickets.service import get as get_ticket
 
 router = APIRouter(prefix="/tickets/{ticket_id}/comments", tags=["tickets"])
 REDACTED = "（已删除）"
+CommentId = Path(ge=1, le=2**62, description="the comment's number")  # a bigint, as the other ids
 
 
 def sees_internal(principal: Principal) -> bool:
@@ -87,7 +88,7 @@ async def list_comments(ticket_id: UUID, visibility: Literal["internal", "public
 
 @router.put("/{comment_id}", response_model=CommentOut,
             responses={409: {"description": "edited since the version given, or redacted"}})
-async def edit_comment(ticket_id: UUID, comment_id: int, body: CommentEdit,
+async def edit_comment(ticket_id: UUID, body: CommentEdit, comment_id: int = CommentId,
                        principal: Principal = Depends(current_principal),
                        session: AsyncSession = SESSION) -> CommentOut:
     """A new text by its author; the text it replaces is kept as a version."""
@@ -113,7 +114,7 @@ async def edit_comment(ticket_id: UUID, comment_id: int, body: CommentEdit,
 
 @router.post("/{comment_id}/redact", response_model=CommentOut,
              responses={409: {"description": "redacted already"}})
-async def redact_comment(ticket_id: UUID, comment_id: int, body: RedactIn,
+async def redact_comment(ticket_id: UUID, body: RedactIn, comment_id: int = CommentId,
                          principal: Principal = Depends(current_principal),
                          session: AsyncSession = SESSION) -> CommentOut:
     """Hide a comment's text (every version) for a reason; the comment stays, as evidence
