@@ -50,7 +50,8 @@ def test_internal_notes_stay_with_the_desk(gateway):
     assert only_public["total"] == 2
     timeline = gateway.get(f"{TICKETS}/{ticket['id']}", headers=VIEWER).json()["timeline"]
     commented = [e["note"] for e in timeline if e["action"] == "commented"]
-    assert commented == ["（内部备注）", public["body"], answer["body"]]  # no internal text leaks
+    assert commented == [f"评论 {note['id']}：（内部备注）", f"评论 {public['id']}：{public['body']}",
+                         f"评论 {answer['id']}：{answer['body']}"]  # no internal text leaks
     hidden = gateway.put(f"{TICKETS}/{ticket['id']}/comments/{note['id']}", headers=OFFICER,
                          json={"body": "x", "version": 1})
     assert hidden.status_code == 404
@@ -87,8 +88,11 @@ def test_redaction_keeps_that_something_was_said(gateway):
     assert edit.status_code == 409
     listed = gateway.get(f"{TICKETS}/{ticket['id']}/comments", headers=OFFICER).text
     assert "Pa55word" not in listed
-    timeline = gateway.get(f"{TICKETS}/{ticket['id']}", headers=OFFICER).json()["timeline"]
+    shown = gateway.get(f"{TICKETS}/{ticket['id']}", headers=OFFICER)
+    assert "Pa55word" not in shown.text  # nor in the timeline's entry for the comment
+    timeline = shown.json()["timeline"]
     assert any(e["action"] == "comment_redacted" and "含口令，已轮换" in e["note"] for e in timeline)
+    assert f"评论 {leaked['id']}：（已删除）" in [e["note"] for e in timeline]
 
 
 def test_comments_on_nothing_are_refused(gateway):

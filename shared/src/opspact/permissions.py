@@ -261,8 +261,12 @@ def route_for(service: str, method: str, path: str) -> Route | None:
                 None)
 
 
+def may(principal: Principal, permission: str) -> bool:
+    return bool(PERMISSIONS[permission] & set(principal.roles))
+
+
 def require(principal: Principal, permission: str) -> None:
     allowed = PERMISSIONS[permission]
-    if not allowed & set(principal.roles):
+    if not may(principal, permission):
         raise Forbidden(f"{permission} needs one of the roles {', '.join(sorted(allowed))}; "
                         f"the caller has {', '.join(principal.roles) or '(none)'}")

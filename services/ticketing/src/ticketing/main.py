@@ -12,6 +12,7 @@ import ticketing.knowledge.models  # noqa: F401
 import ticketing.plans.models  # noqa: F401
 import ticketing.roster.models  # noqa: F401
 import ticketing.scope.models  # noqa: F401
+import ticketing.search.models  # noqa: F401
 import ticketing.tickets.models  # noqa: F401
 import ticketing.worklog.models  # noqa: F401
 from ticketing import tenant_settings

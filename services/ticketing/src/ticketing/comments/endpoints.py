@@ -12,13 +12,15 @@ from fastapi import APIRouter, Depends, Path, Query
 from opspact.app import SESSION, current_principal
 from opspact.auth import Principal
 from opspact.errors import Conflict, Forbidden, NotFound
-from opspact.permissions import PERMISSIONS, require
-from sqlalchemy import func, select
+from opspact.permissions import may, require
+from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from ticketing.comments.models import Comment
 from ticketing.comments.schemas import CommentEdit, CommentIn, CommentOut, CommentPage, RedactIn
+from ticketing.search.index import reindex
 from ticketing.tickets import repository
+from ticketing.tickets.models import TimelineEntry
 from ticketing.tickets.service import get as get_ticket
 
 router = APIRouter(prefix="/tickets/{ticket_id}/comments", tags=["tickets"])
@@ -27,7 +29,7 @@ CommentId = Path(ge=1, le=2**62, description="the comment's number")  # a bigint
 
 
 def sees_internal(principal: Principal) -> bool:
-    return bool(PERMISSIONS["comments.internal"] & set(principal.roles))
+    return may(principal, "comments.internal")
 
 
 def comment_out(c: Comment) -> CommentOut:
@@ -60,11 +62,21 @@ async def add_comment(ticket_id: UUID, body: CommentIn,
     comment = Comment(tenant_id=principal.tenant, ticket_id=ticket.id, author=principal.subject,
                       visibility=body.visibility, body=body.body, version=1, earlier=[])
     session.add(comment)
-    repository.record(session, ticket, principal.subject, "commented",
-                      body.body[:500] if body.visibility == "public" else "（内部备注）")
     await session.flush()
+    repository.record(session, ticket, principal.subject, "commented", _timeline_note(comment))
+    await reindex(session, ticket.id)
     await session.refresh(comment)
     return comment_out(comment)
+
+
+def _timeline_note(comment: Comment) -> str:
+    # Named by number, so a redaction finds the entry and hides the text there too.
+    said = comment.body[:500] if comment.visibility == "public" else "（内部备注）"
+    return f"{_timeline_prefix(comment.id)}{said}"
+
+
+def _timeline_prefix(comment_id: int) -> str:
+    return f"评论 {comment_id}："
 
 
 @router.get("", response_model=CommentPage)
@@ -107,7 +119,7 @@ async def edit_comment(ticket_id: UUID, body: CommentEdit, comment_id: int = Com
                                           "by": comment.author,
                                           "at": comment.updated_at.isoformat()}]
     comment.body, comment.version, comment.updated_at = body.body, comment.version + 1, func.now()
-    await session.flush()
+    await reindex(session, ticket_id)
     await session.refresh(comment)
     return comment_out(comment)
 
@@ -130,6 +142,12 @@ async def redact_comment(ticket_id: UUID, body: RedactIn, comment_id: int = Comm
     ticket = await get_ticket(session, principal.tenant, ticket_id)
     repository.record(session, ticket, principal.subject, "comment_redacted",
                       f"评论 {comment_id} 已删除：{body.reason}")
-    await session.flush()
+    # the public text the timeline showed goes as well; the entry stays, as the comment does
+    await session.execute(update(TimelineEntry).where(
+        TimelineEntry.tenant_id == principal.tenant, TimelineEntry.ticket_id == ticket.id,
+        TimelineEntry.action == "commented",
+        TimelineEntry.note.startswith(_timeline_prefix(comment_id), autoescape=True),
+    ).values(note=f"{_timeline_prefix(comment_id)}{REDACTED}"))
+    await reindex(session, ticket.id)
     await session.refresh(comment)
     return comment_out(comment)

@@ -13,6 +13,9 @@ import logging
 import re
 from functools import lru_cache
 
+from sqlalchemy import cast
+from sqlalchemy.dialects.postgresql import TSQUERY
+
 _WORD = re.compile(r"\w")
 _PARTICLES = frozenset("的了是在和与及或等把被就也都而且着过吗呢吧啊")
 
@@ -27,6 +30,8 @@ def _jieba():
 # Longer "words" are pasted logs or hashes nobody types into a search box, and
 # PostgreSQL refuses lexemes over 2 KB.
 MAX_TERM_CHARS = 64
+# A query's words beyond these are dropped: a pasted paragraph is not a search.
+MAX_QUERY_TERMS = 32
 
 
 def _keep(token: str) -> bool:
@@ -48,3 +53,11 @@ def query_terms(text: str) -> list[str]:
         if _keep(token):
             seen.setdefault(token.strip().lower(), None)
     return list(seen)
+
+
+def tsquery(terms: list[str], joiner: str):
+    """`terms` joined by `&` (every word) or `|` (any), as a bind parameter cast to tsquery:
+    each term a quoted lexeme taken as it is (like the documents' words) — no tsquery syntax
+    from the user, no parser in between."""
+    text = f" {joiner} ".join("'" + t.replace("\\", "\\\\").replace("'", "''") + "'" for t in terms)
+    return cast(text, TSQUERY)

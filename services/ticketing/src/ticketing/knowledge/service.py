@@ -7,18 +7,15 @@ from datetime import UTC, datetime
 from uuid import UUID
 
 from opspact.errors import Conflict, NotFound, Unprocessable
-from sqlalchemy import and_, cast, func, select
-from sqlalchemy.dialects.postgresql import TSQUERY
+from sqlalchemy import and_, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from ticketing.knowledge.models import Article, ArticleVersion
 from ticketing.knowledge.schemas import ArticleIn, ArticleUpdate
-from ticketing.knowledge.segment import document_terms, query_terms
+from ticketing.knowledge.segment import MAX_QUERY_TERMS, document_terms, query_terms, tsquery
 from ticketing.tickets import service as tickets
 from ticketing.tickets.models import Ticket
 from ticketing.tickets.service import systems_of
-
-MAX_QUERY_TERMS = 32
 
 
 async def _check_links(session: AsyncSession, tenant_id: str, body: ArticleIn) -> None:
@@ -98,13 +95,6 @@ async def versions(session: AsyncSession, tenant_id: str, article_id: UUID) -> l
     return list(rows.scalars())
 
 
-def _tsquery(terms: list[str], joiner: str):
-    # A bind parameter cast to tsquery, each term a quoted lexeme taken as it is (like
-    # the documents' words): no tsquery syntax from the user, no parser in between.
-    text = f" {joiner} ".join("'" + t.replace("\\", "\\\\").replace("'", "''") + "'" for t in terms)
-    return cast(text, TSQUERY)
-
-
 async def search(session: AsyncSession, tenant_id: str, q: str | None, system: str | None,
                  limit: int, offset: int
                  ) -> tuple[list[tuple[Article, float | None]], int, list[str], str | None]:
@@ -131,7 +121,7 @@ async def _ranked(session: AsyncSession, conditions: list, terms: list[str], mod
                   limit: int, offset: int) -> tuple[list[tuple[Article, float]], int, str]:
     """Matches of `terms` under the first mode (all / any word) that finds any."""
     for matched in modes:
-        query = _tsquery(terms, "&" if matched == "all" else "|")
+        query = tsquery(terms, "&" if matched == "all" else "|")
         where = and_(*conditions, Article.terms.op("@@")(query))
         total = (await session.execute(select(func.count()).select_from(Article).where(where))).scalar_one()
         if total:

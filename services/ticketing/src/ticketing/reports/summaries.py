@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from opspact import peers
 from opspact.auth import Principal
 from opspact.peers import Denied
-from opspact.permissions import PERMISSIONS, route_for
+from opspact.permissions import may, route_for
 from starlette.requests import Request
 
 from ticketing.reports.periods import Period
@@ -38,7 +38,7 @@ def unreadable_parts(kind: str, principal: Principal) -> list[str]:
     missing = []
     for service, path in peer_reads(kind):
         needed = route_for(service, "GET", path).permission
-        if not PERMISSIONS[needed] & set(principal.roles):
+        if not may(principal, needed):
             missing.append(f"{service} {path} ({needed})")
     return missing
 

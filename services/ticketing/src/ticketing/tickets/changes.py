@@ -15,6 +15,7 @@ from opspact.types import SHANGHAI
 from sqlalchemy import func
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from ticketing.search.index import reindex
 from ticketing.sla import clocks
 from ticketing.tables import shared
 from ticketing.tickets import events, repository, workflow
@@ -25,6 +26,8 @@ from ticketing.tickets.service import settings_of
 # Fields whose change can put the ticket under another SLA policy.
 POLICY_FIELDS = {"kind", "priority", "system"}
 COLUMNS = {"system": "system_code"}
+# Fields the ticket's search words come from (search.index).
+SEARCHED_FIELDS = {"title", "description", "system"}
 
 
 async def _locked(session: AsyncSession, tenant_id: str, ticket_id: UUID) -> Ticket:
@@ -53,6 +56,7 @@ async def transition(session: AsyncSession, tenant_id: str, ticket_id: UUID,
     previous_assignee = ticket.assignee
     ticket.status = body.to.value
     ticket.updated_at = func.now()
+    ticket.resolved_at = workflow.resolved_at_after(ticket.status, func.now(), ticket.resolved_at)
     if body.assignee is not None:
         ticket.assignee = body.assignee
     repository.record(session, ticket, actor, "reopened" if reopened else "status_changed",
@@ -107,6 +111,8 @@ async def update(session: AsyncSession, tenant_id: str, ticket_id: UUID, body: T
                           f"{described}. {body.note}".strip() if body.note else described)
     await session.flush()
     await session.refresh(ticket)
+    if SEARCHED_FIELDS & changes.keys():
+        await reindex(session, ticket.id)
     if POLICY_FIELDS & changes.keys():
         timeline = await repository.timeline(session, tenant_id, ticket.id)
         await clocks.on_policy(session, ticket, settings, reached_from(timeline))

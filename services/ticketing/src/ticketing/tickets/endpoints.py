@@ -1,5 +1,4 @@
 from datetime import UTC, datetime, timedelta
-from typing import Literal
 from uuid import UUID
 
 from fastapi import APIRouter, Depends, Header, Query, Request, Response
@@ -7,21 +6,18 @@ from opspact.app import SESSION, current_principal
 from opspact.auth import Principal
 from opspact.calendar import SHANGHAI
 from opspact.errors import UnsupportedMediaType
-from opspact.permissions import require
+from opspact.permissions import may, require
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from ticketing.search.filters import Selection, Sort, TicketFilters
 from ticketing.sla.clocks import clocks_of, remaining_seconds
 from ticketing.sla.models import SlaClock
 from ticketing.tickets import changes, importer, repository, service
 from ticketing.tickets.models import Ticket
 from ticketing.tickets.schemas import (
-    Channel,
     EffectivePlanIn,
-    Priority,
     SlaClockOut,
-    Status,
     TicketCreate,
-    TicketKind,
     TicketOut,
     TicketPage,
     TicketUpdate,
@@ -43,7 +39,7 @@ def to_out(ticket: Ticket, system_name: str | None = None, timeline=None,
         description=ticket.description, reporter=ticket.reporter, assignee=ticket.assignee,
         source=ticket.source,
         external_id=ticket.external_id, monitor_id=ticket.fingerprint, occurrences=ticket.occurrences,
-        visit_at=ticket.visit_at,
+        visit_at=ticket.visit_at, resolved_at=ticket.resolved_at,
         created_at=ticket.created_at, updated_at=ticket.updated_at,
         timeline=[TimelineOut(at=e.at, actor=e.actor, action=e.action, note=e.note,
                               from_status=e.from_status, to_status=e.to_status)
@@ -98,27 +94,19 @@ async def create_ticket(
 
 @router.get("", response_model=TicketPage)
 async def list_tickets(
-    status: Status | None = None, kind: TicketKind | None = None, priority: Priority | None = None,
-    system: str | None = Query(default=None, max_length=64), channel: Channel | None = None,
-    assignee: str | None = Query(default=None, max_length=100),
-    source: str | None = Query(default=None, max_length=32, description="hook source, e.g. alertmanager"),
-    external_id: str | None = Query(default=None, max_length=128, description="a platform's fault id"),
-    monitor_id: str | None = Query(default=None, max_length=128,
-                                   description="a monitor's alert id (Alertmanager fingerprint, …)"),
-    sort: Literal["created_at", "-created_at", "updated_at", "-updated_at",
-                  "priority", "-priority", "status", "-status"] = "-created_at",
+    filters: TicketFilters = Depends(),
+    sort: Sort | None = Query(default=None, description=(
+        "relevance (the default with q), due (the clock falling due soonest first), or a "
+        "column, `-` for descending (the default without q: -created_at)")),
     limit: int = Query(50, ge=1, le=200), offset: int = Query(0, ge=0, le=1_000_000),
     principal: Principal = Depends(current_principal),
     session: AsyncSession = SESSION,
 ) -> TicketPage:
     require(principal, "tickets.read")
-    filters = {"status": status and status.value, "kind": kind and kind.value,
-               "priority": priority and priority.value, "system_code": system,
-               "channel": channel and channel.value, "assignee": assignee, "source": source,
-               "external_id": external_id, "fingerprint": monitor_id}
-    rows, total = await repository.page(session, principal.tenant, filters, sort, limit, offset)
+    selection = Selection(filters, principal.tenant, may(principal, "comments.internal"), sort)
+    rows, total = await repository.page(session, selection, limit, offset)
     return TicketPage(items=await present(session, principal.tenant, rows),
-                      total=total, limit=limit, offset=offset)
+                      total=total, limit=limit, offset=offset, terms=selection.terms)
 
 
 @router.post("/import", response_model=importer.ImportReport, openapi_extra={

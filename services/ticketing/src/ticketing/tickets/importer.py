@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import asyncio
 from datetime import datetime
+from uuid import UUID
 
 from opspact import outbox, tabular
 from opspact.calendar import SHANGHAI
@@ -26,11 +27,12 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from ticketing.numbering import next_number
+from ticketing.search.index import reindex
 from ticketing.sla.clocks import db_now, start_clocks
 from ticketing.sla.engine import ClockEngine
 from ticketing.tables import shared
 from ticketing.tenant_settings import TicketingTenantSettings
-from ticketing.tickets import repository
+from ticketing.tickets import repository, workflow
 from ticketing.tickets.models import Ticket
 from ticketing.tickets.schemas import Channel, Priority, Status, TicketKind
 
@@ -135,8 +137,8 @@ async def run(session: AsyncSession, tenant_id: str, raw: bytes, actor: str,
         Ticket.external_id.in_([r.import_id for r in rows])))).scalars())
     fresh = [r for r in rows if r.import_id not in existing]
     if not dry_run:
-        for row in fresh:
-            await _import_one(session, tenant_id, row, actor, settings)
+        imported = [await _import_one(session, tenant_id, row, actor, settings) for row in fresh]
+        await reindex(session, *imported)
         if fresh:
             await outbox.add(session, shared.outbox, new_event(
                 "ticketing", "tickets", "imported", tenant_id, f"import:{actor}",
@@ -147,7 +149,7 @@ async def run(session: AsyncSession, tenant_id: str, raw: bytes, actor: str,
 
 
 async def _import_one(session: AsyncSession, tenant_id: str, row: ImportRow, actor: str,
-                      settings: TicketingTenantSettings) -> None:
+                      settings: TicketingTenantSettings) -> UUID:
     ticket = Ticket(tenant_id=tenant_id, number=await next_number(session, tenant_id, "T", row.created_at),
                     kind=row.kind.value, status=Status.new.value,
                     priority=row.priority.value, channel=row.channel.value,
@@ -165,6 +167,7 @@ async def _import_one(session: AsyncSession, tenant_id: str, row: ImportRow, act
         engine.on_status(clocks, ticket.status, status.value)
         repository.record(session, ticket, actor, "status_changed", "历史导入",
                           from_status=ticket.status, to_status=status.value, at=at)
+        ticket.resolved_at = workflow.resolved_at_after(status, at, ticket.resolved_at)
         ticket.status, ticket.updated_at = status.value, at
     now = await db_now(session)
     for clock in clocks:  # past instants are history, not news: marked without events
@@ -173,4 +176,5 @@ async def _import_one(session: AsyncSession, tenant_id: str, row: ImportRow, act
         if clock.state == "running" and clock.due_at and clock.due_at <= now:
             clock.breached_at = clock.due_at
     await session.flush()
+    return ticket.id
 

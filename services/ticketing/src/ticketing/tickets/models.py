@@ -21,6 +21,8 @@ class Ticket(Base):
         Index("tickets_tenant_created", "tenant_id", "created_at"),
         Index("tickets_tenant_status", "tenant_id", "status"),
         Index("tickets_tenant_assignee", "tenant_id", "assignee"),
+        Index("tickets_tenant_resolved", "tenant_id", "resolved_at",
+              postgresql_where="resolved_at IS NOT NULL"),
     )
 
     id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
@@ -44,6 +46,8 @@ class Ticket(Base):
     request_hash: Mapped[str | None] = mapped_column(String(64))
     occurrences: Mapped[int] = mapped_column(Integer, default=1)
     visit_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))  # agreed on-site visit
+    # when it last became resolved; cleared when reopened, kept when closed
+    resolved_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
 

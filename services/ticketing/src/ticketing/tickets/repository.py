@@ -8,9 +8,6 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from ticketing.tickets.models import Ticket, TimelineEntry
 
-SORTABLE = {"created_at": Ticket.created_at, "updated_at": Ticket.updated_at,
-            "priority": Ticket.priority, "status": Ticket.status}
-
 
 async def add(session: AsyncSession, ticket: Ticket, actor: str, note: str) -> Ticket:
     async with session.begin_nested():  # a unique clash rolls back only this savepoint
@@ -80,17 +77,9 @@ async def timeline(session: AsyncSession, tenant_id: str, ticket_id: UUID) -> li
     ).order_by(TimelineEntry.at, TimelineEntry.id))).scalars())
 
 
-async def page(session: AsyncSession, tenant_id: str, filters: dict, sort: str,
-               limit: int, offset: int) -> tuple[list[Ticket], int]:
-    conditions = [Ticket.tenant_id == tenant_id]
-    for column in ("status", "kind", "priority", "system_code", "channel", "source", "assignee",
-                   "external_id", "fingerprint"):
-        if filters.get(column) is not None:
-            conditions.append(getattr(Ticket, column) == filters[column])
-    descending = sort.startswith("-")
-    column = SORTABLE[sort.lstrip("-")]
-    order = (column.desc(), Ticket.seq.desc()) if descending else (column.asc(), Ticket.seq.asc())
-    total = (await session.execute(select(func.count()).select_from(Ticket).where(*conditions))).scalar_one()
-    rows = (await session.execute(select(Ticket).where(*conditions).order_by(*order)
+async def page(session: AsyncSession, selection, limit: int, offset: int) -> tuple[list[Ticket], int]:
+    """A page of the tickets a `search.filters.Selection` picks, and how many it picks."""
+    total = (await session.execute(selection.count())).scalar_one()
+    rows = (await session.execute(selection.select(Ticket).order_by(*selection.order())
                                   .limit(limit).offset(offset))).scalars()
     return list(rows), total

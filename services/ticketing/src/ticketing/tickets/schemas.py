@@ -124,6 +124,8 @@ class TicketOut(BaseModel):
         "host and trigger, a generic monitor's id (GET /tickets?monitor_id= finds it)"))
     occurrences: int
     visit_at: datetime | None = Field(default=None, description="the on-site visit time agreed")
+    resolved_at: datetime | None = Field(default=None, description=(
+        "when it last became resolved (kept when closed, cleared when reopened)"))
     created_at: datetime
     updated_at: datetime
     timeline: list[TimelineOut] | None = None
@@ -149,3 +151,4 @@ class TicketPage(BaseModel):
     total: int
     limit: int
     offset: int
+    terms: list[str] = Field(default_factory=list, description="the words q was cut into")

@@ -14,6 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from ticketing.idempotency import request_hash, scoped
 from ticketing.numbering import next_number
+from ticketing.search.index import reindex
 from ticketing.sla.clocks import start_clocks
 from ticketing.tables import shared
 from ticketing.tenant_settings import TicketingTenantSettings
@@ -85,6 +86,7 @@ async def create(session: AsyncSession, tenant_id: str, body: TicketCreate, acto
             raise
         return Created(await repository.count_again(session, winner), False, settings)
     await start_clocks(session, ticket, settings)
+    await reindex(session, ticket.id)
     await outbox.add(session, shared.outbox, events.created(ticket, systems.get(ticket.system_code)))
     return Created(ticket, fresh=True, settings=settings)
 

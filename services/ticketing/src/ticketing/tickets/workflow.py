@@ -43,3 +43,12 @@ def check(current: str | Status, target: str | Status) -> bool:
     if target == Status.closed and current != Status.resolved:
         raise Refused(f"only a resolved ticket can be closed (it is {current.value})")
     return current == Status.resolved and target in OPEN
+
+
+def resolved_at_after(target: str | Status, at, resolved_at):
+    """A ticket's `resolved_at` once it moved to `target` at `at`: set on becoming resolved,
+    kept when closed, cleared when reopened (it is not resolved any more)."""
+    target = Status(target)
+    if target == Status.resolved:
+        return at
+    return resolved_at if target == Status.closed else None

@@ -1,0 +1,67 @@
+"""Finding tickets: their words for full-text search (public and internal apart), and when
+each was resolved; the timeline's comment entries name their comment
+
+Revision ID: 0017
+Revises: 0016
+"""
+import sqlalchemy as sa
+from alembic import op
+from opspact.db.migrations import enable_tenant_rls
+from sqlalchemy.dialects.postgresql import TSVECTOR, UUID
+
+revision = "0017"
+down_revision = "0016"
+branch_labels = None
+depends_on = None
+S = "ticketing"
+BATCH = 1000
+
+
+def upgrade() -> None:
+    op.create_table(
+        "ticket_search",
+        sa.Column("ticket_id", UUID(as_uuid=True),
+                  sa.ForeignKey(f"{S}.tickets.id", ondelete="CASCADE"), primary_key=True),
+        sa.Column("tenant_id", sa.String(32), nullable=False),
+        sa.Column("public_terms", TSVECTOR, nullable=False),
+        sa.Column("all_terms", TSVECTOR, nullable=False),
+        schema=S,
+    )
+    op.create_index("ticket_search_public", "ticket_search", ["public_terms"],
+                    postgresql_using="gin", schema=S)
+    op.create_index("ticket_search_all", "ticket_search", ["all_terms"],
+                    postgresql_using="gin", schema=S)
+    enable_tenant_rls(op, f"{S}.ticket_search")
+
+    op.add_column("tickets", sa.Column("resolved_at", sa.DateTime(timezone=True)), schema=S)
+    # When a resolved or closed ticket last became resolved, from its timeline.
+    op.execute(f"""
+        UPDATE {S}.tickets t SET resolved_at = r.at
+          FROM (SELECT ticket_id, max(at) AS at FROM {S}.ticket_timeline
+                 WHERE to_status = 'resolved' GROUP BY ticket_id) r
+         WHERE r.ticket_id = t.id AND t.status IN ('resolved', 'closed')""")
+    op.create_index("tickets_tenant_resolved", "tickets", ["tenant_id", "resolved_at"],
+                    postgresql_where=sa.text("resolved_at IS NOT NULL"), schema=S)
+    _index_existing_tickets()
+
+
+def _index_existing_tickets() -> None:
+    """Tickets written before this revision get their words now, a batch at a time."""
+    from ticketing.search.index import index_rows  # jieba: the same cut as new tickets get
+
+    connection = op.get_bind()
+    last = None
+    while True:
+        ids = connection.execute(sa.text(
+            f"SELECT id FROM {S}.tickets WHERE (CAST(:last AS uuid) IS NULL OR id > :last) "
+            f"ORDER BY id LIMIT {BATCH}"), {"last": last}).scalars().all()
+        if not ids:
+            return
+        index_rows(connection, ids)
+        last = ids[-1]
+
+
+def downgrade() -> None:
+    op.drop_index("tickets_tenant_resolved", "tickets", schema=S)
+    op.drop_column("tickets", "resolved_at", schema=S)
+    op.drop_table("ticket_search", schema=S)

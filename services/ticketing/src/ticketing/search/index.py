@@ -1,0 +1,75 @@
+"""Keeping a ticket's search words current. Called wherever a ticket's text changes —
+created, imported, edited, commented, a comment edited or redacted — in the same
+transaction, so the index never lags what the ticket says.
+
+Weights: A the number and title, B the description and the conversation, C the
+monitoring fields (system, source, the platform's and the monitor's ids)."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from uuid import UUID
+
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from ticketing.knowledge.segment import document_terms
+
+_TICKETS = text("""
+    SELECT id, tenant_id, number, title, description, system_code, source, external_id, fingerprint
+      FROM ticketing.tickets WHERE id = ANY(:ids)""")
+_COMMENTS = text("""
+    SELECT ticket_id, visibility, body FROM ticketing.ticket_comments
+     WHERE ticket_id = ANY(:ids) AND redacted_at IS NULL ORDER BY id""")
+
+
+def _vector(param: str, weight: str) -> str:
+    # the words become lexemes as they are, as the knowledge base's do (no parser, no locale)
+    return f"setweight(array_to_tsvector(array_remove(string_to_array(:{param}, ' '), '')), '{weight}')"
+
+
+_PUBLIC = f"{_vector('a', 'A')} || {_vector('b', 'B')} || {_vector('c', 'C')}"
+# The desk searches everything; a client's roles only the public words (two GIN indexes,
+# so either search is an index scan).
+_UPSERT = text(f"""
+    INSERT INTO ticketing.ticket_search (ticket_id, tenant_id, public_terms, all_terms)
+    VALUES (:ticket_id, :tenant_id, {_PUBLIC}, {_PUBLIC} || {_vector('internal', 'B')})
+    ON CONFLICT (ticket_id) DO UPDATE
+       SET public_terms = excluded.public_terms, all_terms = excluded.all_terms""")
+
+
+def _documents(tickets, comments) -> list[dict]:
+    said: dict[UUID, dict[str, list[str]]] = defaultdict(lambda: {"public": [], "internal": []})
+    for ticket_id, visibility, body in comments:
+        said[ticket_id][visibility].append(body)
+    out = []
+    for t in tickets:
+        conversation = said[t.id]
+        out.append({
+            "ticket_id": t.id, "tenant_id": t.tenant_id,
+            "a": document_terms(t.number, t.title),
+            "b": document_terms(t.description or "", *conversation["public"]),
+            "c": document_terms(*(v for v in (t.system_code, t.source, t.external_id,
+                                              t.fingerprint) if v)),
+            "internal": document_terms(*conversation["internal"]),
+        })
+    return out
+
+
+async def reindex(session: AsyncSession, *ticket_ids: UUID) -> None:
+    ids = list(ticket_ids)
+    await session.flush()  # the changes this request made are what gets indexed
+    tickets = (await session.execute(_TICKETS, {"ids": ids})).all()
+    comments = (await session.execute(_COMMENTS, {"ids": ids})).all()
+    documents = _documents(tickets, comments)
+    if documents:
+        await session.execute(_UPSERT, documents)
+
+
+def index_rows(connection, ticket_ids: list[UUID]) -> None:
+    """The same for a synchronous connection (the migration that indexes existing tickets)."""
+    tickets = connection.execute(_TICKETS, {"ids": ticket_ids}).all()
+    comments = connection.execute(_COMMENTS, {"ids": ticket_ids}).all()
+    documents = _documents(tickets, comments)
+    if documents:
+        connection.execute(_UPSERT, documents)
