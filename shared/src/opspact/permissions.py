@@ -115,6 +115,8 @@ ALL_SERVICES = ("ticketing", "inventory", "billing", "notify")
 CONSUMING_SERVICES = ("ticketing", "billing", "notify")  # the ones with an inbox consumer
 ROUTES: tuple[Route, ...] = (
     Route("ticketing", "GET", "/tickets", "tickets.read"),
+    Route("ticketing", "GET", "/tickets/export", "tickets.read"),
+    Route("ticketing", "POST", "/tickets/bulk", "tickets.write"),
     Route("ticketing", "POST", "/tickets", "tickets.write"),
     Route("ticketing", "POST", "/tickets/import", "tickets.import"),
     Route("ticketing", "GET", "/tickets/{ticket_id}", "tickets.read"),

@@ -16,6 +16,7 @@ from opspact.permissions import may, require
 from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from ticketing.comments import service
 from ticketing.comments.models import Comment
 from ticketing.comments.schemas import CommentEdit, CommentIn, CommentOut, CommentPage, RedactIn
 from ticketing.search.index import reindex
@@ -59,24 +60,9 @@ async def add_comment(ticket_id: UUID, body: CommentIn,
     if body.visibility == "internal":
         require(principal, "comments.internal")
     ticket = await get_ticket(session, principal.tenant, ticket_id)
-    comment = Comment(tenant_id=principal.tenant, ticket_id=ticket.id, author=principal.subject,
-                      visibility=body.visibility, body=body.body, version=1, earlier=[])
-    session.add(comment)
-    await session.flush()
-    repository.record(session, ticket, principal.subject, "commented", _timeline_note(comment))
-    await reindex(session, ticket.id)
-    await session.refresh(comment)
+    comment = await service.add(session, ticket, principal.subject, body)
     return comment_out(comment)
 
-
-def _timeline_note(comment: Comment) -> str:
-    # Named by number, so a redaction finds the entry and hides the text there too.
-    said = comment.body[:500] if comment.visibility == "public" else "（内部备注）"
-    return f"{_timeline_prefix(comment.id)}{said}"
-
-
-def _timeline_prefix(comment_id: int) -> str:
-    return f"评论 {comment_id}："
 
 
 @router.get("", response_model=CommentPage)
@@ -146,8 +132,8 @@ async def redact_comment(ticket_id: UUID, body: RedactIn, comment_id: int = Comm
     await session.execute(update(TimelineEntry).where(
         TimelineEntry.tenant_id == principal.tenant, TimelineEntry.ticket_id == ticket.id,
         TimelineEntry.action == "commented",
-        TimelineEntry.note.startswith(_timeline_prefix(comment_id), autoescape=True),
-    ).values(note=f"{_timeline_prefix(comment_id)}{REDACTED}"))
+        TimelineEntry.note.startswith(service.timeline_prefix(comment_id), autoescape=True),
+    ).values(note=f"{service.timeline_prefix(comment_id)}{REDACTED}"))
     await reindex(session, ticket.id)
     await session.refresh(comment)
     return comment_out(comment)

@@ -1,0 +1,49 @@
+"""A ticket list as a spreadsheet for an auditor or the client: the rows the list would show
+for the same filters, in the same order, streamed from one database cursor so 100,000 rows
+cost one batch of memory. Labels in zh-CN, instants in Asia/Shanghai."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+
+from opspact.db import Database
+from sqlalchemy import func, select
+from sqlalchemy.dialects.postgresql import aggregate_order_by
+
+from ticketing.reports import labels
+from ticketing.search.filters import Selection
+from ticketing.sla.models import SlaClock
+from ticketing.tickets.models import Ticket
+
+MAX_ROWS = 100_000
+FETCH_ROWS = 1000
+HEADER = ["编号", "类型", "状态", "优先级", "渠道", "系统", "标题", "描述", "报告人", "处理人",
+          "来源", "外部编号", "创建时间", "解决时间", "超时的时限", "最近到期"]
+WIDTHS = [16, 8, 8, 12, 8, 18, 40, 60, 10, 12, 12, 18, 20, 20, 14, 20]
+
+
+def _clock_columns(tenant_id: str):
+    clocks = select().where(SlaClock.tenant_id == tenant_id, SlaClock.ticket_id == Ticket.id)
+    missed = clocks.with_only_columns(func.array_agg(aggregate_order_by(SlaClock.clock, SlaClock.id)))\
+        .where(SlaClock.breached_at.is_not(None)).scalar_subquery()
+    soonest = clocks.with_only_columns(func.min(SlaClock.due_at))\
+        .where(SlaClock.state == "running").scalar_subquery()
+    return missed, soonest
+
+
+async def rows(db: Database, selection: Selection, systems: dict[str, str]) -> AsyncIterator[list]:
+    """The export's rows, read in a transaction of their own: the response streams after the
+    request's unit of work has ended."""
+    missed, soonest = _clock_columns(selection.tenant_id)
+    statement = (selection.select(Ticket, missed, soonest).order_by(*selection.order())
+                 .limit(MAX_ROWS).execution_options(yield_per=FETCH_ROWS))
+    async with db.unit_of_work(selection.tenant_id) as session:
+        result = await session.stream(statement)
+        async for ticket, missed_clocks, due in result:
+            yield [ticket.number, labels.of(labels.KINDS, ticket.kind),
+                   labels.of(labels.STATUSES, ticket.status), labels.of(labels.PRIORITIES, ticket.priority),
+                   labels.of(labels.CHANNELS, ticket.channel),
+                   systems.get(ticket.system_code, ticket.system_code), ticket.title,
+                   ticket.description, ticket.reporter, ticket.assignee, ticket.source,
+                   ticket.external_id, ticket.created_at, ticket.resolved_at,
+                   "、".join(labels.of(labels.CLOCKS, c) for c in missed_clocks or ()) or None, due]
