@@ -6,7 +6,9 @@ from __future__ import annotations
 import uuid
 
 from opspact.cli.common import dev_token
-from opspact.testing.plugin import auth
+from opspact.testing.plugin import auth, wait_until
+from opspact.testing.probes import query
+from ticketing.comments.mentions import mentioned
 
 TICKETS = "/api/ticketing/tickets"
 
@@ -110,3 +112,27 @@ def test_a_comment_number_past_the_column_is_a_422(gateway):
     r = gateway.post(f"{TICKETS}/{ticket['id']}/comments/405851728122967490560/redact", headers=MANAGER,
                      json={"reason": "x"})
     assert r.status_code == 422 and "comment_id" in r.text
+
+
+def test_mentions_tell_the_people_named_and_edits_tell_only_the_newly_named(stack, gateway):
+    assert mentioned("请@vendor-manager 和 @engineer-a 处理，抄送 ops@example.com，@engineer-a") == [
+        "vendor-manager", "engineer-a"]
+    ticket = new_ticket(gateway)
+    said = comment(gateway, ticket, "@vendor-manager 请协调视频云平台值班；@nobody-here 也看看")
+
+    def notes(*event_types):
+        return query(stack, "SELECT recipient, status, reason, body, contact FROM notify.notifications "
+                            "WHERE subject = $1 AND source_event_type = ANY($2::text[]) ORDER BY id",
+                     ticket["id"], list(event_types))
+
+    rows = wait_until(lambda: len(notes("ticketing.ticket.mentioned.v1")) >= 2
+                      and notes("ticketing.ticket.mentioned.v1"), timeout=30)
+    by_contact = {r["contact"]: r for r in rows}
+    assert by_contact["vendor-manager"]["recipient"] == "pm-3@example.com"  # mail first
+    assert "zh-engineer在工单" in by_contact["vendor-manager"]["body"]
+    assert by_contact["nobody-here"]["status"] == "suppressed"  # recorded: nobody to reach
+    r = gateway.put(f"{TICKETS}/{ticket['id']}/comments/{said['id']}", headers=ENGINEER, json={
+        "body": said["body"] + " @engineer-a", "version": 1})
+    assert r.status_code == 200, r.text
+    wait_until(lambda: len(notes("ticketing.ticket.mentioned.v1")) == 3, timeout=30)
+    assert [r["contact"] for r in notes("ticketing.ticket.mentioned.v1")][-1] == "engineer-a"

@@ -23,6 +23,7 @@ EVENTS: dict[str, str] = {
     "ticketing.change.submitted.v1": "变更待审批",
     "ticketing.report.published.v1": "报告已归档",
     "ticketing.effort.warning.v1": "工作量预算预警",
+    "ticketing.ticket.mentioned.v1": "评论中提到",
     "inventory.roster.gap.v1": "值班缺口",
     "inventory.credential.rotation_overdue.v1": "账号轮换逾期",
     "billing.milestone.due.v1": "付款节点到期",
@@ -144,4 +145,10 @@ TEMPLATES: dict[str, Template] = {t.name: t for t in (
          "published_at": "2026-11-01T01:30:00+00:00",
          "files": {"docx": {"sha256": "0" * 64, "size": 1}, "pdf": {"sha256": "0" * 64, "size": 1}},
          "tickets": 42, "sla_attainment": "97.6%", "rounds_missed": 0}),
+    Template("mentioned", "评论中提到您", ("ticketing.ticket.mentioned.v1",), (
+        ("author", "{{ author }}"), ("number", "{{ number }}"),
+        ("title", "{{ title | truncate_text(15) }}"), ("excerpt", "{{ excerpt | truncate_text(30) }}")),
+        "{{ author }}在工单{{ number }}（{{ title }}）中提到您：{{ excerpt }}",
+        {**_TICKET, "comment_id": 7, "author": "zh-engineer", "visibility": "internal",
+         "mentioned": ["zh-manager"], "excerpt": "@zh-manager 请协调视频云平台值班"}),
 )}

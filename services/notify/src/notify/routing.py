@@ -20,6 +20,9 @@ from notify.notifications.models import Escalation, EscalationDue
 from notify.templates import service as templates
 from notify.tenant_settings import Channel, Contact, NotifyTenantSettings, Rule
 
+# an event naming more people than this is not a mention, it is a broadcast
+MAX_NAMED = 20
+
 
 @dataclass(frozen=True)
 class Occurrence:
@@ -43,36 +46,44 @@ def matches(rule: Rule, occurrence: Occurrence) -> bool:
     return all(str(occurrence.data.get(key)) in values for key, values in rule.match.items())
 
 
-async def resolve(session: AsyncSession, settings: NotifyTenantSettings, tenant_id: str,
-                  audiences: list[str], at: datetime) -> tuple[list[Recipient], list[str]]:
+async def resolve(session: AsyncSession, settings: NotifyTenantSettings, occurrence: Occurrence,
+                  audiences: list[str], at: datetime) -> tuple[list[Recipient], list[tuple[str, str]]]:
     """The contacts behind the audiences (first audience wins for a person), and the
-    rostered staff notify has no contact for."""
+    (audience, staff code) pairs notify has no contact for."""
     found: dict[str, Recipient] = {}
-    unknown: list[str] = []
+    unknown: list[tuple[str, str]] = []
     for audience in audiences:
         kind, _, name = audience.partition(":")
         if kind == "on_duty":
-            codes = [s.staff for s in await on_duty(session, tenant_id, at, name or None)]
+            codes = [s.staff for s in await on_duty(session, occurrence.tenant_id, at, name or None)]
         elif kind == "contact":
             codes = [name]
+        elif kind == "data":
+            codes = staff_in(occurrence.data.get(name))
         else:
             codes = settings.groups.get(name, [])
         for code in codes:
             contact = settings.contact(code)
             if contact is None:
-                unknown.append(code)
+                unknown.append((audience.partition(":")[0], code))
             elif code not in found:
                 found[code] = Recipient(audience, contact)
     return list(found.values()), unknown
+
+
+def staff_in(value) -> list[str]:
+    """Staff codes an event names in a field (one, or a list: the people a comment mentions)."""
+    values = value if isinstance(value, list) else [value]
+    return [v for v in values if isinstance(v, str) and v][:MAX_NAMED]
 
 
 async def deliver_level(session: AsyncSession, settings: NotifyTenantSettings, rule: Rule,
                         index: int, occurrence: Occurrence, now: datetime) -> int:
     """Record the messages of one level of a rule; returns how many were queued."""
     level = rule.levels[index]
-    recipients, unknown = await resolve(session, settings, occurrence.tenant_id, level.to, now)
+    recipients, unknown = await resolve(session, settings, occurrence, level.to, now)
     if not recipients and level.otherwise:
-        recipients, more = await resolve(session, settings, occurrence.tenant_id, level.otherwise, now)
+        recipients, more = await resolve(session, settings, occurrence, level.otherwise, now)
         unknown += more
     common = {"tenant_id": occurrence.tenant_id, "source_event_id": occurrence.event_id,
               "source_event_type": occurrence.event_type, "subject": occurrence.subject,
@@ -109,11 +120,12 @@ async def deliver_level(session: AsyncSession, settings: NotifyTenantSettings, r
                                      fallback=[c.value for c in rest],
                                      segments=_segments(settings, first, rendered.text)):
             queued += 1
-    for code in unknown:
-        await repository.record_unsent(session, **message, audience="on_duty", contact=code,
+    for kind, code in unknown:
+        why = "on duty" if kind == "on_duty" else "named by the event"
+        await repository.record_unsent(session, **message, audience=kind, contact=code,
                                        channel=level.channels[0].value, recipient=f"staff:{code}",
                                        status="suppressed",
-                                       reason=f"on duty, but notify has no contact for {code!r}")
+                                       reason=f"{why}, but notify has no contact for {code!r}")
     if not recipients:
         await repository.record_unsent(session, **message, channel=level.channels[0].value,
                                        recipient=f"rule:{rule.name}", status="suppressed",

@@ -19,6 +19,7 @@ from notify import catalogue
 
 EMAIL_PATTERN = r"^[A-Za-z0-9._%+-]{1,64}@[A-Za-z0-9.-]{1,190}\.[A-Za-z]{2,24}$"
 CODE = r"^[a-z0-9][a-z0-9_-]{0,63}$"
+DATA_FIELD = r"^[a-z][a-z0-9_]{0,63}$"
 HOURS = re.compile(r"^([01]\d|2[0-3]):([0-5]\d)-([01]\d|2[0-3]):([0-5]\d)$")
 
 
@@ -118,8 +119,10 @@ class Level(BaseModel):
                 continue
             if kind in ("contact", "group") and re.match(CODE, name):
                 continue
+            if kind == "data" and re.match(DATA_FIELD, name):
+                continue  # the staff codes an event names in that field (data:mentioned)
             raise ValueError(f"audience {audience!r}: write on_duty, on_duty:<post>, "
-                             "contact:<code> or group:<name>")
+                             "contact:<code>, group:<name> or data:<event field>")
         return value
 
     @field_validator("channels")

@@ -17,6 +17,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from ticketing.comments import service
+from ticketing.comments.mentions import mentioned
 from ticketing.comments.models import Comment
 from ticketing.comments.schemas import CommentEdit, CommentIn, CommentOut, CommentPage, RedactIn
 from ticketing.search.index import reindex
@@ -104,9 +105,14 @@ async def edit_comment(ticket_id: UUID, body: CommentEdit, comment_id: int = Com
     comment.earlier = [*comment.earlier, {"version": comment.version, "body": comment.body,
                                           "by": comment.author,
                                           "at": comment.updated_at.isoformat()}]
+    before = set(mentioned(comment.body))
     comment.body, comment.version, comment.updated_at = body.body, comment.version + 1, func.now()
     await reindex(session, ticket_id)
     await session.refresh(comment)
+    ticket = await get_ticket(session, principal.tenant, ticket_id)
+    # only those the edit adds: the others were told when they were first named
+    await service.announce_mentions(session, ticket, comment,
+                                    [c for c in mentioned(body.body) if c not in before])
     return comment_out(comment)
 
 

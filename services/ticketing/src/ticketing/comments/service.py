@@ -1,13 +1,17 @@
-"""Adding a comment: the one way, for the API, bulk actions and (later) mail replies."""
+"""Adding a comment — the one way, for the API, bulk actions and (later) mail replies — and
+telling the people it mentions."""
 
 from __future__ import annotations
 
+from opspact import outbox
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from ticketing.comments.mentions import mentioned
 from ticketing.comments.models import Comment
 from ticketing.comments.schemas import CommentIn
 from ticketing.search.index import reindex
-from ticketing.tickets import repository
+from ticketing.tables import shared
+from ticketing.tickets import events, repository
 from ticketing.tickets.models import Ticket
 
 
@@ -27,4 +31,15 @@ async def add(session: AsyncSession, ticket: Ticket, author: str, body: CommentI
     repository.record(session, ticket, author, "commented", f"{timeline_prefix(comment.id)}{said}")
     await reindex(session, ticket.id)
     await session.refresh(comment)
+    await announce_mentions(session, ticket, comment, mentioned(comment.body))
     return comment
+
+
+async def announce_mentions(session: AsyncSession, ticket: Ticket, comment: Comment,
+                            codes: list[str]) -> None:
+    """Tell the people a comment names (notify routes `data:mentioned`); the author is not
+    told of their own mention."""
+    codes = [c for c in codes if c != comment.author]
+    if codes:
+        await outbox.add(session, shared.outbox, events.mentioned(
+            ticket, comment.id, comment.author, comment.visibility, codes, comment.body))

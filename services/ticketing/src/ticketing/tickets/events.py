@@ -54,3 +54,10 @@ def updated(ticket: Ticket, changes: dict[str, tuple[Any, Any]], actor: str, not
         "changes": {field: {"old": old, "new": new} for field, (old, new) in changes.items()},
         "actor": actor, "note": note, "at": ticket.updated_at.isoformat(),
     })
+
+
+def mentioned(ticket: Ticket, comment_id: int, author: str, visibility: str, codes: list[str],
+              text: str) -> CloudEvent:
+    return _event(ticket, "mentioned", {
+        "comment_id": comment_id, "author": author, "visibility": visibility, "mentioned": codes,
+        "excerpt": text[:200]})
