@@ -20,6 +20,10 @@ _JSON_NUL = re.compile(rb"(?<!\\)(?:\\\\)*\\u0000")
 _XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 _BINARY = (_XLSX, "image/png", "image/jpeg", "application/pdf")
 _ACCEPTED_TYPES = ("application/json", "application/cloudevents+json", "text/csv", *_BINARY)
+# Routes that take a file as it is, of any type (the service decides from its bytes), and
+# bigger than a JSON body may be: a ticket's attachments.
+LARGE_BODY_BYTES = 25 * 1024 * 1024
+_FILE_ROUTES = re.compile(r"^(?:/api/ticketing)?/tickets/[^/]+/attachments$")
 
 
 async def _send_problem(scope, receive, send, problem: Problem) -> None:
@@ -57,10 +61,12 @@ class BodyGuard:
                     f"a {scope['method']} request carries no body here; send it without one"))
             return await self.app(scope, receive, send)
         headers = dict(scope["headers"])
+        takes_file = scope["method"] == "POST" and _FILE_ROUTES.match(scope["path"]) is not None
+        limit = LARGE_BODY_BYTES if takes_file else self.max_bytes
         declared = headers.get(b"content-length")
-        if declared is not None and (not declared.isdigit() or int(declared) > self.max_bytes):
+        if declared is not None and (not declared.isdigit() or int(declared) > limit):
             return await _send_problem(scope, receive, send, PayloadTooLarge(
-                f"request body exceeds {self.max_bytes} bytes"))
+                f"request body exceeds {limit} bytes"))
         body = bytearray()
         more = True
         while more:
@@ -69,16 +75,17 @@ class BodyGuard:
                 return
             body += message.get("body", b"")
             more = message.get("more_body", False)
-            if len(body) > self.max_bytes:
+            if len(body) > limit:
                 return await _send_problem(scope, receive, send, PayloadTooLarge(
-                    f"request body exceeds {self.max_bytes} bytes"))
+                    f"request body exceeds {limit} bytes"))
         ctype = headers.get(b"content-type", b"").split(b";")[0].strip().decode("latin-1").lower()
-        if body and ctype not in _ACCEPTED_TYPES:
+        # A file (takes_file) is of any type, NUL bytes included: the service judges it by its bytes.
+        if body and not takes_file and ctype not in _ACCEPTED_TYPES:
             return await _send_problem(scope, receive, send, UnsupportedMediaType(
                 f"content type {ctype or '(none)'!r} is not accepted; send application/json "
                 "(or CSV / XLSX to an import, PNG / JPEG / PDF as evidence)"))
         # Binary by nature; XLSX text cells are checked when read.
-        if ctype not in _BINARY and (_JSON_NUL.search(body) or b"\x00" in body):
+        if not takes_file and ctype not in _BINARY and (_JSON_NUL.search(body) or b"\x00" in body):
             return await _send_problem(scope, receive, send, Unprocessable(
                 "NUL characters (\\u0000) are not allowed in text"))
         replayed = False

@@ -46,19 +46,42 @@ def upgrade() -> None:
 
 
 def _index_existing_tickets() -> None:
-    """Tickets written before this revision get their words now, a batch at a time."""
-    from ticketing.search.index import index_rows  # jieba: the same cut as new tickets get
+    """Tickets written before this revision get their words now, a batch at a time. The SQL
+    is this revision's own (the schema as it is here); only the word cutting is shared with
+    the service, so old tickets are cut exactly as new ones."""
+    from ticketing.knowledge.segment import document_terms
 
     connection = op.get_bind()
     last = None
     while True:
-        ids = connection.execute(sa.text(
-            f"SELECT id FROM {S}.tickets WHERE (CAST(:last AS uuid) IS NULL OR id > :last) "
-            f"ORDER BY id LIMIT {BATCH}"), {"last": last}).scalars().all()
-        if not ids:
+        tickets = connection.execute(sa.text(
+            f"SELECT id, tenant_id, number, title, description, system_code, source, external_id, "
+            f"fingerprint FROM {S}.tickets WHERE (CAST(:last AS uuid) IS NULL OR id > :last) "
+            f"ORDER BY id LIMIT {BATCH}"), {"last": last}).all()
+        if not tickets:
             return
-        index_rows(connection, ids)
-        last = ids[-1]
+        said: dict = {}
+        for ticket_id, visibility, body in connection.execute(sa.text(
+                f"SELECT ticket_id, visibility, body FROM {S}.ticket_comments "
+                f"WHERE ticket_id = ANY(:ids) AND redacted_at IS NULL"), {"ids": [t.id for t in tickets]}):
+            said.setdefault((ticket_id, visibility), []).append(body)
+        connection.execute(sa.text(_UPSERT), [{
+            "ticket_id": t.id, "tenant_id": t.tenant_id, "a": document_terms(t.number, t.title),
+            "b": document_terms(t.description or "", *said.get((t.id, "public"), [])),
+            "c": document_terms(*(v for v in (t.system_code, t.source, t.external_id, t.fingerprint) if v)),
+            "internal": document_terms(*said.get((t.id, "internal"), []))} for t in tickets])
+        last = tickets[-1].id
+
+
+def _vector(param: str, weight: str) -> str:
+    return f"setweight(array_to_tsvector(array_remove(string_to_array(:{param}, ' '), '')), '{weight}')"
+
+
+_PUBLIC = f"{_vector('a', 'A')} || {_vector('b', 'B')} || {_vector('c', 'C')}"
+_UPSERT = f"""
+    INSERT INTO {S}.ticket_search (ticket_id, tenant_id, public_terms, all_terms)
+    VALUES (:ticket_id, :tenant_id, {_PUBLIC}, {_PUBLIC} || {_vector('internal', 'B')})
+    ON CONFLICT (ticket_id) DO NOTHING"""
 
 
 def downgrade() -> None:

@@ -1,6 +1,9 @@
 from functools import lru_cache
+from typing import Literal
 
+from opspact.http import LARGE_BODY_BYTES
 from opspact.settings import ServiceSettings
+from pydantic import Field, model_validator
 
 
 class TicketingSettings(ServiceSettings):
@@ -15,6 +18,28 @@ class TicketingSettings(ServiceSettings):
     inspection_lookback_hours: int = 48
     # Evidence is posted as the file itself, within the 1 MiB body limit of every process.
     evidence_max_bytes: int = 1_000_000
+    # Attachments: a file, and all of one ticket's files together. One file also stays
+    # within what every process lets through for an attachment (opspact.http).
+    attachment_max_bytes: int = Field(default=20 * 1024 * 1024, ge=1, le=LARGE_BODY_BYTES)
+    attachment_ticket_max_bytes: int = Field(default=200 * 1024 * 1024, ge=1)
+    # Where new attachment bytes go: postgres (the default) or an S3-compatible store.
+    attachment_store: Literal["postgres", "s3"] = "postgres"
+    s3_endpoint: str = ""  # e.g. https://oss-cn-shenzhen.aliyuncs.com, http://minio:9000
+    s3_bucket: str = ""
+    s3_region: str = "us-east-1"
+    s3_access_key: str = ""
+    s3_secret_key: str = ""
+    s3_addressing: Literal["path", "virtual"] = "path"
+
+    @model_validator(mode="after")
+    def _s3_complete(self) -> "TicketingSettings":
+        if self.attachment_store == "s3":
+            missing = [n for n in ("s3_endpoint", "s3_bucket", "s3_access_key", "s3_secret_key")
+                       if not getattr(self, n)]
+            if missing:
+                raise ValueError(f"attachment_store=s3 needs {', '.join(missing)} "
+                                 f"(OPSPACT_{missing[0].upper()}, …)")
+        return self
 
 
 @lru_cache

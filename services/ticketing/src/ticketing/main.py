@@ -5,6 +5,7 @@ from opspact.app import ServiceSpec, create_service_app
 from opspact.tenancy.term import CONTRACT_DATE_RECORDED, contract_date_handler
 
 import ticketing.archive.models  # noqa: F401  (registers the ORM tables)
+import ticketing.attachments.models  # noqa: F401
 import ticketing.changes.models  # noqa: F401
 import ticketing.comments.models  # noqa: F401
 import ticketing.inspections.models  # noqa: F401

@@ -1,5 +1,5 @@
 """Keeping a ticket's search words current. Called wherever a ticket's text changes —
-created, imported, edited, commented, a comment edited or redacted — in the same
+created, imported, edited, commented, a comment edited or redacted, a file attached — in the same
 transaction, so the index never lags what the ticket says.
 
 Weights: A the number and title, B the description and the conversation, C the
@@ -18,9 +18,12 @@ from ticketing.knowledge.segment import document_terms
 _TICKETS = text("""
     SELECT id, tenant_id, number, title, description, system_code, source, external_id, fingerprint
       FROM ticketing.tickets WHERE id = ANY(:ids)""")
+# What was said, and the names of the files attached (a file is found by its name).
 _COMMENTS = text("""
     SELECT ticket_id, visibility, body FROM ticketing.ticket_comments
-     WHERE ticket_id = ANY(:ids) AND redacted_at IS NULL ORDER BY id""")
+     WHERE ticket_id = ANY(:ids) AND redacted_at IS NULL
+    UNION ALL
+    SELECT ticket_id, visibility, filename FROM ticketing.ticket_attachments WHERE ticket_id = ANY(:ids)""")
 
 
 def _vector(param: str, weight: str) -> str:
@@ -65,11 +68,3 @@ async def reindex(session: AsyncSession, *ticket_ids: UUID) -> None:
     if documents:
         await session.execute(_UPSERT, documents)
 
-
-def index_rows(connection, ticket_ids: list[UUID]) -> None:
-    """The same for a synchronous connection (the migration that indexes existing tickets)."""
-    tickets = connection.execute(_TICKETS, {"ids": ticket_ids}).all()
-    comments = connection.execute(_COMMENTS, {"ids": ticket_ids}).all()
-    documents = _documents(tickets, comments)
-    if documents:
-        connection.execute(_UPSERT, documents)

@@ -1,0 +1,1 @@
+"""Files on tickets and comments: screenshots, logs, PDFs, office files — evidence."""
