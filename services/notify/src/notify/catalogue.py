@@ -24,6 +24,7 @@ EVENTS: dict[str, str] = {
     "ticketing.report.published.v1": "报告已归档",
     "ticketing.effort.warning.v1": "工作量预算预警",
     "ticketing.ticket.mentioned.v1": "评论中提到",
+    "ticketing.ticket.mail_reply.v1": "邮件工单的答复",
     "inventory.roster.gap.v1": "值班缺口",
     "inventory.credential.rotation_overdue.v1": "账号轮换逾期",
     "billing.milestone.due.v1": "付款节点到期",
@@ -151,4 +152,14 @@ TEMPLATES: dict[str, Template] = {t.name: t for t in (
         "{{ author }}在工单{{ number }}（{{ title }}）中提到您：{{ excerpt }}",
         {**_TICKET, "comment_id": 7, "author": "zh-engineer", "visibility": "internal",
          "mentioned": ["zh-manager"], "excerpt": "@zh-manager 请协调视频云平台值班"}),
+    # The desk's public answer to a ticket that came by mail, sent back in the mail's thread
+    # (email only: the text is the engineer's own, not a template an SMS provider approved).
+    Template("mail_reply", "工单答复", ("ticketing.ticket.mail_reply.v1",), (
+        ("body", "{{ body }}"), ("number", "{{ number }}"), ("status", "{{ status | status_label }}")),
+        "{{ body }}\n\n——工单{{ number }}（当前状态：{{ status }}）。直接回复本邮件即可补充情况。",
+        {**_TICKET, "comment_id": 8, "author": "zh-engineer", "to": "reporter@example.com",
+         "body": "您好，已定位为接口限流，预计今日18时前恢复。",
+         "mail": {"message_id": "<t.1@opspact.example>", "in_reply_to": "<a@example.com>",
+                  "references": ["<a@example.com>"], "subject": "Re: 门禁无法刷卡 [T2026-000123]",
+                  "reply_to": "ops@opspact.example"}}),
 )}

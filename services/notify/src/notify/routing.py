@@ -60,6 +60,14 @@ async def resolve(session: AsyncSession, settings: NotifyTenantSettings, occurre
             codes = [name]
         elif kind == "data":
             codes = staff_in(occurrence.data.get(name))
+        elif kind == "address":
+            # an address the event carries, no contact behind it (a mail ticket's reporter)
+            contact = _address_contact(occurrence.data.get(name))
+            if contact is None:
+                unknown.append((kind, str(occurrence.data.get(name))[:64]))
+            elif contact.code not in found:
+                found[contact.code] = Recipient(audience, contact)
+            continue
         else:
             codes = settings.groups.get(name, [])
         for code in codes:
@@ -69,6 +77,13 @@ async def resolve(session: AsyncSession, settings: NotifyTenantSettings, occurre
             elif code not in found:
                 found[code] = Recipient(audience, contact)
     return list(found.values()), unknown
+
+
+def _address_contact(address) -> Contact | None:
+    try:
+        return Contact(code="addressee", name="报告人", email=address)
+    except ValueError:
+        return None
 
 
 def staff_in(value) -> list[str]:
@@ -115,17 +130,20 @@ async def deliver_level(session: AsyncSession, settings: NotifyTenantSettings, r
                                            reason=f"{recipient.contact.code} has no {wanted} address")
             continue
         first, *rest = channels
+        thread = occurrence.data.get("mail") if first == Channel.email else None
         if await repository.add_once(session, **message, **person, channel=first.value,
+                                     mail_thread=thread if isinstance(thread, dict) else None,
                                      recipient=recipient.contact.address(first),
                                      fallback=[c.value for c in rest],
                                      segments=_segments(settings, first, rendered.text)):
             queued += 1
     for kind, code in unknown:
-        why = "on duty" if kind == "on_duty" else "named by the event"
+        why = {"on_duty": f"on duty, but notify has no contact for {code!r}",
+               "address": f"{code!r} is not an email address"}.get(
+            kind, f"named by the event, but notify has no contact for {code!r}")
         await repository.record_unsent(session, **message, audience=kind, contact=code,
                                        channel=level.channels[0].value, recipient=f"staff:{code}",
-                                       status="suppressed",
-                                       reason=f"{why}, but notify has no contact for {code!r}")
+                                       status="suppressed", reason=why)
     if not recipients:
         await repository.record_unsent(session, **message, channel=level.channels[0].value,
                                        recipient=f"rule:{rule.name}", status="suppressed",

@@ -119,10 +119,10 @@ class Level(BaseModel):
                 continue
             if kind in ("contact", "group") and re.match(CODE, name):
                 continue
-            if kind == "data" and re.match(DATA_FIELD, name):
-                continue  # the staff codes an event names in that field (data:mentioned)
+            if kind in ("data", "address") and re.match(DATA_FIELD, name):
+                continue  # staff codes (data:mentioned) or an address (address:to) the event names
             raise ValueError(f"audience {audience!r}: write on_duty, on_duty:<post>, "
-                             "contact:<code>, group:<name> or data:<event field>")
+                             "contact:<code>, group:<name>, data:<event field> or address:<event field>")
         return value
 
     @field_validator("channels")

@@ -30,6 +30,12 @@ class TicketingSettings(ServiceSettings):
     s3_access_key: str = ""
     s3_secret_key: str = ""
     s3_addressing: Literal["path", "virtual"] = "path"
+    # The mail intake's SMTP listener (python -m ticketing.mail). Mail past mail_max_bytes
+    # is refused during DATA with 552; a tenant may set a lower limit.
+    mail_host: str = "0.0.0.0"
+    mail_port: int = 8026
+    mail_hostname: str = "opspact-mail"
+    mail_max_bytes: int = Field(default=50 * 1024 * 1024, ge=10_000)
 
     @model_validator(mode="after")
     def _s3_complete(self) -> "TicketingSettings":

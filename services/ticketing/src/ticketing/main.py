@@ -10,6 +10,7 @@ import ticketing.changes.models  # noqa: F401
 import ticketing.comments.models  # noqa: F401
 import ticketing.inspections.models  # noqa: F401
 import ticketing.knowledge.models  # noqa: F401
+import ticketing.mail.models  # noqa: F401
 import ticketing.plans.models  # noqa: F401
 import ticketing.roster.models  # noqa: F401
 import ticketing.scope.models  # noqa: F401

@@ -11,6 +11,7 @@ from ticketing.changes.settings import ChangeSettings
 from ticketing.effort.settings import EffortBudget
 from ticketing.hooks.adapters import ADAPTERS
 from ticketing.inspections.settings import InspectionSettings
+from ticketing.mail.settings import EmailIntake
 from ticketing.reports.settings import ReportSettings
 from ticketing.sla.policy import SlaSettings
 
@@ -32,6 +33,7 @@ class TicketingTenantSettings(BaseModel):
     changes: ChangeSettings = Field(default_factory=ChangeSettings)
     reports: ReportSettings = Field(default_factory=ReportSettings)
     effort_budgets: list[EffortBudget] = Field(default_factory=list, max_length=10)
+    email: EmailIntake | None = None  # faults taken in by mail
 
     @field_validator("systems")
     @classmethod
@@ -61,6 +63,8 @@ class TicketingTenantSettings(BaseModel):
             if unknown:
                 raise ValueError(f"inspection schedule {schedule.code} names unknown systems "
                                  f"{sorted(unknown)}")
+        if self.email is not None and self.email.system not in codes:
+            raise ValueError(f"email.system {self.email.system!r} is not one of the systems")
         return self
 
 

@@ -22,7 +22,7 @@ from opspact.cli.postgres import EmbeddedPostgres
 from opspact.settings import DEV_JWT_SECRET
 
 DEFAULT_PORTS = {"gateway": 8000, "ticketing": 8001, "inventory": 8002, "billing": 8003,
-                 "notify": 8004, "sms-sink": 8025, "broker": 9092}
+                 "notify": 8004, "sms-sink": 8025, "mail-intake": 8026, "broker": 9092}
 
 
 class StackError(RuntimeError):
@@ -188,6 +188,10 @@ class Stack:
         env = {**self.service_env(name), **(extra_env or {})}
         if name == "sms-sink":
             argv = [sys.executable, "-m", "notify.sink", "--port", str(self.ports[name])]
+        elif name == "mail-intake":  # ticketing's SMTP listener, with ticketing's environment
+            env = {**self.service_env("ticketing"), **(extra_env or {})}
+            argv = [sys.executable, "-m", "ticketing.mail", "--host", "127.0.0.1",
+                    "--port", str(self.ports[name])]
         elif name == "gateway":  # its own launcher: it may terminate TLS (gateway.tls)
             argv = [sys.executable, "-m", "gateway.serve", "--port", str(self.ports[name])]
         else:
@@ -230,6 +234,8 @@ class Stack:
                              f"see {self.log_dir / (name + '.log')}")
 
     def wait_ready(self, name: str, seconds: float = 60) -> None:
+        if name == "mail-intake":  # SMTP: ready once it accepts connections
+            return self._wait_tcp(name, self.ports[name], seconds, f"{name} did not listen in time")
         url = f"http://127.0.0.1:{self.ports[name]}/readyz"
         deadline = time.monotonic() + seconds
         while time.monotonic() < deadline:
@@ -276,7 +282,7 @@ class Stack:
         return url.render_as_string(hide_password=False)
 
     # -- all together ---------------------------------------------------------
-    APP_PROCESSES = ("sms-sink", *SERVICES, "gateway")
+    APP_PROCESSES = ("sms-sink", *SERVICES, "mail-intake", "gateway")
 
     def start(self) -> None:
         try:

@@ -18,6 +18,8 @@ class Message:
     fields: dict[str, str] = field(default_factory=dict)
     sign_name: str = ""
     provider_template: str | None = None
+    # a reply in a mail thread: message_id, in_reply_to, references, subject, reply_to
+    thread: dict | None = None
 
 
 @dataclass(frozen=True)

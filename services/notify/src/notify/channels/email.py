@@ -1,5 +1,7 @@
 """Email over SMTP (aiosmtplib). The Message-ID is derived from our notification id, so
-a resend after a lost answer is recognisable as the same message in the mailbox."""
+a resend after a lost answer is recognisable as the same message in the mailbox — or, for
+a reply in a mail thread, is the one the thread's owner chose (ticketing's mail intake
+knows its replies by it), with In-Reply-To and References so mail programs thread it."""
 
 from __future__ import annotations
 
@@ -27,11 +29,22 @@ class SmtpEmail:
         mail = EmailMessage()
         mail["From"] = self.sender
         mail["To"] = message.recipient
-        mail["Subject"] = message.subject
+        thread = message.thread or {}
+        mail["Subject"] = thread.get("subject") or message.subject
         mail["Date"] = formatdate(localtime=False)
-        mail["Message-ID"] = f"<{message.id}@opspact>"
+        mail["Message-ID"] = self.message_id(message)
+        if thread.get("in_reply_to"):
+            mail["In-Reply-To"] = thread["in_reply_to"]
+        if thread.get("references"):
+            mail["References"] = " ".join(thread["references"])
+        if thread.get("reply_to"):
+            mail["Reply-To"] = thread["reply_to"]
         mail.set_content(message.text, charset="utf-8")
         return mail
+
+    @staticmethod
+    def message_id(message: Message) -> str:
+        return (message.thread or {}).get("message_id") or f"<{message.id}@opspact>"
 
     async def send(self, client, message: Message) -> Sent:
         try:
@@ -44,7 +57,7 @@ class SmtpEmail:
             raise OutcomeUnknown(f"smtp: {exc}") from exc
         except (aiosmtplib.SMTPException, OSError) as exc:
             raise Unavailable(f"smtp: {type(exc).__name__}: {exc}") from exc
-        return Sent(self.name, f"<{message.id}@opspact>")
+        return Sent(self.name, self.message_id(message))
 
     async def find(self, client, message, sent_on) -> Report | None:
         return None

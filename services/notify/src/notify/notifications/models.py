@@ -42,6 +42,8 @@ class Notification(Base):
     template_version: Mapped[int | None] = mapped_column(Integer)
     fields: Mapped[list] = mapped_column(JSONB, server_default=text("'[]'::jsonb"))  # [name, value] pairs
     body: Mapped[str] = mapped_column(Text)
+    # {message_id, in_reply_to, references, subject, reply_to} of a reply in a mail thread
+    mail_thread: Mapped[dict | None] = mapped_column(JSONB)
     segments: Mapped[int | None] = mapped_column(Integer)
     # queued | sent | delivered | failed | suppressed
     status: Mapped[str] = mapped_column(String(16), default="queued")

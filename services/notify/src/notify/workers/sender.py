@@ -233,7 +233,8 @@ class Sender:
         return Message(id=str(note.id), recipient=note.recipient, text=note.body,
                        subject=note.title or "", template=note.template, fields=dict(note.fields or []),
                        sign_name=tenant.sms.sign_name,
-                       provider_template=codes.get(provider, {}).get(note.template or ""))
+                       provider_template=codes.get(provider, {}).get(note.template or ""),
+                       thread=note.mail_thread)
 
     async def _mark_sent(self, session, note: Notification, tenant: NotifyTenantSettings, sent: Sent,
                          usage, now: datetime) -> None:

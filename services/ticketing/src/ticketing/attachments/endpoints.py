@@ -4,8 +4,6 @@ uploaded is rendered by the browser (no inline HTML, no sniffing, a sandbox CSP)
 
 from __future__ import annotations
 
-import hashlib
-import re
 from typing import Literal
 from uuid import UUID
 
@@ -13,24 +11,21 @@ from fastapi import APIRouter, Depends, Path, Query, Request, Response
 from opspact import downloads
 from opspact.app import SESSION, current_principal
 from opspact.auth import Principal
-from opspact.errors import NotFound, PayloadTooLarge, Unprocessable, UnsupportedMediaType
+from opspact.errors import NotFound
 from opspact.permissions import may, require
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from ticketing.attachments import sniff
+from ticketing.attachments import service, sniff
 from ticketing.attachments.models import Attachment
 from ticketing.attachments.schemas import AttachmentOut, AttachmentPage
 from ticketing.attachments.store import of_app
 from ticketing.comments.models import Comment
 from ticketing.config import get_settings
-from ticketing.search.index import reindex
-from ticketing.tickets import repository
 from ticketing.tickets.service import get as get_ticket
 
 router = APIRouter(prefix="/tickets/{ticket_id}/attachments", tags=["tickets"])
 AttachmentId = Path(ge=1, le=2**62, description="the attachment's number")
-_NOT_IN_NAME = re.compile(r"[\x00-\x1f\x7f]")
 KINDS = {k.content_type: k.label for k in vars(sniff).values() if isinstance(k, sniff.Kind)}
 FILE_BODY = {"requestBody": {"required": True, "content": {
     "application/octet-stream": {"schema": {"type": "string", "format": "binary"}}}}}
@@ -41,15 +36,6 @@ def attachment_out(a: Attachment) -> AttachmentOut:
                          visibility=a.visibility, filename=a.filename, content_type=a.content_type,
                          kind=KINDS.get(a.content_type, a.content_type), size=a.size, sha256=a.sha256,
                          uploaded_by=a.uploaded_by, created_at=a.created_at)
-
-
-def _clean_name(filename: str) -> str:
-    """The name as the user's system had it, less any folders and control characters."""
-    name = _NOT_IN_NAME.sub("", re.split(r"[\\/]", filename)[-1]).strip()
-    if not name or name in (".", ".."):
-        raise Unprocessable("filename names no file", errors=[{"field": "query.filename",
-                                                               "message": "empty after removing folders"}])
-    return name
 
 
 def _visible(principal: Principal):
@@ -70,12 +56,6 @@ async def upload_attachment(request: Request, ticket_id: UUID,
     require(principal, "tickets.write")
     settings = get_settings()
     data = await request.body()
-    if not data:
-        raise Unprocessable("the body is empty: send the file's bytes as the body")
-    if len(data) > settings.attachment_max_bytes:
-        raise PayloadTooLarge(f"the file is {len(data):,} bytes; one file may have at most "
-                              f"{settings.attachment_max_bytes:,}")
-    name = _clean_name(filename)
     ticket = await get_ticket(session, principal.tenant, ticket_id)
     if comment_id is not None:
         comment = (await session.execute(select(Comment).where(
@@ -86,28 +66,9 @@ async def upload_attachment(request: Request, ticket_id: UUID,
         visibility = comment.visibility
     if visibility == "internal":
         require(principal, "comments.internal")
-    kind = sniff.kind_of(data)
-    if kind is None:
-        raise UnsupportedMediaType(f"{name!r} is not a kind of file accepted here: images, PDF, "
-                                   "Word/Excel/PowerPoint, text and logs, zip/gz/7z/rar archives")
-    held = (await session.execute(select(func.coalesce(func.sum(Attachment.size), 0)).where(
-        Attachment.tenant_id == principal.tenant, Attachment.ticket_id == ticket.id))).scalar_one()
-    if held + len(data) > settings.attachment_ticket_max_bytes:
-        raise PayloadTooLarge(f"ticket {ticket.number} holds {held:,} bytes of files; with this one "
-                              f"it would pass its {settings.attachment_ticket_max_bytes:,}")
-    digest = hashlib.sha256(data).hexdigest()
     store, _ = of_app(request.app, settings)
-    await store.put(session, principal.tenant, digest, data, kind.content_type)
-    attachment = Attachment(tenant_id=principal.tenant, ticket_id=ticket.id, comment_id=comment_id,
-                            visibility=visibility, filename=name, content_type=kind.content_type,
-                            size=len(data), sha256=digest, store=store.name, uploaded_by=principal.subject)
-    session.add(attachment)
-    await session.flush()
-    shown = name if visibility == "public" else "（内部附件）"
-    repository.record(session, ticket, principal.subject, "attached",
-                      f"附件 {attachment.id}：{shown}（{kind.label}，{len(data):,} 字节）")
-    await reindex(session, ticket.id)
-    await session.refresh(attachment)
+    attachment = await service.add(session, store, settings, ticket, data, filename, visibility,
+                                   principal.subject, comment_id)
     return attachment_out(attachment)
 
 

@@ -36,7 +36,7 @@ def sees_internal(principal: Principal) -> bool:
 
 def comment_out(c: Comment) -> CommentOut:
     return CommentOut(id=c.id, ticket_id=str(c.ticket_id), author=c.author, visibility=c.visibility,
-                      body=c.body, version=c.version, earlier=c.earlier,
+                      body=c.body, quoted=c.quoted, version=c.version, earlier=c.earlier,
                       redacted=c.redacted_at is not None, redacted_by=c.redacted_by,
                       redacted_at=c.redacted_at, redaction_reason=c.redaction_reason,
                       created_at=c.created_at, updated_at=c.updated_at)
@@ -127,7 +127,7 @@ async def redact_comment(ticket_id: UUID, body: RedactIn, comment_id: int = Comm
     comment = await _comment(session, principal, ticket_id, comment_id)
     if comment.redacted_at is not None:
         raise Conflict(f"comment {comment_id} was redacted already ({comment.redaction_reason})")
-    comment.body = REDACTED
+    comment.body, comment.quoted = REDACTED, None
     comment.earlier = [{**v, "body": REDACTED} for v in comment.earlier]
     comment.redacted_by, comment.redacted_at = principal.subject, func.now()
     comment.redaction_reason, comment.updated_at = body.reason, func.now()

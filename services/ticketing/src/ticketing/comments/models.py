@@ -18,6 +18,7 @@ class Comment(Base):
     author: Mapped[str] = mapped_column(String(100))
     visibility: Mapped[str] = mapped_column(String(8))  # internal | public
     body: Mapped[str] = mapped_column(Text)
+    quoted: Mapped[str | None] = mapped_column(Text)  # a mail's quoted history and signature
     version: Mapped[int] = mapped_column(Integer, default=1)
     # [{version, body, by, at}] — the texts an edit replaced, oldest first
     earlier: Mapped[list] = mapped_column(JSONB, default=list)

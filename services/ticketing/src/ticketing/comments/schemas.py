@@ -40,6 +40,8 @@ class CommentOut(BaseModel):
     author: str
     visibility: Visibility
     body: str
+    quoted: str | None = Field(default=None, description=(
+        "a mail's quoted history and signature below what was written (shown collapsed)"))
     version: int
     earlier: list[EarlierOut] = Field(description="the texts edits replaced, oldest first")
     redacted: bool

@@ -9,6 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from ticketing.comments.mentions import mentioned
 from ticketing.comments.models import Comment
 from ticketing.comments.schemas import CommentIn
+from ticketing.mail import replies
 from ticketing.search.index import reindex
 from ticketing.tables import shared
 from ticketing.tickets import events, repository
@@ -20,11 +21,13 @@ def timeline_prefix(comment_id: int) -> str:
     return f"评论 {comment_id}："
 
 
-async def add(session: AsyncSession, ticket: Ticket, author: str, body: CommentIn) -> Comment:
+async def add(session: AsyncSession, ticket: Ticket, author: str, body: CommentIn,
+              quoted: str | None = None) -> Comment:
     """The comment, on the ticket's timeline too (an internal one without its text), and in
-    the ticket's search words."""
+    the ticket's search words. `quoted`: a mail's history below the new text."""
     comment = Comment(tenant_id=ticket.tenant_id, ticket_id=ticket.id, author=author,
-                      visibility=body.visibility, body=body.body, version=1, earlier=[])
+                      visibility=body.visibility, body=body.body, quoted=quoted or None, version=1,
+                      earlier=[])
     session.add(comment)
     await session.flush()
     said = comment.body[:500] if comment.visibility == "public" else "（内部备注）"
@@ -32,6 +35,7 @@ async def add(session: AsyncSession, ticket: Ticket, author: str, body: CommentI
     await reindex(session, ticket.id)
     await session.refresh(comment)
     await announce_mentions(session, ticket, comment, mentioned(comment.body))
+    await replies.send_back(session, ticket, comment)
     return comment
 
 

@@ -61,3 +61,9 @@ def mentioned(ticket: Ticket, comment_id: int, author: str, visibility: str, cod
     return _event(ticket, "mentioned", {
         "comment_id": comment_id, "author": author, "visibility": visibility, "mentioned": codes,
         "excerpt": text[:200]})
+
+
+def mail_reply(ticket: Ticket, comment_id: int, author: str, to: str, body: str,
+               mail: dict[str, Any]) -> CloudEvent:
+    return _event(ticket, "mail_reply", {"comment_id": comment_id, "author": author, "to": to,
+                                         "body": body, "mail": mail})
