@@ -9,11 +9,13 @@ from bench import (
     report_generation,
     sla_scheduler,
     sms_throughput,
+    ticket_search,
 )
 
 BENCHMARKS = {"event-delay": event_delay.main, "sla-scheduler": sla_scheduler.main,
               "hook-intake": hook_intake.main, "gateway-overhead": gateway_overhead.main,
-              "sms-throughput": sms_throughput.main, "report-generation": report_generation.main}
+              "sms-throughput": sms_throughput.main, "report-generation": report_generation.main,
+              "ticket-search": ticket_search.main}
 
 
 def main() -> None:
