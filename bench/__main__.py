@@ -6,6 +6,7 @@ from bench import (
     event_delay,
     gateway_overhead,
     hook_intake,
+    mail_intake,
     report_generation,
     sla_scheduler,
     sms_throughput,
@@ -15,7 +16,7 @@ from bench import (
 BENCHMARKS = {"event-delay": event_delay.main, "sla-scheduler": sla_scheduler.main,
               "hook-intake": hook_intake.main, "gateway-overhead": gateway_overhead.main,
               "sms-throughput": sms_throughput.main, "report-generation": report_generation.main,
-              "ticket-search": ticket_search.main}
+              "ticket-search": ticket_search.main, "mail-intake": mail_intake.main}
 
 
 def main() -> None:
