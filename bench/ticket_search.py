@@ -32,6 +32,7 @@ from sqlalchemy.dialects import postgresql
 from ticketing.knowledge.segment import document_terms
 from ticketing.search import export
 from ticketing.search.filters import Selection, TicketFilters
+from ticketing.search.index import number_terms
 from ticketing.tickets import repository
 from ticketing.tickets.models import Ticket
 
@@ -87,7 +88,7 @@ async def fill(url: str, tickets: int, chunk: int = 5000) -> None:
                 titles.append(f"{system}{symptom}")
                 descriptions.append("，".join(said))
                 created.append(datetime.fromtimestamp(start + n * 365 * 86400 / tickets, UTC))
-                a_terms.append(f"{document_terms(numbers[-1])} {cut[system]} {cut[symptom]}")
+                a_terms.append(f"{number_terms(numbers[-1])} {cut[system]} {cut[symptom]}")
                 b_terms.append(" ".join(cut[s] for s in said))
             await conn.execute(INSERT_TICKETS, TENANT, ids, numbers, titles, descriptions, created)
             await conn.execute(INSERT_TERMS, TENANT, ids, a_terms, b_terms)

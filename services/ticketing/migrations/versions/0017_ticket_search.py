@@ -66,7 +66,9 @@ def _index_existing_tickets() -> None:
                 f"WHERE ticket_id = ANY(:ids) AND redacted_at IS NULL"), {"ids": [t.id for t in tickets]}):
             said.setdefault((ticket_id, visibility), []).append(body)
         connection.execute(sa.text(_UPSERT), [{
-            "ticket_id": t.id, "tenant_id": t.tenant_id, "a": document_terms(t.number, t.title),
+            "ticket_id": t.id, "tenant_id": t.tenant_id,
+            # the number whole and by its serial, as ticketing.search.index.number_terms
+            "a": f"{t.number.lower()} {t.number.rpartition('-')[2]} {document_terms(t.title)}",
             "b": document_terms(t.description or "", *said.get((t.id, "public"), [])),
             "c": document_terms(*(v for v in (t.system_code, t.source, t.external_id, t.fingerprint) if v)),
             "internal": document_terms(*said.get((t.id, "internal"), []))} for t in tickets])

@@ -12,7 +12,7 @@ from typing import Annotated, Literal
 from fastapi import Query
 from opspact.errors import Unprocessable
 from opspact.types import IsoInstant
-from sqlalchemy import and_, exists, func, or_, select
+from sqlalchemy import and_, exists, func, literal, or_, select
 from sqlalchemy.sql import ColumnElement
 
 from ticketing.knowledge.segment import MAX_QUERY_TERMS, query_terms, tsquery
@@ -21,6 +21,12 @@ from ticketing.sla.models import SlaClock
 from ticketing.tickets.models import Ticket
 from ticketing.tickets.schemas import Channel, Priority, Status, TicketKind
 
+# A word search counts its matches up to this, and ranks them only when there are no more:
+# every match costs a visit (its row, its words), and ranking 30 % of 200,000 tickets took
+# 300 ms (bench ticket-search). Past it the page says "at least" (total_capped) and lists
+# the matches newest first — a user with a thousand matches narrows the words anyway.
+MATCH_LIMIT = 1000
+NUMBER = re.compile(r"^T\d{4}-\d{6}$")
 SORTS = ("relevance", "due", "created_at", "-created_at", "updated_at", "-updated_at",
          "priority", "-priority", "status", "-status", "resolved_at", "-resolved_at")
 Sort = Literal[SORTS]  # type: ignore[valid-type]
@@ -87,10 +93,14 @@ class Selection:
 
     def __init__(self, filters: TicketFilters, tenant_id: str, sees_internal: bool,
                  sort: str | None = None):
-        self.terms = filters.terms()
+        number = (filters.q or "").strip().upper()
+        self.terms = [number] if NUMBER.match(number) else filters.terms()
         self.conditions: list[ColumnElement] = [Ticket.tenant_id == tenant_id]
         self.rank = None
-        if self.terms:
+        if NUMBER.match(number):  # a ticket's number: that ticket, by its unique key
+            self.conditions.append(Ticket.number == number)
+            self.rank = literal(1.0)
+        elif self.terms:
             vector = TicketSearch.all_terms if sees_internal else TicketSearch.public_terms
             query = tsquery(self.terms, "&")
             self.conditions.append(vector.op("@@")(query))
@@ -102,14 +112,27 @@ class Selection:
                                 errors=[{"field": "query.sort", "message": "needs q"}])
         self.tenant_id = tenant_id
 
+    async def settle(self, session, count_limit: int | None = None) -> tuple[int, bool]:
+        """How many tickets match, and True when there are more than counted: a word search
+        counts up to MATCH_LIMIT, a list without words exactly, unless `count_limit` is
+        given. Relevance becomes recency past MATCH_LIMIT."""
+        count_limit = count_limit or (MATCH_LIMIT if self.terms else None)
+        matching = self.select(Ticket.id)
+        if count_limit is not None:
+            matching = matching.limit(count_limit + 1)
+        counted = select(func.count()).select_from(matching.subquery())
+        total = (await session.execute(counted)).scalar_one()
+        if self.sort == "relevance" and total > MATCH_LIMIT:
+            self.sort = "-created_at"
+        if count_limit is None:
+            return total, False
+        return min(total, count_limit), total > count_limit
+
     def select(self, *columns):
         statement = select(*columns).select_from(Ticket)
         if self.terms:
             statement = statement.join(TicketSearch, TicketSearch.ticket_id == Ticket.id)
         return statement.where(*self.conditions)
-
-    def count(self):
-        return self.select(func.count())
 
     def order(self) -> list:
         if self.sort == "relevance":
@@ -121,9 +144,13 @@ class Selection:
                        .scalar_subquery())
             return [soonest.asc().nulls_last(), Ticket.seq.asc()]
         column = getattr(Ticket, self.sort.lstrip("-"))
-        if self.sort.startswith("-"):
-            return [column.desc().nulls_last(), Ticket.seq.desc()]
-        return [column.asc().nulls_last(), Ticket.seq.asc()]
+        descending = self.sort.startswith("-")
+        order = column.desc() if descending else column.asc()
+        # Only resolved_at may be empty (open tickets last either way); NULLS LAST on a
+        # NOT NULL column would only stop PostgreSQL from reading (tenant, created_at) in order.
+        if column is Ticket.resolved_at:
+            order = order.nulls_last()
+        return [order, Ticket.seq.desc() if descending else Ticket.seq.asc()]
 
 
 def _field_conditions(f: TicketFilters) -> list[ColumnElement]:

@@ -41,6 +41,12 @@ _UPSERT = text(f"""
        SET public_terms = excluded.public_terms, all_terms = excluded.all_terms""")
 
 
+def number_terms(number: str) -> str:
+    """T2026-000123 as `t2026-000123` and `000123`: found whole or by its serial, and no
+    `t2026` lexeme that every ticket of the year would share."""
+    return f"{number.lower()} {number.rpartition('-')[2]}"
+
+
 def _documents(tickets, comments) -> list[dict]:
     said: dict[UUID, dict[str, list[str]]] = defaultdict(lambda: {"public": [], "internal": []})
     for ticket_id, visibility, body in comments:
@@ -50,7 +56,7 @@ def _documents(tickets, comments) -> list[dict]:
         conversation = said[t.id]
         out.append({
             "ticket_id": t.id, "tenant_id": t.tenant_id,
-            "a": document_terms(t.number, t.title),
+            "a": f"{number_terms(t.number)} {document_terms(t.title)}",
             "b": document_terms(t.description or "", *conversation["public"]),
             "c": document_terms(*(v for v in (t.system_code, t.source, t.external_id,
                                               t.fingerprint) if v)),

@@ -108,9 +108,10 @@ async def list_tickets(
 ) -> TicketPage:
     require(principal, "tickets.read")
     selection = Selection(filters, principal.tenant, may(principal, "comments.internal"), sort)
-    rows, total = await repository.page(session, selection, limit, offset)
-    return TicketPage(items=await present(session, principal.tenant, rows),
-                      total=total, limit=limit, offset=offset, terms=selection.terms)
+    rows, total, capped = await repository.page(session, selection, limit, offset)
+    return TicketPage(items=await present(session, principal.tenant, rows), total=total,
+                      total_capped=capped, limit=limit, offset=offset, terms=selection.terms,
+                      sort=selection.sort)
 
 
 @router.get("/export", response_class=StreamingResponse, responses={200: {
@@ -131,10 +132,11 @@ async def export_tickets(
     (at most 100,000 rows: more is a 422 asking for narrower filters)."""
     require(principal, "tickets.read")
     selection = Selection(filters, principal.tenant, may(principal, "comments.internal"), sort)
-    total = (await session.execute(selection.count())).scalar_one()
-    if total > export.MAX_ROWS:
-        raise Unprocessable(f"{total} tickets match; an export holds at most {export.MAX_ROWS:,}: "
-                            "narrow the filters (created_from/created_to, status, system)")
+    total, more = await selection.settle(session, export.MAX_ROWS)
+    if more:
+        raise Unprocessable(f"more than {total:,} tickets match; an export holds at most "
+                            f"{export.MAX_ROWS:,}: narrow the filters (created_from/created_to, "
+                            "status, system)")
     systems = await service.systems_of(session, principal.tenant)
     found = export.rows(request.app.state.db, selection, systems)
     name = f"工单导出-{datetime.now(SHANGHAI):%Y%m%d-%H%M}.{format}"

@@ -77,9 +77,10 @@ async def timeline(session: AsyncSession, tenant_id: str, ticket_id: UUID) -> li
     ).order_by(TimelineEntry.at, TimelineEntry.id))).scalars())
 
 
-async def page(session: AsyncSession, selection, limit: int, offset: int) -> tuple[list[Ticket], int]:
-    """A page of the tickets a `search.filters.Selection` picks, and how many it picks."""
-    total = (await session.execute(selection.count())).scalar_one()
+async def page(session: AsyncSession, selection, limit: int, offset: int) -> tuple[list[Ticket], int, bool]:
+    """A page of the tickets a `search.filters.Selection` picks, how many it picks (exact up
+    to its count limit), and whether there are more than that."""
+    total, capped = await selection.settle(session)
     rows = (await session.execute(selection.select(Ticket).order_by(*selection.order())
                                   .limit(limit).offset(offset))).scalars()
-    return list(rows), total
+    return list(rows), total, capped

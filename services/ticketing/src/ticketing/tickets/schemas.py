@@ -151,4 +151,9 @@ class TicketPage(BaseModel):
     total: int
     limit: int
     offset: int
+    total_capped: bool = Field(default=False, description=(
+        "a word search matches more tickets than it counts (1,000): total is a lower bound"))
     terms: list[str] = Field(default_factory=list, description="the words q was cut into")
+    sort: str = Field(default="-created_at", description=(
+        "the order applied: relevance, unless more than 1,000 tickets match the words "
+        "(then newest first)"))
