@@ -31,19 +31,24 @@ def _clock_columns(tenant_id: str):
     return missed, soonest
 
 
+_COLUMNS = (Ticket.number, Ticket.kind, Ticket.status, Ticket.priority, Ticket.channel,
+            Ticket.system_code, Ticket.title, Ticket.description, Ticket.reporter, Ticket.assignee,
+            Ticket.source, Ticket.external_id, Ticket.created_at, Ticket.resolved_at)
+
+
 async def rows(db: Database, selection: Selection, systems: dict[str, str]) -> AsyncIterator[list]:
     """The export's rows, read in a transaction of their own: the response streams after the
-    request's unit of work has ended."""
+    request's unit of work has ended. Columns, not ORM objects: building 100,000 Ticket
+    objects cost more than reading them."""
     missed, soonest = _clock_columns(selection.tenant_id)
-    statement = (selection.select(Ticket, missed, soonest).order_by(*selection.order())
+    statement = (selection.select(*_COLUMNS, missed, soonest).order_by(*selection.order())
                  .limit(MAX_ROWS).execution_options(yield_per=FETCH_ROWS))
     async with db.unit_of_work(selection.tenant_id) as session:
         result = await session.stream(statement)
-        async for ticket, missed_clocks, due in result:
-            yield [ticket.number, labels.of(labels.KINDS, ticket.kind),
-                   labels.of(labels.STATUSES, ticket.status), labels.of(labels.PRIORITIES, ticket.priority),
-                   labels.of(labels.CHANNELS, ticket.channel),
-                   systems.get(ticket.system_code, ticket.system_code), ticket.title,
-                   ticket.description, ticket.reporter, ticket.assignee, ticket.source,
-                   ticket.external_id, ticket.created_at, ticket.resolved_at,
+        async for (number, kind, status, priority, channel, system, title, description, reporter,
+                   assignee, source, external_id, created_at, resolved_at, missed_clocks, due) in result:
+            yield [number, labels.of(labels.KINDS, kind), labels.of(labels.STATUSES, status),
+                   labels.of(labels.PRIORITIES, priority), labels.of(labels.CHANNELS, channel),
+                   systems.get(system, system), title, description, reporter, assignee, source,
+                   external_id, created_at, resolved_at,
                    "、".join(labels.of(labels.CLOCKS, c) for c in missed_clocks or ()) or None, due]
