@@ -191,3 +191,11 @@ def test_the_csv_export_in_gb18030_is_formula_safe(gateway):
     assert utf8.content.startswith("\ufeff编号".encode())  # Excel's BOM
     bad = gateway.get(f"{TICKETS}/export", headers=ENGINEER, params={"format": "pdf"})
     assert bad.status_code == 422
+
+
+def test_words_never_cross_tenants(gateway):
+    word = f"独有词{uuid.uuid4().hex[:6]}"
+    open_ticket(gateway, f"iso-{uuid.uuid4().hex[:6]}", f"{word} 门禁")
+    assert listed(gateway, q=word)["total"] == 1
+    other = {"Authorization": f"Bearer {dev_token(['xinjiang'], ['vendor_engineer'], 'xj-engineer')}"}
+    assert listed(gateway, other, q=word)["total"] == 0

@@ -103,7 +103,8 @@ class Selection:
         elif self.terms:
             vector = TicketSearch.all_terms if sees_internal else TicketSearch.public_terms
             query = tsquery(self.terms, "&")
-            self.conditions.append(vector.op("@@")(query))
+            # ticket_search has no RLS (see migration 0017): the tenant is filtered here too
+            self.conditions += [TicketSearch.tenant_id == tenant_id, vector.op("@@")(query)]
             self.rank = func.ts_rank(vector, query)
         self.conditions += _field_conditions(filters) + _clock_conditions(filters, tenant_id)
         self.sort = sort or ("relevance" if self.terms else "-created_at")

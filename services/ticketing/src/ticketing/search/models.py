@@ -10,7 +10,8 @@ from ticketing.tables import Base
 class TicketSearch(Base):
     """A ticket's words as lexemes (jieba-cut, see knowledge.segment): the public ones, and
     all of them (internal comments too), so a client's officer never finds a ticket by
-    what only the desk wrote."""
+    what only the desk wrote. Not under row-level security (migration 0017 says why):
+    readers filter tenant_id and join tickets."""
 
     __tablename__ = "ticket_search"
 
