@@ -78,8 +78,8 @@ OpsPact is up.
   ticketing  {stack.url('ticketing')}   inventory {stack.url('inventory')}
   billing    {stack.url('billing')}   notify    {stack.url('notify')}
   SMS sink   {stack.url('sms-sink')}/messages
-  mail in    smtp://127.0.0.1:{stack.ports['mail-intake']}  (zhuhai's questions: zhuhai-support@opspact.example,
-             from an example.gov.cn or example.com address)
+  mail in    smtp://127.0.0.1:{stack.ports['mail-intake']}
+             (zhuhai's questions to zhuhai-support@opspact.example, from example.gov.cn or example.com)
   PostgreSQL {stack.database_url}
   Kafka      {stack.kafka_bootstrap}
 
