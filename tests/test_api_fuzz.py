@@ -18,6 +18,7 @@ import schemathesis
 from opspact import SERVICES, peers
 from opspact.auth import ROLES, Principal, issue_internal
 from opspact.permissions import ROUTES
+from opspact.testing.plugin import gateway_with
 from schemathesis import GenerationMode
 from schemathesis.specs.openapi.checks import positive_data_acceptance
 
@@ -72,6 +73,16 @@ def _headers(stack, name: str) -> dict[str, str]:
                          ids=lambda m: m.value)
 def test_api_answers_as_documented(stack, name, mode):
     schemathesis.openapi.format("date-time", _instants(naive_too=mode is GenerationMode.POSITIVE))
+    if name != "gateway":
+        return _fuzz(stack, name, mode)
+    # The gateway throttles refused anonymous callers per address (429 past 20/s): the
+    # fuzzer's probes without a token came faster than that and were answered 429, which
+    # schemathesis does not count as refusing. Lifted here; the throttle has its own test.
+    with gateway_with(stack, {"OPSPACT_GATEWAY_ANONYMOUS_REFUSAL_RATE": "[100000, 100000]"}):
+        _fuzz(stack, name, mode)
+
+
+def _fuzz(stack, name, mode):
     schema = schemathesis.openapi.from_url(f"{stack.url(name)}/openapi.json")
     schema.config.update(base_url=stack.url(name))
     # NUL is refused everywhere by policy (PostgreSQL text cannot hold it; see

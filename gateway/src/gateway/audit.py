@@ -39,16 +39,16 @@ REFUSALS = {401, 403, 429}
 # signature) are what a flood is made of. Written one by one, each took the chain's lock
 # and a legitimate audited POST waited behind hundreds of them (4.5 → 33.5 ms). Instead:
 # they are queued and appended in batches (one lock per batch, every BATCH_SECONDS); past
-# ANONYMOUS_RATE per client address they are answered 429 and only counted — one summary
-# entry per address every SUMMARY_SECONDS names how many were throttled.
+# their rate per client address (setting gateway_anonymous_refusal_rate) they are answered
+# 429 and only counted — one summary entry per address every SUMMARY_SECONDS names how many
+# were throttled.
 BATCH_SECONDS = 0.5
 SUMMARY_SECONDS = 10.0
 MAX_QUEUED = 5_000
-ANONYMOUS_RATE = (20.0, 200.0)  # refusals per second per client address, burst
 
 
 class AuditLog:
-    def __init__(self, database_url: str, anonymous_rate: tuple[float, float] = ANONYMOUS_RATE) -> None:
+    def __init__(self, database_url: str, anonymous_rate: tuple[float, float]) -> None:
         self.database_url = database_url
         self.pool: asyncpg.Pool | None = None
         self.written = 0

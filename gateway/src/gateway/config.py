@@ -33,6 +33,9 @@ class GatewaySettings(CommonSettings):
     # bursts sized for a monitor's alert storm. Per replica, see gateway.ratelimit.
     gateway_rate_per_tenant: tuple[float, float] = (500.0, 2000.0)
     gateway_rate_per_client: tuple[float, float] = (200.0, 1000.0)
+    # Refusals of anonymous callers (no or a bad token) per second per client address, and
+    # the burst; past it they are answered 429 and only counted (see gateway.audit).
+    gateway_anonymous_refusal_rate: tuple[float, float] = (20.0, 200.0)
     gateway_cors_origins: list[str] = Field(default_factory=list)
     # The audit log (gateway schema); by default the owner URL with the gateway's role.
     gateway_audit_enabled: bool = True

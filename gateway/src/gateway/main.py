@@ -63,7 +63,8 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
                           {slug: t.services.get("gateway", {}) for slug, t in tenants.items()},
                           strict=not settings.is_dev,
                           down_seconds=settings.gateway_upstream_down_seconds)
-    audit = AuditLog(settings.audit_database_url) if settings.gateway_audit_enabled else None
+    audit = (AuditLog(settings.audit_database_url, settings.gateway_anonymous_refusal_rate)
+             if settings.gateway_audit_enabled else None)
     keys = (KeySet(settings.gateway_jwks_source, settings.gateway_jwks_refresh_seconds,
                    settings.gateway_jwks_min_refetch_seconds)
             if settings.gateway_jwks_source else None)

@@ -28,6 +28,8 @@ def test_unknown_labels_pass_through_and_long_titles_are_cut():
 
 def test_every_builtin_sample_fits_one_segment():
     for template in catalogue.TEMPLATES.values():
+        if template.email_only:
+            continue  # never an SMS
         out = rendering.render(template.fields, template.text, template.sample)
         assert rendering.sms_segments("运维服务台", out.text) == 1, (template.name, out.text)
 
@@ -55,3 +57,16 @@ def test_provider_texts_name_and_number_the_fields():
     texts = provider_texts(list(template.fields), template.text)
     assert texts["alibaba"] == "工单${number}${clock}时限将于${due}到期：${title}，请抓紧处理。"
     assert texts["tencent"] == "工单{1}{2}时限将于{3}到期：{4}，请抓紧处理。"
+
+
+def test_a_mail_only_template_is_refused_on_an_sms_level():
+    from notify.tenant_settings import NotifyTenantSettings
+    rule = {"name": "邮件答复", "events": ["ticketing.ticket.mail_reply.v1"], "template": "mail_reply",
+            "levels": [{"to": ["address:to"], "channels": ["email"]}]}
+    assert NotifyTenantSettings.model_validate({"rules": [rule]}).rules[0].template == "mail_reply"
+    rule["levels"][0]["channels"] = ["email", "sms"]
+    with pytest.raises(ValueError, match="email only"):
+        NotifyTenantSettings.model_validate({"rules": [rule]})
+    with pytest.raises(ValueError, match="address:<event field>"):
+        NotifyTenantSettings.model_validate({"rules": [{**rule, "levels": [
+            {"to": ["address:Bad-Field"], "channels": ["email"]}]}]})

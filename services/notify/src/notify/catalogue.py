@@ -43,6 +43,8 @@ class Template:
     fields: tuple[tuple[str, str], ...]
     text: str
     sample: dict
+    # Mail only: a long text no SMS provider approves in advance (a rule sends it by email)
+    email_only: bool = False
 
 
 _TICKET = {"ticket_id": "00000000-0000-0000-0000-000000000001", "number": "T2026-000123",
@@ -161,5 +163,5 @@ TEMPLATES: dict[str, Template] = {t.name: t for t in (
          "body": "您好，已定位为接口限流，预计今日18时前恢复。",
          "mail": {"message_id": "<t.1@opspact.example>", "in_reply_to": "<a@example.com>",
                   "references": ["<a@example.com>"], "subject": "Re: 门禁无法刷卡 [T2026-000123]",
-                  "reply_to": "ops@opspact.example"}}),
+                  "reply_to": "ops@opspact.example"}}, email_only=True),
 )}

@@ -236,6 +236,9 @@ class NotifyTenantSettings(BaseModel):
                 raise ValueError(f"rule {rule.name!r}: template {rule.template!r} renders "
                                  f"{list(template.events)}, not {foreign}")
             for level in rule.levels:
+                if template.email_only and set(level.channels) != {Channel.email}:
+                    raise ValueError(f"rule {rule.name!r}: template {rule.template!r} is sent by "
+                                     "email only; its levels' channels must be [email]")
                 for audience in level.to + level.otherwise:
                     kind, _, name = audience.partition(":")
                     if kind == "contact" and name not in codes:
