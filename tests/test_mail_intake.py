@@ -12,6 +12,7 @@ import uuid
 
 import pytest
 from opspact.cli.common import dev_token
+from opspact.testing.mailbox import notify_mailing_to
 from opspact.testing.plugin import wait_until
 
 TICKETS = "/api/ticketing/tickets"
@@ -58,30 +59,9 @@ def mail_ticket(gateway, reporter: str) -> dict:
 
 @pytest.fixture
 def outbox_smtp(stack):
-    """Notify's mail goes to a real SMTP server (aiosmtpd) the test reads."""
-    from aiosmtpd.controller import Controller
-    from opspact.cli.stack import free_port
-
-    class Box:
-        def __init__(self):
-            self.messages = []
-
-        async def handle_DATA(self, server, session, envelope):  # noqa: N802
-            from email import message_from_bytes, policy
-            self.messages.append(message_from_bytes(envelope.content, policy=policy.default))
-            return "250 OK"
-
-    box = Box()
-    controller = Controller(box, hostname="127.0.0.1", port=free_port())
-    controller.start()
-    stack.restart_process("notify", {"OPSPACT_NOTIFY_SMTP_HOST": "127.0.0.1",
-                                     "OPSPACT_NOTIFY_SMTP_PORT": str(controller.port),
-                                     "OPSPACT_NOTIFY_SMTP_FROM": MAILBOX})
-    try:
+    """Notify's mail goes to a real SMTP server the test reads."""
+    with notify_mailing_to(stack, sender=MAILBOX) as box:
         yield box
-    finally:
-        stack.restart_process("notify")
-        controller.stop()
 
 
 def test_a_gbk_mail_becomes_a_ticket_and_the_answer_threads_back(stack, gateway, outbox_smtp):

@@ -13,6 +13,7 @@ import httpx
 import pytest
 from notify.sink import approved_templates
 from opspact import hooksig
+from opspact.testing.mailbox import notify_mailing_to
 from opspact.testing.plugin import auth, wait_until
 from opspact.testing.probes import query
 
@@ -371,38 +372,10 @@ def test_frequency_limit_and_quota(stack, gateway):
         assert [e["event_type"] for e in events] == ["notify.quota.reached.v1", "notify.quota.warning.v1"]
 
 
-class Mailbox:
-    def __init__(self, refuse: set[str]):
-        self.messages = []
-        self.refuse = refuse
-
-    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):  # noqa: N802
-        if address in self.refuse:
-            return "550 5.1.1 mailbox unavailable"
-        envelope.rcpt_tos.append(address)
-        return "250 OK"
-
-    async def handle_DATA(self, server, session, envelope):  # noqa: N802
-        from email import message_from_bytes, policy
-        self.messages.append(message_from_bytes(envelope.content, policy=policy.default))
-        return "250 Message accepted for delivery"
-
-
 @pytest.fixture
 def smtp(stack):
-    from aiosmtpd.controller import Controller
-    from opspact.cli.stack import free_port
-    box = Mailbox(refuse={"gone@example.com"})
-    controller = Controller(box, hostname="127.0.0.1", port=free_port())
-    controller.start()
-    stack.restart_process("notify", {"OPSPACT_NOTIFY_SMTP_HOST": "127.0.0.1",
-                                     "OPSPACT_NOTIFY_SMTP_PORT": str(controller.port),
-                                     "OPSPACT_NOTIFY_SMTP_FROM": "opspact@example.com"})
-    try:
+    with notify_mailing_to(stack, refuse={"gone@example.com"}) as box:
         yield box
-    finally:
-        stack.restart_process("notify")
-        controller.stop()
 
 
 def test_email_over_smtp_and_fallback_to_sms(stack, gateway, smtp):

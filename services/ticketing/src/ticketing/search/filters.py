@@ -94,13 +94,15 @@ class Selection:
     def __init__(self, filters: TicketFilters, tenant_id: str, sees_internal: bool,
                  sort: str | None = None):
         number = (filters.q or "").strip().upper()
-        self.terms = [number] if NUMBER.match(number) else filters.terms()
+        by_number = NUMBER.match(number) is not None
+        self.terms = [number] if by_number else filters.terms()
+        self.words = bool(self.terms) and not by_number  # the search table is joined
         self.conditions: list[ColumnElement] = [Ticket.tenant_id == tenant_id]
         self.rank = None
-        if NUMBER.match(number):  # a ticket's number: that ticket, by its unique key
+        if by_number:  # a ticket's number: that ticket, by its unique key
             self.conditions.append(Ticket.number == number)
             self.rank = literal(1.0)
-        elif self.terms:
+        elif self.words:
             vector = TicketSearch.all_terms if sees_internal else TicketSearch.public_terms
             query = tsquery(self.terms, "&")
             # ticket_search has no RLS (see migration 0017): the tenant is filtered here too
@@ -131,7 +133,7 @@ class Selection:
 
     def select(self, *columns):
         statement = select(*columns).select_from(Ticket)
-        if self.terms:
+        if self.words:
             statement = statement.join(TicketSearch, TicketSearch.ticket_id == Ticket.id)
         return statement.where(*self.conditions)
 
