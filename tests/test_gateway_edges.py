@@ -58,3 +58,16 @@ def test_certificate_header_from_an_untrusted_address_is_refused(gateway):
     cert = FakeCa("任意CA").issue("冒充者")
     r = gateway.post("/auth/cert", headers={"X-SSL-Client-Cert": forwarded(cert)})
     assert r.status_code == 401 and "only from the configured proxies" in r.json()["detail"]
+
+
+def test_a_request_uvicorn_cannot_parse_is_a_problem_answer(stack):
+    """The fuzzer's `Content-Length: xc#mp67` was answered by uvicorn itself, in plain text."""
+    import socket
+    with socket.create_connection(("127.0.0.1", stack.ports["gateway"]), timeout=10) as conn:
+        conn.sendall(b"GET /api/billing/tenants/x HTTP/1.1\r\nHost: x\r\nContent-Length: xc`#mp67\r\n\r\n")
+        answer = b""
+        while chunk := conn.recv(4096):
+            answer += chunk
+    head, _, body = answer.partition(b"\r\n\r\n")
+    assert head.startswith(b"HTTP/1.1 400") and b"content-type: application/problem+json" in head.lower()
+    assert b'"status": 400' in body and b"not valid HTTP/1.1" in body

@@ -9,6 +9,7 @@ import uvicorn
 
 from gateway.config import get_settings
 from gateway.pki import load_trust
+from gateway.protocol import ProblemHttpProtocol
 from gateway.tls import TlsHttpProtocol, context_factory
 
 
@@ -20,7 +21,7 @@ def config(host: str, port: int) -> uvicorn.Config:
     common = {"factory": True, "host": host, "port": port, "access_log": False,
               "timeout_graceful_shutdown": 25, "proxy_headers": False}
     if not settings.gateway_tls_certfile:
-        return uvicorn.Config("gateway.main:create_app", **common)
+        return uvicorn.Config("gateway.main:create_app", **common, http=ProblemHttpProtocol)
     trust = load_trust(settings.gateway_pki_dir) if settings.gateway_pki_dir else {}
     factory = context_factory(settings.gateway_tls_certfile, settings.gateway_tls_keyfile, trust,
                               settings.gateway_tls_client_certs)

@@ -20,9 +20,9 @@ from collections.abc import Callable
 
 from cryptography.hazmat.primitives import serialization
 from uvicorn.config import Config
-from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
 
 from gateway.pki import TenantTrust
+from gateway.protocol import ProblemHttpProtocol
 
 # OpenSSL's X509_V_FLAG_NO_CHECK_TIME: Python's ssl.VerifyFlags has no name for it.
 NO_CHECK_TIME = 0x200000
@@ -54,7 +54,7 @@ def context_factory(certfile: str, keyfile: str | None, trust: dict[str, TenantT
     return lambda _config, _default: server_context(certfile, keyfile, trust, client_certs)
 
 
-class TlsHttpProtocol(HttpToolsProtocol):
+class TlsHttpProtocol(ProblemHttpProtocol):
     """uvicorn's HTTP/1.1 protocol, adding the connection's TLS facts to every request:
     `scope["extensions"]["tls"] = {"client_cert_chain": [PEM…], "tls_version": …}`."""
 
