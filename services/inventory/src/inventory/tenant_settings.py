@@ -7,6 +7,7 @@ from opspact.calendar import CalendarSettings
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from inventory.assets.seed import AssetSeed, validate_codes
+from inventory.trainings.settings import TrainingDuty
 
 
 class Post(BaseModel):
@@ -30,9 +31,18 @@ class InventoryTenantSettings(BaseModel):
     posts: list[Post] = Field(default_factory=list)
     calendar: CalendarSettings = Field(default_factory=CalendarSettings)
     assets: list[AssetSeed] = Field(default_factory=list)
+    trainings: list[TrainingDuty] = Field(default_factory=list, max_length=10)
 
     def post(self, code: str) -> Post | None:
         return next((p for p in self.posts if p.code == code), None)
+
+    @field_validator("trainings")
+    @classmethod
+    def _one_duty_per_kind(cls, trainings: list[TrainingDuty]) -> list[TrainingDuty]:
+        kinds = [t.kind for t in trainings]
+        if len(kinds) != len(set(kinds)):
+            raise ValueError("each training kind is listed once")
+        return trainings
 
     @field_validator("assets")
     @classmethod

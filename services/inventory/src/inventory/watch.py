@@ -1,7 +1,9 @@
 """The inventory watch: what has to be announced because time passed, not because
 someone asked — credentials whose rotation fell due
 (`inventory.credential.rotation_overdue.v1`, once per due date) and uncovered
-post-hours in the coming days (`inventory.roster.gap.v1`, once per post and gap).
+post-hours in the coming days (`inventory.roster.gap.v1`, once per post and gap), and
+a required training not held in a month about to end (`inventory.training.missing.v1`, once
+per kind and month).
 
 One replica leads (`opspact.leader`). It lists the tenants as the NOLOGIN role
 `opspact_inventory_watch` (migration 0004: it may read tenant ids and nothing else)
@@ -29,6 +31,7 @@ from inventory.credentials import service as credentials
 from inventory.credentials.models import Credential, RosterGapNotice
 from inventory.people import service as people
 from inventory.tables import shared
+from inventory.trainings import service as trainings
 
 log = logging.getLogger(__name__)
 WATCH_ROLE = app_role("inventory") + "_watch"
@@ -42,6 +45,7 @@ class InventoryWatch(LeaderLoop):
         self.gap_horizon_days = gap_horizon_days
         self.overdue_announced = 0
         self.gaps_announced = 0
+        self.trainings_announced = 0
 
     async def tick(self) -> tuple[int, int]:
         """One look at every tenant; (overdue credentials, roster gaps) announced."""
@@ -52,6 +56,8 @@ class InventoryWatch(LeaderLoop):
                 async with self.db.unit_of_work(tenant) as session:
                     overdue += await announce_overdue(session, tenant)
                     gaps += await announce_gaps(session, tenant, self.gap_horizon_days)
+                    self.trainings_announced += await trainings.announce_missing(
+                        session, tenant, datetime.now(UTC).astimezone(SHANGHAI).date())
             except Exception as exc:
                 self.last_error = f"{tenant}: {type(exc).__name__}: {exc}"
                 log.warning("inventory watch, tenant %s: %s", tenant, exc)

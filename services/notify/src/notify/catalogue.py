@@ -26,6 +26,7 @@ EVENTS: dict[str, str] = {
     "ticketing.ticket.mentioned.v1": "评论中提到",
     "ticketing.ticket.mail_reply.v1": "邮件工单的答复",
     "inventory.roster.gap.v1": "值班缺口",
+    "inventory.training.missing.v1": "培训未按月开展",
     "inventory.credential.rotation_overdue.v1": "账号轮换逾期",
     "billing.milestone.due.v1": "付款节点到期",
     "billing.milestone.overdue.v1": "付款逾期",
@@ -154,6 +155,11 @@ TEMPLATES: dict[str, Template] = {t.name: t for t in (
         "{{ author }}在工单{{ number }}（{{ title }}）中提到您：{{ excerpt }}",
         {**_TICKET, "comment_id": 7, "author": "zh-engineer", "visibility": "internal",
          "mentioned": ["zh-manager"], "excerpt": "@zh-manager 请协调视频云平台值班"}),
+    Template("training_missing", "培训未按月开展", ("inventory.training.missing.v1",), (
+        ("name", "{{ name }}"), ("month", "{{ month }}"), ("days", "{{ days_left }}")),
+        "{{ name }}本月（{{ month }}）尚未开展，距月底还有{{ days }}天，请安排并在系统中记录。",
+        {"kind": "security", "name": "信息保密安全培训", "month": "2026-12", "due_by": "2026-12-31",
+         "days_left": 5, "last_held_on": "2026-11-20", "clause": "1.5-1"}),
     # The desk's public answer to a ticket that came by mail, sent back in the mail's thread
     # (email only: the text is the engineer's own, not a template an SMS provider approved).
     Template("mail_reply", "工单答复", ("ticketing.ticket.mail_reply.v1",), (

@@ -20,6 +20,7 @@ from inventory.people.schemas import (
     StaffCreate,
     StaffingSummaryOut,
     StaffOut,
+    StaffUpdate,
 )
 
 router = APIRouter(tags=["people"])
@@ -31,6 +32,16 @@ async def add_staff(body: StaffCreate, principal: Principal = Depends(current_pr
                     session: AsyncSession = SESSION) -> StaffOut:
     require(principal, "staff.write")
     return service.staff_out(await service.add_staff(session, principal.tenant, body))
+
+
+@router.patch("/staff/{code}", response_model=StaffOut)
+async def update_staff(body: StaffUpdate, code: str = Path(max_length=64),
+                       principal: Principal = Depends(current_principal),
+                       session: AsyncSession = SESSION) -> StaffOut:
+    """Name, role, categories, and the paperwork the contracts ask for (signed documents, the
+    background check, trainings attended) as it is signed."""
+    require(principal, "staff.write")
+    return service.staff_out(await service.update_staff(session, principal.tenant, code, body))
 
 
 @router.get("/staff", response_model=list[StaffOut])

@@ -13,6 +13,20 @@ class Paperwork(BaseModel):
     background_check_on: IsoDate | None = None
     security_trainings: list[IsoDate] = Field(default_factory=list, max_length=240,
                                            description="monthly security training attended")
+    # xinjiang 1.5-1: "项目所有参与人员均要签订政治责任书、信息安全保密协议及信息安全责任书"
+    political_responsibility_signed_on: IsoDate | None = None
+    security_responsibility_signed_on: IsoDate | None = None
+
+
+class StaffUpdate(Stripped):
+    """Only the fields sent change; `paperwork` fields are merged one by one. A post changes
+    through a replacement (counted per contract year), not here."""
+    model_config = ConfigDict(extra="forbid")
+    name: str | None = Field(default=None, min_length=1, max_length=100)
+    role: str | None = Field(default=None, min_length=1, max_length=100)
+    categories: list[str] | None = Field(default=None, max_length=20)
+    paperwork: dict[str, IsoDate | list[IsoDate] | None] | None = Field(default=None, description=(
+        "some of the Paperwork fields; null clears one"))
 
 
 class StaffCreate(Stripped):

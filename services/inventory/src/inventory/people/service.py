@@ -13,6 +13,7 @@ from opspact.db.unique import add_unique
 from opspact.errors import Conflict, NotFound, Unprocessable
 from opspact.events import new_event
 from opspact.tenancy.registry import load_tenant
+from pydantic import ValidationError
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -21,12 +22,14 @@ from inventory.people.models import Replacement, Shift, Staff
 from inventory.people.schemas import (
     GapOut,
     OnDutyOut,
+    Paperwork,
     ReplacementCreate,
     ReplacementOut,
     ShiftOut,
     ShiftsCreate,
     StaffCreate,
     StaffOut,
+    StaffUpdate,
 )
 from inventory.tables import shared
 from inventory.tenant_settings import InventoryTenantSettings
@@ -66,6 +69,29 @@ async def add_staff(session: AsyncSession, tenant_id: str, body: StaffCreate) ->
                   categories=body.categories, post=body.post,
                   paperwork=body.paperwork.model_dump(mode="json"))
     await add_unique(session, staff, f"staff code {body.code!r} is already used")
+    await session.refresh(staff)
+    return staff
+
+
+async def update_staff(session: AsyncSession, tenant_id: str, code: str, body: StaffUpdate) -> Staff:
+    staff = await _staff(session, tenant_id, code)
+    sent = body.model_dump(mode="json", exclude_unset=True)
+    if any(sent.get(f, 0) is None for f in ("name", "role", "categories")):
+        raise Unprocessable("name, role and categories cannot be removed",
+                            errors=[{"field": f"body.{f}", "message": "must not be null"}
+                                    for f in ("name", "role", "categories") if sent.get(f, 0) is None])
+    for field in ("name", "role", "categories"):
+        if field in sent:
+            setattr(staff, field, sent[field])
+    if sent.get("paperwork"):
+        try:
+            merged = Paperwork.model_validate({**staff.paperwork, **sent["paperwork"]})
+        except ValidationError as invalid:
+            raise Unprocessable(f"paperwork: {invalid.errors()[0]['msg']}",
+                                errors=[{"field": "body.paperwork." + ".".join(map(str, e["loc"])),
+                                         "message": e["msg"]} for e in invalid.errors()]) from None
+        staff.paperwork = merged.model_dump(mode="json")
+    await session.flush()
     await session.refresh(staff)
     return staff
 
