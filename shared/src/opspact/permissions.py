@@ -43,6 +43,10 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "roster.read": frozenset(CLIENT_SIDE | VENDOR_SIDE | {"auditor", "integration",
                                                           "platform_admin"}),
     "roster.write": frozenset({"vendor_manager", "platform_admin"}),
+    # Attendance as it happened: the vendor's people record their own (managers correct
+    # anyone's); the client assesses it, auditors check it.
+    "attendance.record": frozenset(VENDOR_SIDE | {"platform_admin"}),
+    "attendance.read": frozenset(CLIENT_SIDE | VENDOR_SIDE | {"auditor", "platform_admin"}),
     # Which privileged accounts exist where is a map for an attacker: managers and
     # administrators of both sides keep the register, auditors check it. No secrets in it.
     "credentials.read": frozenset({"client_admin", "vendor_manager", "auditor", "platform_admin"}),
@@ -191,6 +195,10 @@ ROUTES: tuple[Route, ...] = (
     Route("inventory", "POST", "/trainings", "staff.write"),
     Route("inventory", "GET", "/trainings", "staff.read"),
     Route("inventory", "GET", "/trainings/this-month", "staff.read"),
+    Route("inventory", "POST", "/attendance/check-in", "attendance.record"),
+    Route("inventory", "POST", "/attendance/check-out", "attendance.record"),
+    Route("inventory", "GET", "/attendance", "attendance.read"),
+    Route("inventory", "GET", "/attendance/report", "attendance.read"),
     Route("inventory", "POST", "/posts/{post}/replacements", "staff.write"),
     Route("inventory", "POST", "/roster/shifts", "roster.write"),
     Route("inventory", "GET", "/roster/shifts", "roster.read"),

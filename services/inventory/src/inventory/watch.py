@@ -3,7 +3,8 @@ someone asked — credentials whose rotation fell due
 (`inventory.credential.rotation_overdue.v1`, once per due date) and uncovered
 post-hours in the coming days (`inventory.roster.gap.v1`, once per post and gap), and
 a required training not held in a month about to end (`inventory.training.missing.v1`, once
-per kind and month).
+per kind and month), and a shift not checked into 15 minutes after it began
+(`inventory.attendance.missed.v1`, once per shift).
 
 One replica leads (`opspact.leader`). It lists the tenants as the NOLOGIN role
 `opspact_inventory_watch` (migration 0004: it may read tenant ids and nothing else)
@@ -27,6 +28,7 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from inventory.attendance import service as attendance
 from inventory.credentials import service as credentials
 from inventory.credentials.models import Credential, RosterGapNotice
 from inventory.people import service as people
@@ -46,6 +48,7 @@ class InventoryWatch(LeaderLoop):
         self.overdue_announced = 0
         self.gaps_announced = 0
         self.trainings_announced = 0
+        self.missed_check_ins = 0
 
     async def tick(self) -> tuple[int, int]:
         """One look at every tenant; (overdue credentials, roster gaps) announced."""
@@ -58,6 +61,8 @@ class InventoryWatch(LeaderLoop):
                     gaps += await announce_gaps(session, tenant, self.gap_horizon_days)
                     self.trainings_announced += await trainings.announce_missing(
                         session, tenant, datetime.now(UTC).astimezone(SHANGHAI).date())
+                    self.missed_check_ins += await attendance.announce_missed(
+                        session, tenant, datetime.now(UTC))
             except Exception as exc:
                 self.last_error = f"{tenant}: {type(exc).__name__}: {exc}"
                 log.warning("inventory watch, tenant %s: %s", tenant, exc)

@@ -27,6 +27,7 @@ EVENTS: dict[str, str] = {
     "ticketing.ticket.mail_reply.v1": "邮件工单的答复",
     "inventory.roster.gap.v1": "值班缺口",
     "inventory.training.missing.v1": "培训未按月开展",
+    "inventory.attendance.missed.v1": "班次未签到",
     "inventory.credential.rotation_overdue.v1": "账号轮换逾期",
     "billing.milestone.due.v1": "付款节点到期",
     "billing.milestone.overdue.v1": "付款逾期",
@@ -160,6 +161,12 @@ TEMPLATES: dict[str, Template] = {t.name: t for t in (
         "{{ name }}本月（{{ month }}）尚未开展，距月底还有{{ days }}天，请安排并在系统中记录。",
         {"kind": "security", "name": "信息保密安全培训", "month": "2026-12", "due_by": "2026-12-31",
          "days_left": 5, "last_held_on": "2026-11-20", "clause": "1.5-1"}),
+    Template("checkin_missed", "班次未签到", ("inventory.attendance.missed.v1",), (
+        ("staff", "{{ staff }}"), ("post", "{{ post }}"), ("start", "{{ starts_at | local_time }}"),
+        ("minutes", "{{ minutes_since_start }}")),
+        "{{ staff }}（{{ post }}岗）{{ start }}开始的班次已过{{ minutes }}分钟仍未签到，请核实到岗情况。",
+        {"shift_id": 42, "post": "hq", "staff": "engineer-a", "starts_at": "2026-12-01T02:00:00+00:00",
+         "ends_at": "2026-12-01T10:00:00+00:00", "minutes_since_start": 15}),
     # The desk's public answer to a ticket that came by mail, sent back in the mail's thread
     # (email only: the text is the engineer's own, not a template an SMS provider approved).
     Template("mail_reply", "工单答复", ("ticketing.ticket.mail_reply.v1",), (
