@@ -32,7 +32,7 @@ def gbk_mail(sender: str, subject: str, body: str, message_id: str, extra: str =
     boundary = "----=_NextPart_000_0001"
     parts = [f"--{boundary}\r\nContent-Type: text/plain; charset=\"gb2312\"\r\n"
              f"Content-Transfer-Encoding: quoted-printable\r\n\r\n"
-             f"{quopri.encodestring(body.encode('gbk')).decode()}\r\n"]
+             f"{quopri.encodestring(body.encode('gbk')).decode().replace(chr(10), chr(13) + chr(10))}\r\n"]
     if attachment:
         name, data = attachment
         parts.append(f"--{boundary}\r\nContent-Type: image/png; name=\"{gb(name)}\"\r\n"
@@ -147,3 +147,19 @@ def test_strangers_unknown_mailboxes_and_oversized_mail_are_refused(stack, gatew
         assert "552" in str(too_big.value)
     finally:
         stack.restart_process("mail-intake")
+
+
+def test_a_long_mail_with_a_nul_is_taken_cut_to_fit(stack, gateway):
+    """A NUL or a 25,000-character body must not make the intake fail (451) for ever."""
+    reporter = f"reporter-{uuid.uuid4().hex[:6]}@example.com"
+    first_id = f"<{uuid.uuid4().hex}@example.com>"
+    body = "错误日志：\x00" + "连接超时。" * 5000
+    send(stack, reporter, gbk_mail(reporter, "日志\x00全文", body, first_id))
+    ticket = mail_ticket(gateway, reporter)
+    assert ticket["title"] == "日志全文" and len(ticket["description"]) <= 20000
+    assert ticket["description"].endswith("其余见原邮件）") and "\x00" not in ticket["description"]
+    send(stack, reporter, gbk_mail(reporter, "Re: 日志全文", "补充\x00" + "字" * 25000,
+                                   f"<{uuid.uuid4().hex}@example.com>", extra=f"In-Reply-To: {first_id}\r\n"))
+    said = wait_until(lambda: gateway.get(f"{TICKETS}/{ticket['id']}/comments", headers=ENGINEER)
+                      .json()["items"], timeout=30)
+    assert len(said[0]["body"]) <= 20000 and said[0]["body"].startswith("补充字")

@@ -18,6 +18,16 @@ class Paperwork(BaseModel):
     security_responsibility_signed_on: IsoDate | None = None
 
 
+class PaperworkUpdate(BaseModel):
+    """Some of Paperwork's fields: those sent replace the recorded ones."""
+    model_config = ConfigDict(extra="forbid")
+    confidentiality_signed_on: IsoDate | None = None
+    background_check_on: IsoDate | None = None
+    security_trainings: list[IsoDate] | None = Field(default=None, max_length=240)
+    political_responsibility_signed_on: IsoDate | None = None
+    security_responsibility_signed_on: IsoDate | None = None
+
+
 class StaffUpdate(Stripped):
     """Only the fields sent change; `paperwork` fields are merged one by one. A post changes
     through a replacement (counted per contract year), not here."""
@@ -25,8 +35,8 @@ class StaffUpdate(Stripped):
     name: str | None = Field(default=None, min_length=1, max_length=100)
     role: str | None = Field(default=None, min_length=1, max_length=100)
     categories: list[str] | None = Field(default=None, max_length=20)
-    paperwork: dict[str, IsoDate | list[IsoDate] | None] | None = Field(default=None, description=(
-        "some of the Paperwork fields; null clears one"))
+    paperwork: PaperworkUpdate | None = Field(default=None, description=(
+        "the paperwork fields to change; null clears one"))
 
 
 class StaffCreate(Stripped):

@@ -13,7 +13,6 @@ from opspact.db.unique import add_unique
 from opspact.errors import Conflict, NotFound, Unprocessable
 from opspact.events import new_event
 from opspact.tenancy.registry import load_tenant
-from pydantic import ValidationError
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -84,12 +83,8 @@ async def update_staff(session: AsyncSession, tenant_id: str, code: str, body: S
         if field in sent:
             setattr(staff, field, sent[field])
     if sent.get("paperwork"):
-        try:
-            merged = Paperwork.model_validate({**staff.paperwork, **sent["paperwork"]})
-        except ValidationError as invalid:
-            raise Unprocessable(f"paperwork: {invalid.errors()[0]['msg']}",
-                                errors=[{"field": "body.paperwork." + ".".join(map(str, e["loc"])),
-                                         "message": e["msg"]} for e in invalid.errors()]) from None
+        changed = {k: v for k, v in sent["paperwork"].items() if k != "security_trainings" or v is not None}
+        merged = Paperwork.model_validate({**staff.paperwork, **changed})
         staff.paperwork = merged.model_dump(mode="json")
     await session.flush()
     await session.refresh(staff)

@@ -26,7 +26,8 @@ from ticketing.tickets import changes, repository, service
 from ticketing.tickets.models import Ticket
 from ticketing.tickets.schemas import Channel, Status, TicketCreate, TransitionCreate
 
-MAX_DESCRIPTION = 20000
+MAX_DESCRIPTION = MAX_COMMENT = 20000  # what a ticket's description and a comment hold
+CUT = "\n……（邮件过长，其余见原邮件）"
 HISTORY_MARK = "\n\n—— 邮件中的引用与签名 ——\n"
 
 
@@ -35,6 +36,10 @@ class Taken:
     outcome: str  # created | commented | reopened | ignored | duplicate
     ticket: Ticket | None = None
     reason: str | None = None
+
+
+def _fit(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[:limit - len(CUT)] + CUT
 
 
 def actor_of(mail: IncomingMail) -> str:
@@ -57,7 +62,7 @@ async def take(session: AsyncSession, tenant_id: str, intake: EmailIntake, mail:
         if reopened is not False:
             ticket = reopened or answered
             comment = await comments.add(session, ticket, actor_of(mail), CommentIn(
-                body=mail.text or "（无正文）", visibility="public"), quoted=mail.quoted)
+                body=_fit(mail.text or "（无正文）", MAX_COMMENT), visibility="public"), quoted=mail.quoted)
             await _attach(session, store, limits, ticket, mail, comment.id)
             return await _done(session, tenant_id, mail, Taken(
                 "reopened" if reopened else "commented", ticket), comment.id)
@@ -104,7 +109,7 @@ async def _open_ticket(session, tenant_id, intake: EmailIntake, mail: IncomingMa
         description += HISTORY_MARK + mail.quoted
     created = await service.create(session, tenant_id, TicketCreate(
         kind=intake.kind, priority=intake.priority, channel=Channel.email, system=intake.system,
-        title=(mail.subject or "（无主题邮件）")[:200], description=description[:MAX_DESCRIPTION],
+        title=(mail.subject or "（无主题邮件）")[:200], description=_fit(description, MAX_DESCRIPTION),
         reporter=mail.sender[:100]), actor_of(mail))
     return created.ticket
 

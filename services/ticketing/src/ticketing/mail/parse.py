@@ -30,6 +30,11 @@ _QUOTE_STARTS = re.compile(
 _SIGNATURE = re.compile(r"^--\s?$")
 
 
+def _storable(text: str) -> str:
+    # PostgreSQL text cannot hold NUL; a mail may carry one anywhere
+    return text.replace("\x00", "")
+
+
 def _codec(charset: str | None) -> str:
     name = (charset or "utf-8").strip().strip('"').lower()
     return _WIDER.get(name, name)
@@ -157,14 +162,14 @@ def parse(raw: bytes, envelope_from: str) -> IncomingMail:
         disposition = (part.get("Content-Disposition") or "").split(";")[0].strip().lower()
         if name or disposition == "attachment" or part.get_content_maintype() not in ("text",):
             if data:
-                files.append(File(name or f"附件{len(files) + 1}", data))
+                files.append(File(_storable(name or "") or f"附件{len(files) + 1}", data))
             continue
         if part.get_content_type() == "text/plain" and plain is None:
             plain = _text(data, part.get_content_charset())
         elif part.get_content_type() == "text/html" and html is None:
             html = _text(data, part.get_content_charset())
     body = plain if plain is not None else html_text(html or "")
-    text, quoted = split_history(body.replace("\r\n", "\n"))
+    text, quoted = split_history(_storable(body).replace("\r\n", "\n"))
     found_id = _MESSAGE_ID.search(mail.get("Message-ID") or "")
     # A mail without a Message-ID (rare, broken programs) is known by its bytes.
     message_id = found_id.group(0) if found_id else f"<sha256-{hashlib.sha256(raw).hexdigest()}@local>"
@@ -173,7 +178,7 @@ def parse(raw: bytes, envelope_from: str) -> IncomingMail:
     name, address = parseaddr(header_text(mail.get("From")))
     if not address:
         address = (getaddresses([mail.get("Sender") or ""]) or [("", "")])[0][1]
-    return IncomingMail(message_id=message_id, sender=address.lower(), sender_name=name,
-                        subject=header_text(mail.get("Subject")), text=text, quoted=quoted,
+    return IncomingMail(message_id=message_id, sender=_storable(address.lower()), sender_name=_storable(name),
+                        subject=_storable(header_text(mail.get("Subject"))), text=text, quoted=quoted,
                         refers_to=list(dict.fromkeys(refers)), automatic=_automatic(mail, envelope_from),
                         files=files)
