@@ -25,12 +25,12 @@ from opspact.db import Database
 from opspact.db.bootstrap import app_role
 from opspact.leader import LeaderLoop, app_worker, standalone_worker, tenant_ids
 from sqlalchemy import delete, func, select
-from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from inventory.attendance import service as attendance
 from inventory.credentials import service as credentials
 from inventory.credentials.models import Credential, RosterGapNotice
+from inventory.notices import first_time
 from inventory.people import service as people
 from inventory.tables import shared
 from inventory.trainings import service as trainings
@@ -116,10 +116,8 @@ async def announce_gaps(session: AsyncSession, tenant_id: str, horizon_days: int
         for starts_at, ends_at in split_at_midnight(gap.starts_at, gap.ends_at):
             if ends_at <= now:
                 continue  # already over: the coverage report shows it, nobody can act on it
-            new = (await session.execute(pg_insert(RosterGapNotice).values(
-                tenant_id=tenant_id, post=gap.post, starts_at=starts_at, ends_at=ends_at)
-                .on_conflict_do_nothing().returning(RosterGapNotice.post))).first()
-            if new is None:
+            if not await first_time(session, RosterGapNotice, tenant_id=tenant_id, post=gap.post,
+                                    starts_at=starts_at, ends_at=ends_at):
                 continue
             announced += 1
             await outbox.add(session, shared.outbox, people.gap_event(

@@ -16,7 +16,6 @@ from opspact.errors import Conflict, Forbidden, NotFound, Unprocessable
 from opspact.events import new_event
 from opspact.permissions import may
 from sqlalchemy import func, or_, select
-from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from inventory.attendance.models import Attendance, MissedCheckInNotice
@@ -27,6 +26,7 @@ from inventory.attendance.schemas import (
     PersonAttendance,
     ShiftAttendance,
 )
+from inventory.notices import first_time
 from inventory.people.models import Shift, Staff
 from inventory.tables import shared
 
@@ -179,10 +179,7 @@ async def announce_missed(session: AsyncSession, tenant_id: str, now: datetime) 
         Shift.ends_at > Shift.starts_at, ~checked_in).order_by(Shift.starts_at))).scalars())
     announced = 0
     for shift in shifts:
-        new = (await session.execute(insert(MissedCheckInNotice).values(
-            tenant_id=tenant_id, shift_id=shift.id).on_conflict_do_nothing()
-            .returning(MissedCheckInNotice.shift_id))).scalar_one_or_none()
-        if new is None:
+        if not await first_time(session, MissedCheckInNotice, tenant_id=tenant_id, shift_id=shift.id):
             continue
         await outbox.add(session, shared.outbox, new_event(
             "inventory", "attendance", "missed", tenant_id, f"shift:{shift.id}",

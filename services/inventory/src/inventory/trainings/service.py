@@ -9,9 +9,9 @@ from opspact import outbox
 from opspact.errors import Unprocessable
 from opspact.events import new_event
 from sqlalchemy import func, select
-from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from inventory.notices import first_time
 from inventory.people.models import Staff
 from inventory.people.service import tenant_config
 from inventory.tables import shared
@@ -99,10 +99,7 @@ async def announce_missing(session: AsyncSession, tenant_id: str, today: date) -
             continue
         if await held_in(session, tenant_id, duty.kind, first, last):
             continue
-        new = (await session.execute(insert(TrainingNotice).values(
-            tenant_id=tenant_id, kind=duty.kind, month=first).on_conflict_do_nothing()
-            .returning(TrainingNotice.kind))).scalar_one_or_none()
-        if new is None:
+        if not await first_time(session, TrainingNotice, tenant_id=tenant_id, kind=duty.kind, month=first):
             continue
         previous = (await session.execute(select(func.max(Training.held_on)).where(
             Training.tenant_id == tenant_id, Training.kind == duty.kind))).scalar_one_or_none()
