@@ -141,11 +141,7 @@ class Selection:
         if self.sort == "relevance":
             return [self.rank.desc(), Ticket.created_at.desc(), Ticket.seq.desc()]
         if self.sort == "due":  # the clock falling due soonest first; none running last
-            soonest = (select(func.min(SlaClock.due_at))
-                       .where(SlaClock.tenant_id == self.tenant_id, SlaClock.ticket_id == Ticket.id,
-                              SlaClock.state == "running")
-                       .scalar_subquery())
-            return [soonest.asc().nulls_last(), Ticket.seq.asc()]
+            return [soonest_due(self.tenant_id).asc().nulls_last(), Ticket.seq.asc()]
         column = getattr(Ticket, self.sort.lstrip("-"))
         descending = self.sort.startswith("-")
         order = column.desc() if descending else column.asc()
@@ -154,6 +150,14 @@ class Selection:
         if column is Ticket.resolved_at:
             order = order.nulls_last()
         return [order, Ticket.seq.desc() if descending else Ticket.seq.asc()]
+
+
+def soonest_due(tenant_id: str):
+    """Per ticket (correlated): when its running clock falling due first is due; null if none runs."""
+    return (select(func.min(SlaClock.due_at))
+            .where(SlaClock.tenant_id == tenant_id, SlaClock.ticket_id == Ticket.id,
+                   SlaClock.state == "running")
+            .scalar_subquery())
 
 
 def _field_conditions(f: TicketFilters) -> list[ColumnElement]:
