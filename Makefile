@@ -6,10 +6,11 @@ STAMP := $(VENV)/.installed
 
 .PHONY: run test bench lint install clean
 
-$(STAMP): requirements-dev.txt shared/pyproject.toml gateway/pyproject.toml services/*/pyproject.toml
+$(STAMP): requirements-dev.txt shared/pyproject.toml gateway/pyproject.toml console/pyproject.toml \
+    services/*/pyproject.toml
 	@test -d $(VENV) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e shared -e gateway -e services/ticketing \
+	$(PY) -m pip install --quiet -e shared -e gateway -e console -e services/ticketing \
 	    -e services/inventory -e services/billing -e services/notify -r requirements-dev.txt
 	@touch $(STAMP)
 

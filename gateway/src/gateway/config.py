@@ -54,6 +54,9 @@ class GatewaySettings(CommonSettings):
     gateway_tls_keyfile: str | None = None
     gateway_tls_client_certs: Literal["none", "optional", "required"] = "optional"
     gateway_upstream_timeout_seconds: float = 30.0
+    # The web console people use in a browser (`/`, `/console/…`, see gateway.console);
+    # empty: no console behind this gateway (those paths answer 404).
+    gateway_console_url: str = "http://127.0.0.1:8005"
     gateway_max_connections: int = 200
 
     @property

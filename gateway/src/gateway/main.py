@@ -19,6 +19,7 @@ from pydantic import BaseModel
 from gateway import openapi as gateway_openapi
 from gateway.audit import AuditLog, AuditTrail
 from gateway.config import GatewaySettings, get_settings
+from gateway.console import ConsoleForward
 from gateway.fastpath import ApiFastPath
 from gateway.hooks import authenticate_callback, authenticate_hook
 from gateway.identity import TENANT_HEADER, authenticate, require_certificate_login, resolve_tenant
@@ -123,6 +124,9 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
                                TENANT_HEADER], max_age=600)
     app.add_middleware(SecurityHeaders)
     app.add_middleware(AuditTrail, log_=audit)
+    # browser paths go to the web console, outside the audit trail (gateway.console)
+    app.add_middleware(ConsoleForward, console_url=settings.gateway_console_url,
+                       client_of=lambda: app.state.client)
     app.add_middleware(TraceContext, name="gateway")
 
     @app.get("/healthz", tags=["health"])

@@ -22,7 +22,7 @@ from opspact.cli.postgres import EmbeddedPostgres
 from opspact.settings import DEV_JWT_SECRET
 
 DEFAULT_PORTS = {"gateway": 8000, "ticketing": 8001, "inventory": 8002, "billing": 8003,
-                 "notify": 8004, "sms-sink": 8025, "mail-intake": 8026, "broker": 9092}
+                 "notify": 8004, "console": 8005, "sms-sink": 8025, "mail-intake": 8026, "broker": 9092}
 
 
 class StackError(RuntimeError):
@@ -170,8 +170,12 @@ class Stack:
                 # 10 min, so pushed reports are not raced (tests backdate a send instead).
                 "OPSPACT_NOTIFY_RECEIPT_TICK_SECONDS": "1",
             })
+        if name == "console":  # people's origin is the gateway's; the console calls it back
+            env.update({"OPSPACT_CONSOLE_GATEWAY_URL": self.url("gateway"),
+                        "OPSPACT_CONSOLE_PUBLIC_URL": self.url("gateway")})
         if name == "gateway":
             env.update({
+                "OPSPACT_GATEWAY_CONSOLE_URL": self.url("console"),
                 "OPSPACT_GATEWAY_INTERNAL_PRIVATE_KEY": self.private_key,
                 "OPSPACT_GATEWAY_JWT_SECRET": DEV_JWT_SECRET,
                 "OPSPACT_GATEWAY_TENANTS_DIR": str(self.root / "deploy" / "tenants"),
@@ -195,9 +199,11 @@ class Stack:
         elif name == "gateway":  # its own launcher: it may terminate TLS (gateway.tls)
             argv = [sys.executable, "-m", "gateway.serve", "--port", str(self.ports[name])]
         else:
+            # the console's open event streams would only hold a shutdown up (browsers reconnect)
+            grace = "3" if name == "console" else "20"
             argv = [sys.executable, "-m", "uvicorn", f"{name}.main:create_app", "--factory",
                     "--host", "127.0.0.1", "--port", str(self.ports[name]),
-                    "--no-access-log", "--timeout-graceful-shutdown", "20"]
+                    "--no-access-log", "--timeout-graceful-shutdown", grace]
         self._spawn(name, argv, env)
         if wait:
             self.wait_ready(name)
@@ -282,7 +288,7 @@ class Stack:
         return url.render_as_string(hide_password=False)
 
     # -- all together ---------------------------------------------------------
-    APP_PROCESSES = ("sms-sink", *SERVICES, "mail-intake", "gateway")
+    APP_PROCESSES = ("sms-sink", *SERVICES, "mail-intake", "console", "gateway")
 
     def start(self) -> None:
         try:

@@ -20,6 +20,7 @@ from ticketing.tickets import bulk, changes, importer, repository, service
 from ticketing.tickets.models import Ticket
 from ticketing.tickets.schemas import (
     EffectivePlanIn,
+    NextStatus,
     SlaClockOut,
     TicketCreate,
     TicketOut,
@@ -29,6 +30,7 @@ from ticketing.tickets.schemas import (
     TransitionCreate,
     VisitIn,
 )
+from ticketing.tickets.workflow import allowed_from
 
 router = APIRouter(prefix="/tickets", tags=["tickets"])
 
@@ -49,7 +51,12 @@ def to_out(ticket: Ticket, system_name: str | None = None, timeline=None,
                               from_status=e.from_status, to_status=e.to_status)
                   for e in timeline] if timeline is not None else None,
         sla=[clock_out(c, now) for c in clocks],
+        next_statuses=next_statuses(ticket.status),
     )
+
+
+def next_statuses(status: str) -> list[NextStatus]:
+    return [NextStatus(to=target, reopen=reopen) for target, reopen in allowed_from(status)]
 
 
 def clock_out(clock: SlaClock, now: datetime) -> SlaClockOut:
@@ -59,6 +66,7 @@ def clock_out(clock: SlaClock, now: datetime) -> SlaClockOut:
         schedule=clock.schedule, state=clock.state,
         started_at=clock.started_at.astimezone(SHANGHAI),
         due_at=clock.due_at.astimezone(SHANGHAI) if clock.due_at else None,
+        warn_at=clock.warn_at.astimezone(SHANGHAI) if clock.warn_at else None,
         remaining_seconds=remaining_seconds(clock, now), paused_seconds=int(paused.total_seconds()),
         missing_year=clock.missing_year, stopped_at=clock.stopped_at, breached_at=clock.breached_at)
 

@@ -87,6 +87,11 @@ class TimelineOut(BaseModel):
     to_status: Status | None = None
 
 
+class NextStatus(BaseModel):
+    to: Status
+    reopen: bool = Field(description="leaving resolved for an open status: a note is required")
+
+
 class SlaClockOut(BaseModel):
     clock: str = Field(description="response, on_site, resolution or a contract's own clock")
     policy: str
@@ -96,6 +101,8 @@ class SlaClockOut(BaseModel):
     state: str = Field(description="running, paused, met, breached, calendar_missing or cancelled")
     started_at: datetime
     due_at: datetime | None = Field(description="Asia/Shanghai; null while the calendar is missing")
+    warn_at: datetime | None = Field(default=None, description=(
+        "when the clock enters its warning band (the policy's warn_at_percent of the target)"))
     remaining_seconds: int | None = Field(description="negative when overdue; null unless running")
     paused_seconds: int
     missing_year: int | None = None
@@ -130,6 +137,8 @@ class TicketOut(BaseModel):
     updated_at: datetime
     timeline: list[TimelineOut] | None = None
     sla: list[SlaClockOut] = Field(default_factory=list)
+    next_statuses: list[NextStatus] = Field(default_factory=list, description=(
+        "the statuses the workflow allows from here (a reopen needs a note)"))
 
 
 class EffectivePlanIn(Stripped):

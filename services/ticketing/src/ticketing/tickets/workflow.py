@@ -52,3 +52,14 @@ def resolved_at_after(target: str | Status, at, resolved_at):
     if target == Status.resolved:
         return at
     return resolved_at if target == Status.closed else None
+
+
+def allowed_from(current: str | Status) -> list[tuple[Status, bool]]:
+    """Every status `current` may move to, each with whether it is a reopen."""
+    found = []
+    for target in Status:
+        try:
+            found.append((target, check(current, target)))
+        except Refused:
+            continue
+    return found

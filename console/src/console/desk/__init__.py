@@ -1,0 +1,1 @@
+"""The duty desk: what vendor engineers and managers work in all day."""

@@ -1,0 +1,95 @@
+"""Console app factory (`uvicorn console.main:create_app --factory`)."""
+
+from __future__ import annotations
+
+from contextlib import asynccontextmanager
+
+import httpx
+from console.api import Gateway
+from console.config import ConsoleSettings, get_settings
+from console.desk import intake, queue, ticket
+from console.security import BrowserHeaders
+from console.sessions import Session, SessionStore
+from console.signin import router as signin_router
+from console.web import HERE, Refused, current, flash, install_error_pages, is_htmx, render
+from fastapi import Depends, FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.staticfiles import StaticFiles
+from starlette.responses import Response, StreamingResponse
+
+from console import live
+
+
+def create_app(settings: ConsoleSettings | None = None) -> FastAPI:
+    settings = settings or get_settings()
+    feed = live.LiveFeed(settings.kafka_bootstrap, settings.console_live_topics)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI):
+        app.state.gateway = Gateway(settings.console_gateway_url, settings.console_api_timeout_seconds)
+        if settings.console_live_enabled:
+            await feed.start()
+        try:
+            yield
+        finally:
+            await feed.stop()
+            await app.state.gateway.close()
+
+    app = FastAPI(title="OpsPact console", version="0.1.0", lifespan=lifespan,
+                  openapi_url=None, docs_url=None, redoc_url=None)
+    app.state.settings = settings
+    app.state.sessions = SessionStore(settings.console_idle_seconds, settings.console_absolute_seconds,
+                                      settings.console_max_sessions)
+    app.state.reference_cache = {}
+    app.state.feed = feed
+
+    async def known_tenants() -> list[str]:
+        """The gateway's tenants, which it lists in dev only (for the dev sign-in form)."""
+        try:
+            answer = await app.state.gateway.client.get("/readyz")
+            return sorted(answer.json().get("tenants", []))
+        except (httpx.HTTPError, ValueError):
+            return []
+
+    app.state.known_tenants = known_tenants
+    install_error_pages(app)
+
+    @app.exception_handler(RequestValidationError)
+    async def _invalid(request: Request, exc: RequestValidationError) -> Response:
+        fields = "、".join(str(e.get("loc", ["", "?"])[-1]) for e in exc.errors()[:5])
+        message = f"请求无效：{fields}"
+        if is_htmx(request):
+            return flash(request, message, status_code=422)
+        return render(request, "error.html", status_code=422, message=message)
+
+    @app.exception_handler(404)
+    async def _not_found(request: Request, exc) -> Response:
+        return render(request, "error.html", status_code=404, message="找不到该页面。")
+
+    app.add_middleware(BrowserHeaders)
+    app.mount("/console/static", StaticFiles(directory=HERE / "static"), name="static")
+    app.include_router(signin_router)
+    app.include_router(intake.router)  # before the ticket pages: /tickets/new is not an id
+    app.include_router(ticket.router)
+    app.include_router(queue.router)
+
+    @app.get("/console/events")
+    async def events(request: Request, session: Session = Depends(current)) -> Response:
+        if not settings.console_live_enabled:
+            raise Refused(404, "实时更新未启用")
+        return StreamingResponse(live.event_stream(feed, session.tenant, settings.console_stream_seconds),
+                                 media_type="text/event-stream",
+                                 headers={"cache-control": "no-store", "x-accel-buffering": "no"})
+
+    @app.get("/healthz", include_in_schema=False)
+    async def healthz() -> dict:
+        return {"status": "ok"}
+
+    @app.get("/readyz", include_in_schema=False)
+    async def readyz() -> dict:
+        body = {"status": "ok"}
+        if settings.is_dev:
+            body.update(sessions=len(app.state.sessions), live=feed.connected)
+        return body
+
+    return app

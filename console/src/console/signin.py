@@ -1,0 +1,104 @@
+"""Signing in and out, and choosing the tenant to work in.
+
+Dev: a form picks tenants, a role and a user id and mints the same HS256 token
+`opspact token issue` does (refused outside dev). Sign-in forms get login-CSRF protection
+from a pre-session cookie echoed in the form, as there is no session to bind a token to."""
+
+from __future__ import annotations
+
+import re
+import secrets
+import time
+
+import jwt
+from console.sessions import Session
+from console.web import (
+    Refused,
+    changing,
+    cookie_name,
+    current,
+    messages,
+    redirect,
+    render,
+    require_same_site,
+)
+from fastapi import APIRouter, Depends, Form, Request
+from opspact.auth import ROLES, issue_dev_user_token
+from starlette.responses import Response
+
+router = APIRouter()
+PRE_SESSION_COOKIE = "opspact-signin"
+SLUG = re.compile(r"^[a-z][a-z0-9-]{1,31}$")
+SUBJECT = re.compile(r"^[A-Za-z0-9_.@-]{1,64}$")
+HOME = "/console/queue"
+
+
+@router.get("/", include_in_schema=False)
+async def root(request: Request) -> Response:
+    return redirect(request, HOME)
+
+
+@router.get("/console/signin")
+async def signin_page(request: Request, expired: bool = False) -> Response:
+    settings = request.app.state.settings
+    pre = secrets.token_urlsafe(24)
+    tenants = await request.app.state.known_tenants() if settings.is_dev else []
+    response = render(request, "signin.html", pre_token=pre, dev=settings.is_dev, tenants=tenants,
+                      roles=ROLES, expired=expired, session=None)
+    response.set_cookie(PRE_SESSION_COOKIE, pre, max_age=1800, httponly=True, samesite="lax",
+                        secure=settings.secure_cookies, path="/console/signin")
+    return response
+
+
+@router.post("/console/signin/dev")
+async def dev_signin(request: Request, tenant: list[str] = Form(min_length=1, max_length=10),
+                     role: str = Form(), subject: str = Form("dev-user")) -> Response:
+    settings = request.app.state.settings
+    if not settings.is_dev:
+        raise Refused(404, messages("error.not_found"))
+    await require_same_site(request, request.cookies.get(PRE_SESSION_COOKIE))
+    known = await request.app.state.known_tenants()
+    if role not in ROLES or not SUBJECT.match(subject) or not all(
+            SLUG.match(t) and (not known or t in known) for t in tenant):
+        raise Refused(422, "租户、角色或用户编号无效")
+    tenants = list(dict.fromkeys(tenant))
+    token = issue_dev_user_token(settings.console_dev_jwt_secret, subject, tenants, [role])
+    expires = jwt.decode(token, options={"verify_signature": False})["exp"]
+    session = request.app.state.sessions.open(token=token, subject=subject, tenants=tenants,
+                                              roles=[role], method="dev", token_expires_at=expires)
+    return signed_in(request, session)
+
+
+def signed_in(request: Request, session: Session) -> Response:
+    response = redirect(request, HOME)
+    settings = request.app.state.settings
+    response.set_cookie(cookie_name(request), session.id, httponly=True, samesite="lax",
+                        secure=settings.secure_cookies, path="/",
+                        max_age=settings.console_absolute_seconds)
+    response.delete_cookie(PRE_SESSION_COOKIE, path="/console/signin")
+    return response
+
+
+@router.post("/console/signout")
+async def signout(request: Request, session: Session = Depends(changing)) -> Response:
+    request.app.state.sessions.close(session.id)
+    response = redirect(request, "/console/signin")
+    response.delete_cookie(cookie_name(request), path="/")
+    return response
+
+
+@router.post("/console/tenant")
+async def switch_tenant(request: Request, tenant: str = Form(),
+                        session: Session = Depends(changing)) -> Response:
+    if tenant not in session.tenants:
+        raise Refused(403, f"您的账号未被授权访问租户 {tenant}")
+    session.tenant = tenant
+    return redirect(request, HOME)
+
+
+@router.get("/console/me")
+async def me(session: Session = Depends(current)) -> dict:
+    """Who is signed in (for the page's script and for tests); never the token."""
+    return {"subject": session.subject, "tenant": session.tenant, "tenants": list(session.tenants),
+            "roles": list(session.roles), "method": session.method,
+            "expires_in": int(session.token_expires_at - time.time()) if session.token_expires_at else None}

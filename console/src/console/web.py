@@ -1,0 +1,144 @@
+"""What every page shares: the templates, the signed-in session, the guard on state
+changes, and how refusals are shown (a page for a navigation, a message for htmx)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from console.api import ApiError
+from console.messages import Messages
+from console.security import CSRF_FIELD, CSRF_HEADER, csrf_matches, same_origin
+from console.sessions import Session
+from fastapi import Request
+from fastapi.templating import Jinja2Templates
+from starlette.responses import RedirectResponse, Response
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+HERE = Path(__file__).parent
+STATIC_VERSION = "1"  # bump with the static files: browsers cache them for a day
+SIGNIN_PATH = "/console/signin"
+
+messages = Messages("zh-CN")
+templates = Jinja2Templates(directory=HERE / "templates")
+
+
+def local_time(value, pattern: str = "%Y-%m-%d %H:%M") -> str:
+    """An instant as people in the contracts read it: Asia/Shanghai, no offset shown."""
+    if not value:
+        return ""
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value)
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=SHANGHAI)
+    return value.astimezone(SHANGHAI).strftime(pattern)
+
+
+def duration(seconds: int | None) -> str:
+    if seconds is None:
+        return ""
+    sign, seconds = ("-" if seconds < 0 else ""), abs(int(seconds))
+    days, rest = divmod(seconds, 86400)
+    hours, rest = divmod(rest, 3600)
+    minutes = rest // 60
+    if days:
+        return f"{sign}{days}天{hours}小时"
+    if hours:
+        return f"{sign}{hours}小时{minutes:02d}分"
+    return f"{sign}{minutes}分{seconds % 60:02d}秒"
+
+
+templates.env.globals.update(_=messages, label=messages.label, static_version=STATIC_VERSION)
+templates.env.filters.update(local=local_time, duration=duration)
+
+
+class SignInRequired(Exception):
+    """No (or an expired) session: the person signs in again."""
+
+
+class Refused(Exception):
+    def __init__(self, status: int, message: str) -> None:
+        super().__init__(message)
+        self.status = status
+        self.message = message
+
+
+def cookie_name(request: Request) -> str:
+    # `__Host-` binds the cookie to this exact origin, but browsers accept it over https only
+    return "__Host-opspact-session" if request.app.state.settings.secure_cookies else "opspact-session"
+
+
+def current(request: Request) -> Session:
+    """The signed-in person (a FastAPI dependency for every page)."""
+    session = request.app.state.sessions.get(request.cookies.get(cookie_name(request)))
+    if session is None:
+        raise SignInRequired()
+    return session
+
+
+async def changing(request: Request) -> Session:
+    """The signed-in person, for a request that changes something: from our own origin and
+    carrying the session's CSRF token (htmx sends it as a header, plain forms as a field)."""
+    session = current(request)
+    await require_same_site(request, session.csrf)
+    return session
+
+
+async def require_same_site(request: Request, expected_token: str | None) -> None:
+    if not same_origin(request, request.app.state.settings.public_origin):
+        raise Refused(403, messages("error.csrf"))
+    presented = request.headers.get(CSRF_HEADER)
+    if presented is None and request.headers.get("content-type", "").startswith(
+            ("application/x-www-form-urlencoded", "multipart/form-data")):
+        presented = (await request.form()).get(CSRF_FIELD)
+    if expected_token is None or not csrf_matches(expected_token, presented):
+        raise Refused(403, messages("error.csrf"))
+
+
+def is_htmx(request: Request) -> bool:
+    return request.headers.get("hx-request") == "true"
+
+
+def render(request: Request, name: str, status_code: int = 200, **context) -> Response:
+    session = context.get("session")
+    if session is None:
+        session = request.app.state.sessions.get(request.cookies.get(cookie_name(request)))
+    return templates.TemplateResponse(request, name, {"session": session, **context},
+                                      status_code=status_code)
+
+
+def redirect(request: Request, url: str) -> Response:
+    """A redirect that works for a plain navigation and for an htmx request alike."""
+    if is_htmx(request):
+        return Response(status_code=204, headers={"HX-Redirect": url})
+    return RedirectResponse(url, status_code=303)
+
+
+def flash(request: Request, message: str, kind: str = "error", status_code: int = 200) -> Response:
+    """A message for htmx to show in the page's message area instead of its target."""
+    response = render(request, "_flash.html", status_code=status_code, message=message, kind=kind)
+    response.headers.update({"HX-Retarget": "#flash", "HX-Reswap": "innerHTML"})
+    return response
+
+
+def install_error_pages(app) -> None:
+    @app.exception_handler(SignInRequired)
+    async def _signin(request: Request, exc: SignInRequired) -> Response:
+        return redirect(request, SIGNIN_PATH)
+
+    @app.exception_handler(Refused)
+    async def _refused(request: Request, exc: Refused) -> Response:
+        if is_htmx(request):
+            return flash(request, exc.message, status_code=exc.status)
+        return render(request, "error.html", status_code=exc.status, message=exc.message)
+
+    @app.exception_handler(ApiError)
+    async def _api(request: Request, exc: ApiError) -> Response:
+        if exc.status == 401:  # the token expired or was revoked: sign in again
+            return redirect(request, SIGNIN_PATH + "?expired=1")
+        message = messages("error.forbidden") if exc.status == 403 else str(exc)
+        status = exc.status if exc.status < 500 else 502
+        if is_htmx(request):
+            return flash(request, message, status_code=status)
+        return render(request, "error.html", status_code=status, message=message)
