@@ -28,6 +28,11 @@ async def _fetch(url: str, sql: str, *args):
         await conn.close()
 
 
+async def aquery(stack, sql: str, *args):
+    """`query` for async tests (a running event loop)."""
+    return await _fetch(stack.database_url, sql, *args)
+
+
 def query(stack, sql: str, *args):
     """Run SQL as the owner (RLS bypassed on purpose: the test sees every tenant)."""
     return asyncio.run(_fetch(stack.database_url, sql, *args))
