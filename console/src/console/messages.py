@@ -117,7 +117,7 @@ LABELS: dict[str, dict[str, str]] = {
     "kind": {"incident": "故障", "service_request": "服务请求", "consultation": "咨询"},
     "channel": {"hotline": "电话", "platform": "平台", "hook": "监控告警", "email": "邮件",
                 "wechat_qq": "微信/QQ", "on_site": "现场", "inspection": "巡检"},
-    "clock": {"response": "响应", "on_site": "到场", "resolution": "解决", "plan": "方案",
+    "clock": {"response": "响应", "on_site": "到场", "resolution": "解决", "dispatch": "派单", "plan": "方案",
               "visit_agreed": "约定上门"},
     "role": {"client_admin": "甲方管理员", "client_viewer": "甲方查看", "vendor_engineer": "运维工程师",
              "vendor_manager": "项目经理", "finance": "财务", "auditor": "审计",

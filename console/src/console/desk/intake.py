@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import uuid
 
+from fastapi import APIRouter, Depends, Form, Request
+from starlette.responses import Response
+
 from console.api import ApiError
 from console.desk.reference import systems_of
 from console.messages import LABELS
 from console.sessions import Session
 from console.web import changing, current, flash, messages, redirect, render
-from fastapi import APIRouter, Depends, Form, Request
-from starlette.responses import Response
 
 router = APIRouter(prefix="/console/tickets")
 

@@ -12,13 +12,14 @@ import re
 from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
+from fastapi import APIRouter, Depends, Query, Request
+from starlette.responses import Response
+
 from console.api import ApiError
 from console.desk.reference import systems_of
 from console.messages import LABELS
 from console.sessions import Session
 from console.web import Refused, changing, current, flash, is_htmx, messages, render
-from fastapi import APIRouter, Depends, Query, Request
-from starlette.responses import Response
 
 router = APIRouter(prefix="/console")
 PAGE_SIZE = 50

@@ -10,11 +10,12 @@ from __future__ import annotations
 import asyncio
 from uuid import UUID
 
+from fastapi import APIRouter, Depends, Form, Request, UploadFile
+from starlette.responses import Response
+
 from console.api import ApiError, error_of
 from console.sessions import Session
 from console.web import Refused, changing, current, flash, is_htmx, messages, render
-from fastapi import APIRouter, Depends, Form, Request, UploadFile
-from starlette.responses import Response
 
 router = APIRouter(prefix="/console/tickets")
 MAX_UPLOAD_BYTES = 25 * 1024 * 1024  # the API's own limit (BodyGuard on the attachment route)
