@@ -10,6 +10,7 @@ import uuid
 import httpx
 import pytest
 from opspact.testing.console import api_person, origin, signed_in
+from opspact.testing.plugin import wait_until
 from opspact.testing.probes import fault, query
 
 TICKETS = "/api/ticketing/tickets"
@@ -187,3 +188,48 @@ def test_pages_need_a_session(stack, path):
         htmx = browser.get(path, headers={"HX-Request": "true"})
     assert answer.status_code == 303 and answer.headers["location"] == "/console/signin"
     assert htmx.status_code == 204 and htmx.headers["hx-redirect"] == "/console/signin"
+
+
+def test_check_in_and_out_on_the_duty_page(stack, gateway):
+    code = f"con-{uuid.uuid4().hex[:6]}"
+    added = gateway.post("/api/inventory/staff", headers=api_person("xinjiang", "mgr", "vendor_manager"),
+                         json={"code": code, "name": "工程师丙", "role": "驻场工程师", "post": "hq"})
+    assert added.status_code == 201, added.text
+    with signed_in(stack, ["xinjiang"], "vendor_engineer", subject=code) as (browser, csrf):
+        page = browser.get("/console/duty")
+        checked_in = browser.post("/console/duty/check-in", data={"csrf_token": csrf, "note": "到岗"},
+                                  headers=origin(stack))
+        after = browser.get("/console/duty")
+        twice = browser.post("/console/duty/check-in", data={"csrf_token": csrf},
+                             headers={**origin(stack), "HX-Request": "true"})
+        out = browser.post("/console/duty/check-out", data={"csrf_token": csrf}, headers=origin(stack))
+        nonsense = browser.post("/console/duty/leave", data={"csrf_token": csrf}, headers=origin(stack))
+    assert page.status_code == 200 and 'id="check-in"' in page.text and "排班缺口" in page.text
+    assert checked_in.status_code == 303 and 'id="check-out"' in after.text
+    assert twice.status_code == 409 and twice.headers["hx-retarget"] == "#flash"
+    assert out.status_code == 303 and nonsense.status_code == 404
+    rows = query(stack, "SELECT check_out_at, note FROM inventory.attendance WHERE staff = $1", code)
+    assert len(rows) == 1 and rows[0]["check_out_at"] is not None and "到岗" in rows[0]["note"]
+
+
+def test_a_client_officer_sees_the_roster_but_no_check_in(stack):
+    with signed_in(stack, ["beijing"], "client_viewer") as (browser, _):
+        page = browser.get("/console/duty")
+    assert page.status_code == 200 and "本周排班" in page.text and 'id="check-in"' not in page.text
+
+
+def test_the_ticket_page_lists_what_was_sent_and_an_escalation_is_acknowledged(stack, gateway):
+    reported = gateway.post("/hooks/xinjiang/12123", json=fault(f"F-{uuid.uuid4().hex[:8]}", level="p1"))
+    assert reported.status_code == 201, reported.text
+    ticket = reported.json()
+    manager = api_person("xinjiang", "mgr", "vendor_manager")
+    wait_until(lambda: gateway.get("/api/notify/notifications", headers=manager,
+                                   params={"subject": ticket["id"]}).json()["items"])
+    with signed_in(stack, ["xinjiang"], "vendor_manager", subject="xj-mgr") as (browser, csrf):
+        page = browser.get(f"/console/tickets/{ticket['id']}")
+        sent = gateway.get("/api/notify/notifications", headers=manager,
+                           params={"subject": ticket["id"]}).json()["items"]
+        ack = browser.post(f"/console/tickets/{ticket['id']}/notifications/{sent[0]['id']}/acknowledge",
+                           data={"csrf_token": csrf}, headers={**origin(stack), "HX-Request": "true"})
+    assert "通知记录" in page.text and "确认收到" in page.text
+    assert ack.status_code == 200 and "已确认收到" in ack.text and "xj-mgr" in ack.text

@@ -220,3 +220,38 @@ async def test_the_intake_form_by_keyboard(desk, stack):
     await screenshot(page, "new-ticket-created-desktop")
     assert await aquery(stack, "SELECT 1 FROM ticketing.tickets WHERE title = $1", title)
     assert errors == []
+
+
+async def test_recording_an_inspection_round_on_a_phone_with_a_photo(browser, stack):  # noqa: F811
+    """beijing's daily rounds run in 2026 (its term); a round missed this week is made up."""
+    context = await new_context(browser, phone=True)
+    try:
+        page = await context.new_page()
+        errors = await watch_errors(page)
+        await sign_in(page, stack.url("gateway"), ["beijing"], "vendor_engineer", "bj-eng-01")
+        await page.goto(f"{stack.url('gateway')}/console/inspections")
+        await screenshot(page, "inspections-phone")
+        missed = page.locator(".round-missed a")
+        assert await missed.count() > 0, "no missed beijing round in the last 7 days to make up"
+        await missed.last.click()
+        await page.wait_for_selector("form.checklist")
+        items = page.locator("li.item")
+        for i in range(await items.count()):
+            await items.nth(i).locator("input[value=ok]").check()
+        first = items.first
+        await first.locator("input[value=anomaly]").check()
+        await first.locator("textarea").fill("应用服务响应慢，已重启")
+        await first.locator("input[type=file]").set_input_files(
+            files=[{"name": "机房照片.png", "mimeType": "image/png", "buffer": PNG}])
+        assert await page.evaluate("document.documentElement.scrollWidth") <= 390
+        await screenshot(page, "inspection-round-phone")
+        await page.click("button.submit-round")
+        await page.wait_for_selector(".flash-ok:text('巡检记录已提交')")
+        assert "已补检" in await page.inner_text(".ticket-head")
+        assert "机房照片.png" in await page.inner_text("li.item >> nth=0")
+        await page.click("li.item >> nth=0 >> button:text('据此开故障单')")
+        await page.wait_for_url("**/console/tickets/**")
+        assert "应用服务响应慢" in await page.inner_text("#ticket-main")
+        assert errors == []
+    finally:
+        await context.close()

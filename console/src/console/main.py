@@ -5,19 +5,19 @@ from __future__ import annotations
 from contextlib import asynccontextmanager
 
 import httpx
-from console.api import Gateway
-from console.config import ConsoleSettings, get_settings
-from console.desk import intake, queue, ticket
-from console.security import BrowserHeaders
-from console.sessions import Session, SessionStore
-from console.signin import router as signin_router
-from console.web import HERE, Refused, current, flash, install_error_pages, is_htmx, render
 from fastapi import Depends, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.staticfiles import StaticFiles
 from starlette.responses import Response, StreamingResponse
 
 from console import live
+from console.api import Gateway
+from console.config import ConsoleSettings, get_settings
+from console.desk import duty, inspections, intake, queue, ticket
+from console.security import BrowserHeaders
+from console.sessions import Session, SessionStore
+from console.signin import router as signin_router
+from console.web import HERE, Refused, current, flash, install_error_pages, is_htmx, render
 
 
 def create_app(settings: ConsoleSettings | None = None) -> FastAPI:
@@ -72,6 +72,8 @@ def create_app(settings: ConsoleSettings | None = None) -> FastAPI:
     app.include_router(intake.router)  # before the ticket pages: /tickets/new is not an id
     app.include_router(ticket.router)
     app.include_router(queue.router)
+    app.include_router(inspections.router)
+    app.include_router(duty.router)
 
     @app.get("/console/events")
     async def events(request: Request, session: Session = Depends(current)) -> Response:

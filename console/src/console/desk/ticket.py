@@ -25,12 +25,16 @@ PASSED_DOWNLOAD_HEADERS = ("content-type", "content-disposition", "content-lengt
 async def ticket_view(request: Request, session: Session, ticket_id: UUID) -> dict:
     gateway = request.app.state.gateway
     path = f"/ticketing/tickets/{ticket_id}"
-    ticket, comments, attachments = await asyncio.gather(
-        gateway.call(session, "GET", path),
-        gateway.call(session, "GET", f"{path}/comments", params={"limit": 200}),
-        gateway.call(session, "GET", f"{path}/attachments"))
+    calls = [gateway.call(session, "GET", path),
+             gateway.call(session, "GET", f"{path}/comments", params={"limit": 200}),
+             gateway.call(session, "GET", f"{path}/attachments")]
+    if session.may("notifications.read"):  # what was sent about it, escalations to acknowledge
+        calls.append(gateway.call(session, "GET", "/notify/notifications",
+                                  params={"subject": str(ticket_id), "limit": 50}))
+    ticket, comments, attachments, *notifications = await asyncio.gather(*calls)
     return {"session": session, "ticket": ticket, "comments": comments["items"],
-            "attachments": attachments["items"]}
+            "attachments": attachments["items"],
+            "notifications": notifications[0]["items"] if notifications else None}
 
 
 @router.get("/{ticket_id}")
@@ -105,6 +109,16 @@ async def attach(request: Request, ticket_id: UUID, file: UploadFile,
         params={"filename": name, "visibility": visibility}, content=content,
         headers={"Content-Type": "application/octet-stream"})
     return await main_after(request, session, ticket_id, messages("attachment.uploaded", name=name))
+
+
+@router.post("/{ticket_id}/notifications/{notification_id}/acknowledge")
+async def acknowledge(request: Request, ticket_id: UUID, notification_id: UUID,
+                      session: Session = Depends(changing)) -> Response:
+    """Someone has it in hand: the escalation of this alert stops."""
+    done = await request.app.state.gateway.call(
+        session, "POST", f"/notify/notifications/{notification_id}/acknowledge", json={})
+    return await main_after(request, session, ticket_id, messages(
+        "notification.stopped", count=done["escalations_stopped"]))
 
 
 @router.get("/{ticket_id}/attachments/{attachment_id}")
