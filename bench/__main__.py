@@ -3,6 +3,7 @@
 import argparse
 
 from bench import (
+    console_queue,
     event_delay,
     gateway_overhead,
     hook_intake,
@@ -16,7 +17,8 @@ from bench import (
 BENCHMARKS = {"event-delay": event_delay.main, "sla-scheduler": sla_scheduler.main,
               "hook-intake": hook_intake.main, "gateway-overhead": gateway_overhead.main,
               "sms-throughput": sms_throughput.main, "report-generation": report_generation.main,
-              "ticket-search": ticket_search.main, "mail-intake": mail_intake.main}
+              "ticket-search": ticket_search.main, "mail-intake": mail_intake.main,
+              "console-queue": console_queue.main}
 
 
 def main() -> None:

@@ -7,13 +7,14 @@ from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+from fastapi import Request
+from fastapi.templating import Jinja2Templates
+from starlette.responses import RedirectResponse, Response
+
 from console.api import ApiError
 from console.messages import Messages
 from console.security import CSRF_FIELD, CSRF_HEADER, csrf_matches, same_origin
 from console.sessions import Session
-from fastapi import Request
-from fastapi.templating import Jinja2Templates
-from starlette.responses import RedirectResponse, Response
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 HERE = Path(__file__).parent
@@ -22,6 +23,9 @@ SIGNIN_PATH = "/console/signin"
 
 messages = Messages("zh-CN")
 templates = Jinja2Templates(directory=HERE / "templates")
+# Templates change with a deploy (a restart), not under a running process: checking every
+# included template's mtime was 100 stat calls per queue page.
+templates.env.auto_reload = False
 
 
 def local_time(value, pattern: str = "%Y-%m-%d %H:%M") -> str:

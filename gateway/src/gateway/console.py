@@ -18,7 +18,7 @@ from opspact.http import LARGE_BODY_BYTES, MAX_BODY_BYTES
 from starlette.background import BackgroundTask
 from starlette.responses import Response, StreamingResponse
 
-from gateway.proxy import HOP_BY_HOP, PATH_SAFE
+from gateway.proxy import BUFFER_LIMIT, HOP_BY_HOP, PATH_SAFE
 from gateway.upstream import (
     ConnectFailed,
     Origin,
@@ -83,8 +83,20 @@ class ConsoleForward:
             raise GatewayTimeout("the console did not answer in time") from exc
         except UpstreamBroken as exc:
             raise ServiceUnavailable("the console broke off its answer", retry_after=5) from exc
-        response = StreamingResponse(answer.stream(), status_code=answer.status,
-                                     background=BackgroundTask(answer.release))
+        length = answer.content_length
+        if length is not None and length <= BUFFER_LIMIT:  # a page: whole, not chunked
+            try:
+                content = await answer.read()
+            except UpstreamTimeout as exc:
+                raise GatewayTimeout("the console did not finish its answer in time") from exc
+            except UpstreamBroken as exc:
+                raise ServiceUnavailable("the console broke off its answer", retry_after=5) from exc
+            finally:
+                answer.release()
+            response = Response(content, status_code=answer.status)
+        else:  # the event stream, a download
+            response = StreamingResponse(answer.stream(), status_code=answer.status,
+                                         background=BackgroundTask(answer.release))
         response.raw_headers.extend((k, v) for k, v in answer.headers
                                     if k not in HOP_BY_HOP and k not in OWN_HEADERS)
         return response

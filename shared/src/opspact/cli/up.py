@@ -39,7 +39,8 @@ def _up(args) -> int:
     signal.signal(signal.SIGTERM, lambda *_: stopping.set())
     signal.signal(signal.SIGINT, lambda *_: stopping.set())
     try:
-        print("starting PostgreSQL, the broker, migrations and five processes ...", flush=True)
+        print("starting PostgreSQL, the broker, migrations, the services, the gateway and the console ...",
+              flush=True)
         stack.start()
         if not args.no_demo:
             results = apply_tenants(repo_root() / "deploy" / "tenants", base_url=stack.url("gateway"))
@@ -73,7 +74,9 @@ def _print_welcome(stack: Stack) -> None:
     token = dev_token(["xinjiang"], ["vendor_manager"])
     gw = stack.url("gateway")
     print(f"""
-OpsPact is up.
+OpsPact is up. Open {gw}/ in a browser (dev sign-in: pick a tenant and a role).
+
+  console    {gw}/   (served by {stack.url('console')} behind the gateway)
   gateway    {gw}
   ticketing  {stack.url('ticketing')}   inventory {stack.url('inventory')}
   billing    {stack.url('billing')}   notify    {stack.url('notify')}
