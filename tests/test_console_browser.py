@@ -10,6 +10,7 @@ import uuid
 import pytest
 from opspact.testing.browser import browser, new_context, screenshot, sign_in, watch_errors  # noqa: F401
 from opspact.testing.console import api_person
+from opspact.testing.oidc import identity_provider
 from opspact.testing.probes import aquery, fault
 
 pytestmark = pytest.mark.timeout(300)
@@ -255,3 +256,45 @@ async def test_recording_an_inspection_round_on_a_phone_with_a_photo(browser, st
         assert errors == []
     finally:
         await context.close()
+
+
+async def test_sign_in_with_the_identity_provider_renewal_and_sign_out(browser, stack):  # noqa: F811
+    """OpenID Connect against a certified provider: code + PKCE, the gateway accepting the
+    provider's access token, renewal before expiry, and sign-out ending the provider's session."""
+    accounts = {"oidc-eng": {"tenants": ["zhuhai", "xinjiang"], "roles": ["vendor_engineer"]}}
+    gateway_url = stack.url("gateway")
+    with identity_provider(gateway_url, accounts, access_ttl=70) as idp:
+        stack.restart_process("gateway", idp.gateway_env())
+        stack.restart_process("console", idp.console_env())
+        context = await new_context(browser)
+        try:
+            page = await context.new_page()
+            errors = await watch_errors(page, origin=gateway_url)  # the provider's pages are not ours
+            await page.goto(f"{gateway_url}/console/signin")
+            await page.click("#oidc-signin")
+            await page.wait_for_url(f"{idp.issuer}/**")
+            await page.fill("input[name=login]", "oidc-eng")
+            await page.fill("input[name=password]", "any-password")
+            await page.click("button[type=submit]")
+            await page.click("button[type=submit]")  # the provider's consent (offline access)
+            await page.wait_for_url("**/console/queue")
+            me = await (await context.request.get(f"{gateway_url}/console/me")).json()
+            assert (me["method"], me["subject"]) == ("oidc", "oidc-eng")
+            assert me["tenants"] == ["zhuhai", "xinjiang"]
+            assert await page.locator("#tickets").count() == 1  # the API answered the provider's token
+            # 70 s tokens are renewed within their last 60 s: after 11 s the next page renews it
+            await page.wait_for_timeout(11_000)
+            await page.goto(f"{gateway_url}/console/queue")
+            renewed = await (await context.request.get(f"{gateway_url}/console/me")).json()
+            assert renewed["expires_in"] > me["expires_in"] - 5, (me, renewed)
+            await page.click("form[action='/console/signout'] button")
+            await page.wait_for_url(f"{idp.issuer}/**")
+            await page.click("button[type=submit]")  # the provider asks to confirm signing out
+            await page.wait_for_url("**/console/signin")
+            await page.click("#oidc-signin")  # the provider's session is gone: it asks again
+            await page.wait_for_selector("input[name=login]")
+            assert errors == []
+        finally:
+            await context.close()
+            stack.restart_process("console")
+            stack.restart_process("gateway")

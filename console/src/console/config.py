@@ -28,6 +28,19 @@ class ConsoleSettings(CommonSettings):
     # (the gateway's forward of the stream has its own deadline above it).
     console_stream_seconds: int = Field(default=300, ge=10)
     console_api_timeout_seconds: float = 20.0
+    # OpenID Connect (console.oidc): the organisation's identity provider. Unset: no SSO.
+    console_oidc_issuer: str = ""
+    console_oidc_client_id: str = "opspact-console"
+    console_oidc_client_secret: str = ""
+    console_oidc_scopes: str = "openid offline_access opspact"
+    # RFC 8707 resource indicator (an absolute URI, e.g. urn:opspact:api) for providers that
+    # mint access tokens per API; empty: none sent (the provider's default audience applies)
+    console_oidc_resource: str = ""
+    console_oidc_name: str = "统一身份认证"
+
+    @property
+    def oidc_enabled(self) -> bool:
+        return bool(self.console_oidc_issuer)
 
     @property
     def secure_cookies(self) -> bool:
@@ -41,6 +54,8 @@ class ConsoleSettings(CommonSettings):
     def _dev_secret_only_in_dev(self) -> ConsoleSettings:
         if not self.is_dev and self.console_dev_jwt_secret != DEV_JWT_SECRET:
             raise ValueError("OPSPACT_CONSOLE_DEV_JWT_SECRET means nothing outside dev; unset it")
+        if self.console_oidc_issuer and not self.console_oidc_client_secret:
+            raise ValueError("OPSPACT_CONSOLE_OIDC_CLIENT_SECRET must be set with the issuer")
         return self
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from contextlib import asynccontextmanager
+from urllib.parse import urlsplit
 
 import httpx
 from fastapi import Depends, FastAPI, Request
@@ -14,10 +15,16 @@ from console import live
 from console.api import Gateway
 from console.config import ConsoleSettings, get_settings
 from console.desk import duty, inspections, intake, queue, ticket
+from console.oidc import OidcClient
 from console.security import BrowserHeaders
 from console.sessions import Session, SessionStore
 from console.signin import router as signin_router
 from console.web import HERE, Refused, current, flash, install_error_pages, is_htmx, render
+
+
+def origin_of(url: str) -> str:
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}"
 
 
 def create_app(settings: ConsoleSettings | None = None) -> FastAPI:
@@ -27,6 +34,7 @@ def create_app(settings: ConsoleSettings | None = None) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI):
         app.state.gateway = Gateway(settings.console_gateway_url, settings.console_api_timeout_seconds)
+        app.state.oidc = OidcClient(settings) if settings.oidc_enabled else None
         if settings.console_live_enabled:
             await feed.start()
         try:
@@ -34,6 +42,8 @@ def create_app(settings: ConsoleSettings | None = None) -> FastAPI:
         finally:
             await feed.stop()
             await app.state.gateway.close()
+            if app.state.oidc is not None:
+                await app.state.oidc.close()
 
     app = FastAPI(title="OpsPact console", version="0.1.0", lifespan=lifespan,
                   openapi_url=None, docs_url=None, redoc_url=None)
@@ -42,6 +52,7 @@ def create_app(settings: ConsoleSettings | None = None) -> FastAPI:
                                       settings.console_max_sessions)
     app.state.reference_cache = {}
     app.state.feed = feed
+    app.state.oidc = None  # set at start when an identity provider is configured
 
     async def known_tenants() -> list[str]:
         """The gateway's tenants, which it lists in dev only (for the dev sign-in form)."""
@@ -66,7 +77,8 @@ def create_app(settings: ConsoleSettings | None = None) -> FastAPI:
     async def _not_found(request: Request, exc) -> Response:
         return render(request, "error.html", status_code=404, message="找不到该页面。")
 
-    app.add_middleware(BrowserHeaders)
+    app.add_middleware(BrowserHeaders, form_targets=(origin_of(settings.console_oidc_issuer),)
+                       if settings.oidc_enabled else ())
     app.mount("/console/static", StaticFiles(directory=HERE / "static"), name="static")
     app.include_router(signin_router)
     app.include_router(intake.router)  # before the ticket pages: /tickets/new is not an id

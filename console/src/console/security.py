@@ -12,7 +12,7 @@ from starlette.requests import Request
 
 CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; "
        "connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'none'; "
-       "form-action 'self'; frame-ancestors 'none'")
+       "form-action 'self'{also}; frame-ancestors 'none'")
 STATIC_PREFIX = "/console/static/"
 STATE_CHANGING = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 CSRF_HEADER = "x-csrf-token"
@@ -22,8 +22,11 @@ CSRF_FIELD = "csrf_token"
 class BrowserHeaders:
     """Security and cache headers on every answer of the console."""
 
-    def __init__(self, app) -> None:
+    def __init__(self, app, form_targets: tuple[str, ...] = ()) -> None:
+        """`form_targets`: other origins a form may end up at — the identity provider, as
+        signing out redirects there (browsers hold a form's redirects to form-action)."""
         self.app = app
+        self.csp = CSP.format(also="".join(f" {origin}" for origin in form_targets)).encode()
 
     async def __call__(self, scope, receive, send):
         if scope["type"] != "http":
@@ -34,7 +37,7 @@ class BrowserHeaders:
             if message["type"] == "http.response.start":
                 headers = list(message.get("headers", []))
                 present = {k.lower() for k, _ in headers}
-                ours = [(b"content-security-policy", CSP.encode()),
+                ours = [(b"content-security-policy", self.csp),
                         (b"x-content-type-options", b"nosniff"),
                         (b"x-frame-options", b"DENY"),
                         (b"referrer-policy", b"same-origin"),

@@ -29,6 +29,8 @@ class Session:
     created: float = field(default_factory=time.monotonic)
     used: float = field(default_factory=time.monotonic)
     token_expires_at: float | None = None  # epoch seconds (the token's exp)
+    refresh_token: str | None = None  # OIDC: renews the access token before it expires
+    id_token: str | None = None  # OIDC: the hint for signing out at the provider
 
     def may(self, permission: str) -> bool:
         """Whether the API would let this person do it (the product's one permission
@@ -44,10 +46,12 @@ class SessionStore:
         self._sessions: OrderedDict[str, Session] = OrderedDict()
 
     def open(self, *, token: str, subject: str, tenants: list[str], roles: list[str], method: str,
-             token_expires_at: float | None = None) -> Session:
+             token_expires_at: float | None = None, refresh_token: str | None = None,
+             id_token: str | None = None) -> Session:
         session = Session(id=secrets.token_urlsafe(32), token=token, subject=subject,
                           tenants=tuple(tenants), roles=tuple(roles), method=method,
-                          tenant=tenants[0], token_expires_at=token_expires_at)
+                          tenant=tenants[0], token_expires_at=token_expires_at,
+                          refresh_token=refresh_token, id_token=id_token)
         self._sessions[session.id] = session
         while len(self._sessions) > self.max_sessions:
             self._sessions.popitem(last=False)
@@ -62,7 +66,8 @@ class SessionStore:
         now = time.monotonic()
         expired = (now - session.used > self.idle_seconds
                    or now - session.created > self.absolute_seconds
-                   or (session.token_expires_at is not None and time.time() >= session.token_expires_at))
+                   or (session.token_expires_at is not None and session.refresh_token is None
+                       and time.time() >= session.token_expires_at))
         if expired:
             self.close(session_id)
             return None

@@ -11,6 +11,12 @@ import secrets
 import time
 
 import jwt
+from fastapi import APIRouter, Depends, Form, Request
+from opspact.auth import ROLES, issue_dev_user_token
+from starlette.responses import RedirectResponse, Response
+
+from console import oidc
+from console.security import csrf_matches
 from console.sessions import Session
 from console.web import (
     Refused,
@@ -22,12 +28,10 @@ from console.web import (
     render,
     require_same_site,
 )
-from fastapi import APIRouter, Depends, Form, Request
-from opspact.auth import ROLES, issue_dev_user_token
-from starlette.responses import Response
 
 router = APIRouter()
 PRE_SESSION_COOKIE = "opspact-signin"
+STATE_COOKIE = "opspact-oidc-state"
 SLUG = re.compile(r"^[a-z][a-z0-9-]{1,31}$")
 SUBJECT = re.compile(r"^[A-Za-z0-9_.@-]{1,64}$")
 HOME = "/console/queue"
@@ -44,7 +48,8 @@ async def signin_page(request: Request, expired: bool = False) -> Response:
     pre = secrets.token_urlsafe(24)
     tenants = await request.app.state.known_tenants() if settings.is_dev else []
     response = render(request, "signin.html", pre_token=pre, dev=settings.is_dev, tenants=tenants,
-                      roles=ROLES, expired=expired, session=None)
+                      roles=ROLES, expired=expired, session=None, oidc_name=settings.console_oidc_name
+                      if settings.oidc_enabled else None, failed=request.query_params.get("failed"))
     response.set_cookie(PRE_SESSION_COOKIE, pre, max_age=1800, httponly=True, samesite="lax",
                         secure=settings.secure_cookies, path="/console/signin")
     return response
@@ -69,6 +74,47 @@ async def dev_signin(request: Request, tenant: list[str] = Form(min_length=1, ma
     return signed_in(request, session)
 
 
+@router.get("/console/signin/oidc")
+async def oidc_signin(request: Request) -> Response:
+    """Off to the identity provider; the state comes back with the browser, which must be
+    the same browser (the state is also in a cookie only it holds)."""
+    client = request.app.state.oidc
+    if client is None:
+        raise Refused(404, messages("error.not_found"))
+    try:
+        url, state = await client.authorization_url()
+    except oidc.SignInFailed as exc:
+        raise Refused(503, str(exc)) from exc
+    response = RedirectResponse(url, status_code=303)
+    response.set_cookie(STATE_COOKIE, state, max_age=oidc.PENDING_SECONDS, httponly=True, samesite="lax",
+                        secure=request.app.state.settings.secure_cookies, path="/console/oidc")
+    return response
+
+
+@router.get("/console/oidc/callback")
+async def oidc_callback(request: Request, state: str = "", code: str = "", error: str = "",
+                        error_description: str = "") -> Response:
+    client = request.app.state.oidc
+    if client is None:
+        raise Refused(404, messages("error.not_found"))
+    try:
+        if error:
+            raise oidc.SignInFailed(f"身份认证服务拒绝：{error_description or error}")
+        if not state or not code or not csrf_matches(state, request.cookies.get(STATE_COOKIE)):
+            raise oidc.SignInFailed("登录请求无效或来自其他浏览器，请重新登录")
+        tokens = await client.finish(state, code)
+        tenants, roles = oidc.tenants_and_roles(tokens.claims)
+    except oidc.SignInFailed as exc:
+        return render(request, "error.html", status_code=401, message=str(exc), session=None)
+    session = request.app.state.sessions.open(
+        token=tokens.access_token, subject=str(tokens.claims["sub"]), tenants=tenants, roles=roles,
+        method="oidc", token_expires_at=tokens.expires_at, refresh_token=tokens.refresh_token,
+        id_token=tokens.id_token)
+    response = signed_in(request, session)
+    response.delete_cookie(STATE_COOKIE, path="/console/oidc")
+    return response
+
+
 def signed_in(request: Request, session: Session) -> Response:
     response = redirect(request, HOME)
     settings = request.app.state.settings
@@ -82,7 +128,13 @@ def signed_in(request: Request, session: Session) -> Response:
 @router.post("/console/signout")
 async def signout(request: Request, session: Session = Depends(changing)) -> Response:
     request.app.state.sessions.close(session.id)
-    response = redirect(request, "/console/signin")
+    goodbye = "/console/signin"
+    if session.method == "oidc" and request.app.state.oidc is not None:  # end it at the provider too
+        try:
+            goodbye = await request.app.state.oidc.end_session_url(session.id_token) or goodbye
+        except oidc.SignInFailed:
+            pass  # the provider is down: our session is over all the same
+    response = redirect(request, goodbye)
     response.delete_cookie(cookie_name(request), path="/")
     return response
 

@@ -11,6 +11,7 @@ from fastapi import Request
 from fastapi.templating import Jinja2Templates
 from starlette.responses import RedirectResponse, Response
 
+from console import oidc
 from console.api import ApiError
 from console.messages import Messages
 from console.security import CSRF_FIELD, CSRF_HEADER, csrf_matches, same_origin
@@ -73,18 +74,28 @@ def cookie_name(request: Request) -> str:
     return "__Host-opspact-session" if request.app.state.settings.secure_cookies else "opspact-session"
 
 
-def current(request: Request) -> Session:
-    """The signed-in person (a FastAPI dependency for every page)."""
-    session = request.app.state.sessions.get(request.cookies.get(cookie_name(request)))
+async def current(request: Request) -> Session:
+    """The signed-in person (a FastAPI dependency for every page), their access token
+    renewed first when it is about to expire (OIDC sessions with a refresh token)."""
+    sessions = request.app.state.sessions
+    session = sessions.get(request.cookies.get(cookie_name(request)))
     if session is None:
         raise SignInRequired()
+    if session.refresh_token and oidc.needs_refresh(session.token_expires_at):
+        try:
+            tokens = await request.app.state.oidc.refresh(session.refresh_token)
+        except oidc.SignInFailed as exc:  # refused (revoked, expired): sign in again
+            sessions.close(session.id)
+            raise SignInRequired() from exc
+        session.token, session.refresh_token = tokens.access_token, tokens.refresh_token
+        session.token_expires_at, session.id_token = tokens.expires_at, tokens.id_token or session.id_token
     return session
 
 
 async def changing(request: Request) -> Session:
     """The signed-in person, for a request that changes something: from our own origin and
     carrying the session's CSRF token (htmx sends it as a header, plain forms as a field)."""
-    session = current(request)
+    session = await current(request)
     await require_same_site(request, session.csrf)
     return session
 

@@ -51,11 +51,17 @@ async def new_context(browser, phone: bool = False):
                                      is_mobile=phone, has_touch=phone)
 
 
-async def watch_errors(page) -> list[str]:
-    """Collects the page's script errors and CSP refusals: a test asserts the list is empty."""
+async def watch_errors(page, origin: str | None = None) -> list[str]:
+    """Collects the page's script errors and CSP refusals: a test asserts the list is empty.
+    With `origin`, only what happens on pages of that origin (not an identity provider's)."""
     errors: list[str] = []
-    page.on("pageerror", lambda exc: errors.append(f"pageerror: {exc}"))
-    page.on("console", lambda msg: errors.append(f"console: {msg.text}") if msg.type == "error" else None)
+
+    def keep(text: str) -> None:
+        if origin is None or page.url.startswith(origin):
+            errors.append(f"{page.url}: {text}")
+
+    page.on("pageerror", lambda exc: keep(f"pageerror: {exc}"))
+    page.on("console", lambda msg: keep(f"console: {msg.text}") if msg.type == "error" else None)
     return errors
 
 
