@@ -8,7 +8,14 @@ import base64
 import uuid
 
 import pytest
-from opspact.testing.browser import browser, new_context, screenshot, sign_in, watch_errors  # noqa: F401
+from opspact.testing.browser import (  # noqa: F401
+    accessibility_problems,
+    browser,
+    new_context,
+    screenshot,
+    sign_in,
+    watch_errors,
+)
 from opspact.testing.console import api_person
 from opspact.testing.oidc import identity_provider
 from opspact.testing.probes import aquery, fault
@@ -298,3 +305,22 @@ async def test_sign_in_with_the_identity_provider_renewal_and_sign_out(browser, 
             await context.close()
             stack.restart_process("console")
             stack.restart_process("gateway")
+
+
+@pytest.mark.parametrize("phone", [False, True], ids=["desktop", "phone"])
+async def test_the_main_pages_have_no_serious_accessibility_violations(browser, stack, gateway, phone):  # noqa: F811
+    ticket = zhuhai_ticket(gateway, title="无障碍检查的工单")
+    context = await new_context(browser, phone=phone)
+    try:
+        page = await context.new_page()
+        await page.goto(f"{stack.url('gateway')}/console/signin")
+        found = {"signin": await accessibility_problems(page)}
+        await sign_in(page, stack.url("gateway"), ["zhuhai"], "vendor_engineer")
+        for name, path in (("queue", "/console/queue"), ("ticket", f"/console/tickets/{ticket['id']}"),
+                           ("new", "/console/tickets/new"), ("inspections", "/console/inspections"),
+                           ("duty", "/console/duty")):
+            await page.goto(f"{stack.url('gateway')}{path}")
+            found[name] = await accessibility_problems(page)
+        assert {name: problems for name, problems in found.items() if problems} == {}
+    finally:
+        await context.close()

@@ -65,6 +65,21 @@ async def watch_errors(page, origin: str | None = None) -> list[str]:
     return errors
 
 
+AXE = Path(__file__).parent / "vendor" / "axe-core-4.14.1.min.js"  # MPL-2.0, licence beside it
+
+
+async def accessibility_problems(page, impacts: tuple[str, ...] = ("serious", "critical")) -> list[str]:
+    """What axe-core (Deque's accessibility engine) finds on the page at these impacts, as
+    "rule: target" lines. Injected through the debugging protocol, so the page's CSP stays on."""
+    await page.evaluate(AXE.read_text())
+    found = await page.evaluate("""async (impacts) => {
+        const result = await axe.run(document, {resultTypes: ['violations']});
+        return result.violations.filter((v) => impacts.includes(v.impact))
+            .flatMap((v) => v.nodes.map((n) => `${v.id} (${v.impact}): ${n.target.join(' ')} — ${v.help}`));
+    }""", list(impacts))
+    return found
+
+
 async def screenshot(page, name: str) -> Path:
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     path = SCREENSHOTS / f"{name}.png"
