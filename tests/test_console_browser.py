@@ -321,6 +321,7 @@ async def test_the_main_pages_have_no_serious_accessibility_violations(browser, 
                            ("duty", "/console/duty")):
             await page.goto(f"{stack.url('gateway')}{path}")
             found[name] = await accessibility_problems(page)
+            await screenshot(page, f"{name}-{'phone' if phone else 'desktop'}")
         assert {name: problems for name, problems in found.items() if problems} == {}
     finally:
         await context.close()
