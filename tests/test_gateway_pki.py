@@ -55,6 +55,25 @@ def test_refused_certificates_say_why(pki_gateway, name, words):
     assert r.headers["content-type"].startswith("application/problem+json")
 
 
+def test_certificate_login_in_the_browser_opens_a_console_session(pki_gateway):
+    """数字证书登录 through the console: the gateway checks the certificate the front proxy
+    forwards and hands the console its token; a refused one says why, and a browser cannot
+    hand the console a token of its own making."""
+    gw, certs = pki_gateway
+    signed = gw.get("/console/signin/cert", headers={HEADER: forwarded(certs["admin"])})
+    assert signed.status_code == 303 and signed.headers["location"] == "/console/queue", signed.text[-800:]
+    session = signed.cookies["opspact-session"]
+    me = gw.get("/console/me", cookies={"opspact-session": session}).json()
+    assert (me["method"], me["subject"], me["tenant"], me["roles"]) == (
+        "pki", "officer-admin", "xinjiang", ["client_admin"])
+    queue = gw.get("/console/queue", cookies={"opspact-session": session})
+    assert queue.status_code == 200 and "工单队列" in queue.text
+    revoked = gw.get("/console/signin/cert", headers={HEADER: forwarded(certs["revoked"])})
+    assert revoked.status_code == 401 and "revoked on" in revoked.text
+    forged = gw.get("/console/signin/cert", headers={"x-opspact-cert-token": "eyJhbGciOiJFZERTQSJ9.e30.x"})
+    assert forged.status_code == 401 and "no client certificate" in forged.text
+
+
 @pytest.fixture
 def archived_xinjiang_month(gateway):
     r = gateway.post("/api/ticketing/report-archive", headers=auth("xinjiang", "vendor_manager"),
@@ -128,3 +147,4 @@ def test_a_client_cannot_claim_to_be_the_proxy(proxy_elsewhere, claimed):
     headers = {HEADER: forwarded(cert)} | ({"X-Forwarded-For": claimed} if claimed else {})
     r = gw.post("/auth/cert", headers=headers)
     assert r.status_code == 401 and "only from the configured proxies" in r.json()["detail"], r.text
+

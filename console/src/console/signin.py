@@ -9,10 +9,12 @@ from __future__ import annotations
 import re
 import secrets
 import time
+from urllib.parse import unquote
 
 import jwt
 from fastapi import APIRouter, Depends, Form, Request
-from opspact.auth import ROLES, issue_dev_user_token
+from opspact.auth import ROLES, issue_dev_user_token, load_pem, verify_cert_token
+from opspact.errors import Unauthorized
 from starlette.responses import RedirectResponse, Response
 
 from console import oidc
@@ -113,6 +115,28 @@ async def oidc_callback(request: Request, state: str = "", code: str = "", error
     response = signed_in(request, session)
     response.delete_cookie(STATE_COOKIE, path="/console/oidc")
     return response
+
+
+@router.get("/console/signin/cert")
+async def certificate_signin(request: Request) -> Response:
+    """数字证书登录: the gateway checked the certificate presented to it and passes the token
+    it minted (gateway.console); verified here with the gateway's key before it is trusted."""
+    settings = request.app.state.settings
+    refused = request.headers.get("x-opspact-cert-error")
+    token = request.headers.get("x-opspact-cert-token")
+    if refused or not token or not settings.internal_public_key:
+        why = unquote(refused) if refused else "未检测到数字证书，请插入证书（UKey）后经证书登录入口访问"
+        return render(request, "error.html", status_code=401, message=f"数字证书登录失败：{why}",
+                      session=None)
+    try:
+        claims = verify_cert_token(load_pem(settings.internal_public_key), token)
+    except Unauthorized as exc:
+        return render(request, "error.html", status_code=401, message=f"数字证书登录失败：{exc.detail}",
+                      session=None)
+    session = request.app.state.sessions.open(
+        token=token, subject=claims["sub"], tenants=claims["tenants"], roles=claims["roles"],
+        method="pki", token_expires_at=claims["exp"])
+    return signed_in(request, session)
 
 
 def signed_in(request: Request, session: Session) -> Response:

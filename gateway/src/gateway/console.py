@@ -6,7 +6,12 @@ each person's own token, so this forward adds no identity and checks none: it pa
 browser's request and the console's answer through, with the body limits a browser form
 needs (attachments up to the API's own 25 MiB). It sits outside the audit trail — the
 console's calls to the API are audited there with the person's identity — and the event
-stream gets a long deadline (the console ends each stream after a few minutes)."""
+stream gets a long deadline (the console ends each stream after a few minutes).
+
+数字证书登录: on `/console/signin/cert` the gateway checks the certificate presented to it
+(its own TLS handshake, or the front proxy's header) as `POST /auth/cert` does, and hands
+the console the token it mints (`x-opspact-cert-token`) — or why it refused
+(`x-opspact-cert-error`). Browsers cannot set these: only the listed headers pass."""
 
 from __future__ import annotations
 
@@ -16,6 +21,7 @@ from urllib.parse import quote
 from opspact.errors import GatewayTimeout, PayloadTooLarge, Problem, ServiceUnavailable, problem_of
 from opspact.http import LARGE_BODY_BYTES, MAX_BODY_BYTES
 from starlette.background import BackgroundTask
+from starlette.requests import Request
 from starlette.responses import Response, StreamingResponse
 
 from gateway.proxy import BUFFER_LIMIT, HOP_BY_HOP, PATH_SAFE
@@ -39,6 +45,9 @@ STREAM_PATHS = frozenset({"/console/events"})
 STREAM_DEADLINE_SECONDS = 3600.0
 PAGE_DEADLINE_SECONDS = 30.0
 MULTIPART_SLACK = 64 * 1024  # a file's form fields and boundaries around it
+CERT_PATH = "/console/signin/cert"
+CERT_TOKEN_HEADER = b"x-opspact-cert-token"
+CERT_ERROR_HEADER = b"x-opspact-cert-error"
 
 
 def is_browser_path(path: str) -> bool:
@@ -46,11 +55,13 @@ def is_browser_path(path: str) -> bool:
 
 
 class ConsoleForward:
-    def __init__(self, app, console_url: str, client_of) -> None:
-        """`client_of(app)` gives the gateway's upstream client once the app has started."""
+    def __init__(self, app, console_url: str, client_of, certificate_login=None) -> None:
+        """`client_of()` gives the gateway's upstream client once the app has started;
+        `certificate_login(request)` a certificate login token, or raises a Problem."""
         self.app = app
         self.origin = Origin.of(console_url) if console_url else None
         self.client_of = client_of
+        self.certificate_login = certificate_login
 
     async def __call__(self, scope, receive, send):
         if scope["type"] != "http" or self.origin is None or not is_browser_path(scope["path"]):
@@ -71,6 +82,8 @@ class ConsoleForward:
         client = scope.get("client")
         headers.append((b"x-forwarded-for", (client[0] if client else "").encode("latin-1")))
         headers.append((b"x-forwarded-proto", scope.get("scheme", "http").encode("latin-1")))
+        if path == CERT_PATH and self.certificate_login is not None:
+            headers.append(self._certificate(scope, receive))
         query = scope.get("query_string", b"").decode("latin-1")
         target = quote(path, safe=PATH_SAFE) + (f"?{query}" if query else "")
         deadline = STREAM_DEADLINE_SECONDS if path in STREAM_PATHS else PAGE_DEADLINE_SECONDS
@@ -100,6 +113,13 @@ class ConsoleForward:
         response.raw_headers.extend((k, v) for k, v in answer.headers
                                     if k not in HOP_BY_HOP and k not in OWN_HEADERS)
         return response
+
+
+    def _certificate(self, scope, receive) -> tuple[bytes, bytes]:
+        try:
+            return CERT_TOKEN_HEADER, self.certificate_login(Request(scope, receive)).encode("ascii")
+        except Problem as refused:
+            return CERT_ERROR_HEADER, quote(refused.detail[:500]).encode("ascii")
 
 
 async def _read_body(receive, limit: int) -> bytes:

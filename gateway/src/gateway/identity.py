@@ -6,10 +6,10 @@ from collections.abc import Set as AbstractSet
 
 import jwt
 from fastapi import Request
-from opspact.auth import Principal, verify_dev_user_token
+from opspact.auth import CERT_TOKEN_KID, Principal, verify_cert_token, verify_dev_user_token
 from opspact.errors import Forbidden, NotFound, Unauthorized, Unprocessable
 
-from gateway import jwks, pki
+from gateway import jwks
 from gateway.config import GatewaySettings
 from gateway.routing import Router
 from gateway.tokencache import VerifiedTokens
@@ -55,8 +55,8 @@ async def _verify(token: str, settings: GatewaySettings, keys: jwks.KeySet | Non
     except jwt.PyJWTError as exc:
         raise Unauthorized(f"token rejected: {exc}") from None
     algorithm = header.get("alg")
-    if header.get("kid") == pki.CERT_TOKEN_KID and own_public_key is not None:
-        return pki.verify_cert_token(own_public_key, token)  # minted by POST /auth/cert
+    if header.get("kid") == CERT_TOKEN_KID and own_public_key is not None:
+        return verify_cert_token(own_public_key, token)  # minted by POST /auth/cert
     if algorithm == "HS256":
         if not settings.is_dev:
             raise Unauthorized("token rejected: HS256 tokens are accepted only in dev")

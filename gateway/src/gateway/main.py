@@ -87,6 +87,23 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
                 await audit.stop()
 
     limits = RateLimits(settings.gateway_rate_per_tenant, settings.gateway_rate_per_client)
+
+    def certificate_principal(request: Request) -> Principal:
+        """Who a police PKI certificate names — presented in the gateway's own TLS handshake
+        (gateway.tls), or verified by the front proxy and forwarded in a header."""
+        presented = client_certificate_pem(request.scope)
+        if presented is None:
+            client_host = request.client.host if request.client else None
+            presented = request.headers.get(settings.gateway_client_cert_header)
+            if presented and not trusted_proxy(client_host, settings.gateway_trusted_proxies):
+                raise Unauthorized("the client certificate header is honoured only from the "
+                                   "configured proxies; log in through the PKI entrance")
+        return authenticate_certificate(forwarded_certificate(presented), trust)
+
+    def certificate_login(request: Request) -> str:
+        """数字证书登录 in the browser: the console's /console/signin/cert gets the token."""
+        principal = certificate_principal(request)
+        return issue_cert_token(private_key, principal, settings.gateway_cert_token_ttl_seconds)
     known_tenants = frozenset(tenants)
 
     async def api(request: Request):
@@ -126,7 +143,7 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
     app.add_middleware(AuditTrail, log_=audit)
     # browser paths go to the web console, outside the audit trail (gateway.console)
     app.add_middleware(ConsoleForward, console_url=settings.gateway_console_url,
-                       client_of=lambda: app.state.client)
+                       client_of=lambda: app.state.client, certificate_login=certificate_login)
     app.add_middleware(TraceContext, name="gateway")
 
     @app.get("/healthz", tags=["health"])
@@ -196,14 +213,7 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
         """A police PKI certificate — presented in the gateway's own TLS handshake
         (gateway.tls), or verified by the front proxy and forwarded — checked here and
         exchanged for a short-lived bearer token."""
-        presented = client_certificate_pem(request.scope)
-        if presented is None:
-            client_host = request.client.host if request.client else None
-            presented = request.headers.get(settings.gateway_client_cert_header)
-            if presented and not trusted_proxy(client_host, settings.gateway_trusted_proxies):
-                raise Unauthorized("the client certificate header is honoured only from the "
-                                   "configured proxies; log in through the PKI entrance")
-        principal = authenticate_certificate(forwarded_certificate(presented), trust)
+        principal = certificate_principal(request)
         request.state.principal = principal
         ttl = settings.gateway_cert_token_ttl_seconds
         return CertToken(access_token=issue_cert_token(private_key, principal, ttl),

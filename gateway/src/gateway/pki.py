@@ -30,7 +30,7 @@ import jwt
 import yaml
 from cryptography import x509
 from cryptography.exceptions import InvalidSignature
-from opspact.auth import ROLES, Principal
+from opspact.auth import CERT_TOKEN_ISSUER, CERT_TOKEN_KID, ROLES, Principal
 from opspact.errors import Unauthorized
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
@@ -135,8 +135,7 @@ def authenticate_certificate(cert: x509.Certificate, trust: dict[str, TenantTrus
 
 
 # -- the token a verified certificate is exchanged for ------------------------------
-CERT_TOKEN_ISSUER = "opspact-gateway/pki"
-CERT_TOKEN_KID = "opspact-gateway-pki"
+# the issuer, key id and verification live in opspact.auth: the console checks these tokens too
 
 
 def issue_cert_token(private_pem: str, principal: Principal, ttl_seconds: int) -> str:
@@ -147,12 +146,3 @@ def issue_cert_token(private_pem: str, principal: Principal, ttl_seconds: int) -
               "tenants": [principal.tenant], "roles": list(principal.roles), "amr": ["pki"],
               "iat": now, "exp": now + ttl_seconds, "jti": uuid.uuid4().hex}
     return jwt.encode(claims, private_pem, algorithm="EdDSA", headers={"kid": CERT_TOKEN_KID})
-
-
-def verify_cert_token(public_key, token: str) -> dict:
-    try:
-        return jwt.decode(token, public_key, algorithms=["EdDSA"], audience="opspact",
-                          issuer=CERT_TOKEN_ISSUER, leeway=30,
-                          options={"require": ["exp", "iat", "aud", "iss", "sub"]})
-    except jwt.PyJWTError as exc:
-        raise Unauthorized(f"token rejected: {exc}") from None

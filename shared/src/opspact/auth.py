@@ -118,3 +118,18 @@ def verify_dev_user_token(secret: str, token: str) -> dict:
         raise Unauthorized(f"token rejected: a dev token lives at most {MAX_DEV_TOKEN_SECONDS // 3600} h "
                            "from an iat not in the future")
     return claims
+
+
+# -- 数字证书登录: the token the gateway exchanges a verified police PKI certificate for --------
+CERT_TOKEN_ISSUER = "opspact-gateway/pki"
+CERT_TOKEN_KID = "opspact-gateway-pki"
+
+
+def verify_cert_token(public_key, token: str) -> dict:
+    """A certificate login token (gateway.pki mints them with its internal key)."""
+    try:
+        return jwt.decode(token, public_key, algorithms=["EdDSA"], audience="opspact",
+                          issuer=CERT_TOKEN_ISSUER, leeway=LEEWAY_SECONDS,
+                          options={"require": ["exp", "iat", "aud", "iss", "sub"]})
+    except jwt.PyJWTError as exc:
+        raise Unauthorized(f"token rejected: {exc}") from None
