@@ -127,6 +127,25 @@ async def test_a_comment_and_a_pasted_screenshot(desk, stack, gateway):
     assert errors == []
 
 
+async def test_the_filter_form_narrows_the_queue_in_place(desk, stack, gateway):
+    page, errors = desk
+    marker = uuid.uuid4().hex[:8]
+    urgent = zhuhai_ticket(gateway, title=f"筛选 {marker} 紧急", priority="p1")
+    zhuhai_ticket(gateway, title=f"筛选 {marker} 普通", priority="p4")
+    await sign_in(page, stack.url("gateway"), ["zhuhai"], "vendor_engineer")
+    await page.evaluate("window.__sameDocument = true")
+    await page.fill("input[name=q]", marker)
+    await page.press("input[name=q]", "Enter")
+    await page.wait_for_url(f"**q={marker}**")  # htmx pushes the address once it swapped
+    assert await page.locator("#ticket-rows tr").count() == 2
+    await page.select_option("#filters select[name=priority]", "p1")  # applies itself
+    await page.wait_for_url("**priority=p1**")
+    assert await page.locator("#ticket-rows tr").count() == 1
+    assert await page.locator(f"#t-{urgent['id']}").count() == 1
+    assert await page.evaluate("window.__sameDocument") is True
+    assert errors == []
+
+
 async def test_bulk_assign_keeps_the_rest_of_the_page(desk, stack, gateway):
     page, errors = desk
     marker = uuid.uuid4().hex[:8]

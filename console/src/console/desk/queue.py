@@ -70,6 +70,8 @@ def queue_query(status: list[str] = Query(default=[]), priority: list[str] = Que
                 channel: str = Query("", max_length=32), q: str = Query("", max_length=200),
                 sort: str = Query(""), view: str = Query("all"),
                 page: int = Query(1, ge=1, le=20_000)) -> QueueQuery:
+    # the filter form sends its "全部" choice as an empty value
+    status, priority = [s for s in status if s], [p for p in priority if p]
     known = (view in VIEWS and (not sort or sort in SORTS) and (not channel or channel in LABELS["channel"])
              and all(s in LABELS["status"] for s in status)
              and all(p in LABELS["priority"] for p in priority))
