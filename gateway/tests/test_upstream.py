@@ -7,15 +7,14 @@ import asyncio
 import time
 
 import pytest
-from gateway.upstream import (
+from opspact import upstream
+from opspact.upstream import (
     ConnectFailed,
     Origin,
     UpstreamBroken,
     UpstreamClient,
     UpstreamTimeout,
 )
-
-from gateway import upstream
 
 
 class Server:

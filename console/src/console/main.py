@@ -5,14 +5,13 @@ from __future__ import annotations
 from contextlib import asynccontextmanager
 from urllib.parse import urlsplit
 
-import httpx
 from fastapi import Depends, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.staticfiles import StaticFiles
 from starlette.responses import Response, StreamingResponse
 
 from console import live
-from console.api import Gateway
+from console.api import ApiError, Gateway
 from console.config import ConsoleSettings, get_settings
 from console.desk import duty, inspections, intake, queue, ticket
 from console.oidc import OidcClient
@@ -57,9 +56,9 @@ def create_app(settings: ConsoleSettings | None = None) -> FastAPI:
     async def known_tenants() -> list[str]:
         """The gateway's tenants, which it lists in dev only (for the dev sign-in form)."""
         try:
-            answer = await app.state.gateway.client.get("/readyz")
+            answer = await app.state.gateway.raw(None, "GET", "/readyz", api=False)
             return sorted(answer.json().get("tenants", []))
-        except (httpx.HTTPError, ValueError):
+        except (ApiError, ValueError):
             return []
 
     app.state.known_tenants = known_tenants

@@ -13,6 +13,7 @@ from starlette.responses import RedirectResponse, Response
 
 from console import oidc
 from console.api import ApiError
+from console.clocks import clock_chips
 from console.messages import Messages
 from console.security import CSRF_FIELD, CSRF_HEADER, csrf_matches, same_origin
 from console.sessions import Session
@@ -54,7 +55,8 @@ def duration(seconds: int | None) -> str:
     return f"{sign}{minutes}分{seconds % 60:02d}秒"
 
 
-templates.env.globals.update(_=messages, label=messages.label, static_version=STATIC_VERSION)
+templates.env.globals.update(_=messages, label=messages.label, static_version=STATIC_VERSION,
+                             clocks=lambda sla: clock_chips(sla, messages, local_time, duration))
 templates.env.filters.update(local=local_time, duration=duration)
 
 

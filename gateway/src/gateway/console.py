@@ -20,18 +20,18 @@ from urllib.parse import quote
 
 from opspact.errors import GatewayTimeout, PayloadTooLarge, Problem, ServiceUnavailable, problem_of
 from opspact.http import LARGE_BODY_BYTES, MAX_BODY_BYTES
-from starlette.background import BackgroundTask
-from starlette.requests import Request
-from starlette.responses import Response, StreamingResponse
-
-from gateway.proxy import BUFFER_LIMIT, HOP_BY_HOP, PATH_SAFE
-from gateway.upstream import (
+from opspact.upstream import (
     ConnectFailed,
     Origin,
     UpstreamBroken,
     UpstreamClient,
     UpstreamTimeout,
 )
+from starlette.background import BackgroundTask
+from starlette.requests import Request
+from starlette.responses import Response, StreamingResponse
+
+from gateway.proxy import BUFFER_LIMIT, HOP_BY_HOP, PATH_SAFE
 
 PASSED_REQUEST_HEADERS = frozenset({
     b"cookie", b"content-type", b"accept", b"accept-language", b"origin", b"referer",

@@ -1,5 +1,5 @@
 """Forward a request to a service with the internal token and send its answer back,
-through the gateway's own upstream client (gateway.upstream)."""
+through the gateway's own upstream client (opspact.upstream)."""
 
 from __future__ import annotations
 
@@ -11,18 +11,18 @@ from opspact import peers, telemetry
 from opspact.auth import Principal
 from opspact.errors import GatewayTimeout, ServiceUnavailable
 from opspact.permissions import Route
-from starlette.background import BackgroundTask
-from starlette.responses import Response, StreamingResponse
-
-from gateway.routing import Router
-from gateway.tokencache import InternalTokens
-from gateway.upstream import (
+from opspact.upstream import (
     ConnectFailed,
     Origin,
     UpstreamBroken,
     UpstreamClient,
     UpstreamTimeout,
 )
+from starlette.background import BackgroundTask
+from starlette.responses import Response, StreamingResponse
+
+from gateway.routing import Router
+from gateway.tokencache import InternalTokens
 
 FORWARDED_REQUEST_HEADERS = frozenset({b"content-type", b"accept", b"accept-language",
                                        b"idempotency-key", b"x-request-id",

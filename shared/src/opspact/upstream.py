@@ -1,4 +1,5 @@
-"""The gateway's HTTP/1.1 client for its upstreams (OpsPact's own services).
+"""The HTTP/1.1 client OpsPact uses between its own processes: the gateway to the services
+(and to the console), the console to the gateway.
 
 Why not aiohttp (used until session 11): two minimal proxies built side by side, one
 forwarding with aiohttp and one with a protocol on httptools' parser, added 1.0 ms and
