@@ -6,8 +6,10 @@ from __future__ import annotations
 
 import base64
 import uuid
+from datetime import datetime, timedelta
 
 import pytest
+from opspact.calendar import SHANGHAI
 from opspact.testing.browser import (  # noqa: F401
     accessibility_problems,
     browser,
@@ -344,3 +346,41 @@ async def test_the_main_pages_have_no_serious_accessibility_violations(browser, 
         assert {name: problems for name, problems in found.items() if problems} == {}
     finally:
         await context.close()
+
+
+async def test_a_day_at_the_desk_from_a_hook_fault_to_resolved(desk, stack, gateway):
+    """The duty engineer's day in the browser: a 12123 fault arrives, is taken through the
+    workflow to resolved with a note at each step, and the duty page shows who is on."""
+    page, errors = desk
+    engineer = f"xj-duty-{uuid.uuid4().hex[:4]}"
+    now = datetime.now(SHANGHAI)
+    manager = api_person("xinjiang", "m", "vendor_manager")
+    staff = gateway.post("/api/inventory/staff", headers=manager, json={
+        "code": engineer, "name": "工程师丁", "role": "驻场工程师", "post": "hq"})
+    assert staff.status_code == 201, staff.text
+    shift = {"post": "hq", "staff": engineer, "starts_at": (now - timedelta(hours=1)).isoformat(),
+             "ends_at": (now + timedelta(hours=7)).isoformat()}
+    rostered = gateway.post("/api/inventory/roster/shifts", headers=manager, json={"shifts": [shift]})
+    assert rostered.status_code in (200, 201), rostered.text
+    await sign_in(page, stack.url("gateway"), ["xinjiang"], "vendor_engineer", engineer)
+    await page.wait_for_selector("#live-state:text('实时更新已连接')")
+    reported = gateway.post("/hooks/xinjiang/12123", json=fault(f"F-{uuid.uuid4().hex[:8]}"))
+    assert reported.status_code == 201, reported.text
+    ticket = reported.json()
+    await page.locator(f"#t-{ticket['id']} a.open").click()
+    await page.wait_for_selector("#ticket-main")
+    for step, shown, note in (("acknowledged", "已响应", "已电话回复交警总队"),
+                              ("dispatched", "已派单", "派驻场工程师"), ("on_site", "已到场", "已到现场"),
+                              ("resolved", "已解决", "缴费通道重启后恢复")):
+        await page.fill("#transition-note", note)
+        if step == "dispatched":
+            await page.fill("#transition-assignee", engineer)
+        await page.click(f"button[data-to='{step}']")
+        await page.wait_for_selector(f"#ticket-status:text('{shown}')")
+        assert note in await page.inner_text(".timeline")
+    assert await page.inner_text("#ticket-status") == "已解决"
+    await screenshot(page, "ticket-resolved-desktop")
+    await page.click("nav a[href='/console/duty']")
+    await page.wait_for_selector("#h-now")
+    assert engineer in await page.inner_text("section[aria-labelledby=h-now]")
+    assert errors == []
