@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from datetime import datetime
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 from fastapi import Request
 from fastapi.templating import Jinja2Templates
+from opspact.calendar import SHANGHAI, minute_text
 from starlette.responses import RedirectResponse, Response
 
 from console import oidc
@@ -18,7 +18,6 @@ from console.messages import Messages
 from console.security import CSRF_FIELD, CSRF_HEADER, csrf_matches, same_origin
 from console.sessions import Session
 
-SHANGHAI = ZoneInfo("Asia/Shanghai")
 HERE = Path(__file__).parent
 STATIC_VERSION = "1"  # bump with the static files: browsers cache them for a day
 SIGNIN_PATH = "/console/signin"
@@ -30,15 +29,16 @@ templates = Jinja2Templates(directory=HERE / "templates")
 templates.env.auto_reload = False
 
 
-def local_time(value, pattern: str = "%Y-%m-%d %H:%M") -> str:
-    """An instant as people in the contracts read it: Asia/Shanghai, no offset shown."""
+def local_time(value, pattern: str | None = None) -> str:
+    """An instant as the API gives it (text) as people read it: Asia/Shanghai, no offset
+    (`opspact.calendar.minute_text`), or in `pattern`."""
     if not value:
         return ""
     if isinstance(value, str):
         value = datetime.fromisoformat(value)
-    if value.tzinfo is None:
+    if value.tzinfo is None:  # the product reads a naive instant as Shanghai time
         value = value.replace(tzinfo=SHANGHAI)
-    return value.astimezone(SHANGHAI).strftime(pattern)
+    return value.astimezone(SHANGHAI).strftime(pattern) if pattern else minute_text(value)
 
 
 def duration(seconds: int | None) -> str:

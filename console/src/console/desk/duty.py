@@ -7,11 +7,12 @@ from collections import defaultdict
 from datetime import datetime, timedelta
 
 from fastapi import APIRouter, Depends, Form, Request
+from opspact.calendar import SHANGHAI
 from starlette.responses import Response
 
 from console.api import ApiError
 from console.sessions import Session
-from console.web import SHANGHAI, Refused, changing, current, flash, redirect, render
+from console.web import Refused, changing, current, flash, redirect, render
 
 router = APIRouter(prefix="/console/duty")
 WEEKDAYS = "一二三四五六日"

@@ -12,12 +12,13 @@ from datetime import datetime, timedelta
 from urllib.parse import quote
 
 from fastapi import APIRouter, Depends, Form, Request
+from opspact.calendar import SHANGHAI
 from starlette.datastructures import UploadFile
 from starlette.responses import Response
 
 from console.api import ApiError
 from console.sessions import Session
-from console.web import SHANGHAI, Refused, changing, current, flash, messages, redirect, render
+from console.web import Refused, changing, current, flash, messages, redirect, render
 
 router = APIRouter(prefix="/console/inspections")
 MAX_PHOTO_BYTES = 10 * 1024 * 1024
