@@ -107,3 +107,48 @@ def test_a_shift_nobody_checked_into_is_announced_once(stack, gateway):
            "AND source_event_type = 'inventory.attendance.missed.v1' AND body LIKE $1")
     note = wait_until(lambda: query(stack, sql, f"{code}%"))
     assert "仍未签到" in note[0]["body"] and "20分钟" in note[0]["body"]
+
+
+def test_a_door_system_export_is_imported_once_and_set_against_the_roster(stack, gateway):
+    code, _ = engineer(gateway)
+    day = "2026-11-23"  # a Monday
+    shift = gateway.post(f"{INVENTORY}/roster/shifts", headers=MANAGER, json={"shifts": [
+        {"post": "hq", "staff": code, "starts_at": f"{day}T10:00:00+08:00",
+         "ends_at": f"{day}T18:00:00+08:00"}]})
+    assert shift.status_code in (200, 201), shift.text
+    export = (f"工号,姓名,日期,上班打卡,下班打卡,备注\r\n"
+              f"{code},工程师乙,{day},10:12,18:05,门禁\r\n").encode("gb18030")  # as Chinese Excel saves it
+    headers = {**MANAGER, "Content-Type": "text/csv"}
+    first = gateway.post(f"{INVENTORY}/attendance/import", headers=headers, content=export)
+    again = gateway.post(f"{INVENTORY}/attendance/import", headers=headers, content=export)
+    assert first.status_code == 200, first.text
+    assert (first.json()["imported"], again.json()["imported"], again.json()["unchanged"]) == (1, 0, 1)
+    report = gateway.get(f"{INVENTORY}/attendance/report", headers=MANAGER,
+                         params={"from": day, "to": day}).json()
+    mine = next(s for s in report["shifts"] if s["staff"] == code)
+    assert (mine["late_minutes"], mine["absent"]) == (12, False)
+    rows = query(stack, "SELECT source, recorded_by, note FROM inventory.attendance WHERE staff = $1", code)
+    assert [(r["source"], r["note"]) for r in rows] == [("import", "门禁")]
+    for made in shift.json():  # other tests read xinjiang's roster for these days
+        assert gateway.delete(f"{INVENTORY}/roster/shifts/{made['id']}", headers=MANAGER).status_code == 204
+
+
+def test_a_bad_attendance_file_imports_nothing_and_names_each_row(stack, gateway):
+    code, me = engineer(gateway)
+    headers = {**MANAGER, "Content-Type": "text/csv"}
+    bad = (f"staff,check_in_at,check_out_at\n{code},2026-11-24 09:00,2026-11-24 08:00\n"
+           f"{code},2026-11-25 09:00,2026-11-25 18:00\nnobody-x,2026-11-25 09:00,2026-11-25 18:00\n"
+           f"{code},yesterday,2026-11-26 18:00\n").encode()
+    refused = gateway.post(f"{INVENTORY}/attendance/import", headers=headers, content=bad)
+    assert refused.status_code == 422 and "line 2" in refused.text and "line 5" in refused.text
+    unknown = gateway.post(f"{INVENTORY}/attendance/import", headers=headers, content=(
+        b"staff,check_in_at,check_out_at\nnobody-x,2026-11-25 09:00,2026-11-25 18:00\n"))
+    assert unknown.status_code == 422 and "nobody-x" in unknown.text
+    assert query(stack, "SELECT count(*) AS n FROM inventory.attendance WHERE staff = $1", code)[0]["n"] == 0
+    no_column = gateway.post(f"{INVENTORY}/attendance/import", headers=headers, content=b"name,time\nx,y\n")
+    assert no_column.status_code == 422 and "工号" in no_column.text
+    as_json = gateway.post(f"{INVENTORY}/attendance/import", headers=MANAGER, json={"rows": []})
+    assert as_json.status_code == 415
+    engineer_refused = gateway.post(f"{INVENTORY}/attendance/import",
+                                    headers={**me, "Content-Type": "text/csv"}, content=bad)
+    assert engineer_refused.status_code == 403

@@ -46,6 +46,8 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     # Attendance as it happened: the vendor's people record their own (managers correct
     # anyone's); the client assesses it, auditors check it.
     "attendance.record": frozenset(VENDOR_SIDE | {"platform_admin"}),
+    # a site's door or attendance system's records, imported by the project manager
+    "attendance.import": frozenset({"vendor_manager", "platform_admin"}),
     "attendance.read": frozenset(CLIENT_SIDE | VENDOR_SIDE | {"auditor", "platform_admin"}),
     # Which privileged accounts exist where is a map for an attacker: managers and
     # administrators of both sides keep the register, auditors check it. No secrets in it.
@@ -197,6 +199,7 @@ ROUTES: tuple[Route, ...] = (
     Route("inventory", "GET", "/trainings/this-month", "staff.read"),
     Route("inventory", "POST", "/attendance/check-in", "attendance.record"),
     Route("inventory", "POST", "/attendance/check-out", "attendance.record"),
+    Route("inventory", "POST", "/attendance/import", "attendance.import"),
     Route("inventory", "GET", "/attendance", "attendance.read"),
     Route("inventory", "GET", "/attendance/report", "attendance.read"),
     Route("inventory", "POST", "/posts/{post}/replacements", "staff.write"),

@@ -4,14 +4,16 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query
+from fastapi import APIRouter, Depends, Query, Request
+from opspact import tabular
 from opspact.app import SESSION, current_principal
 from opspact.auth import Principal
+from opspact.errors import UnsupportedMediaType
 from opspact.permissions import require
 from opspact.types import IsoDate
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from inventory.attendance import service
+from inventory.attendance import importer, service
 from inventory.attendance.schemas import AttendanceOut, AttendancePage, AttendanceReport, CheckIn
 
 router = APIRouter(prefix="/attendance", tags=["people"])
@@ -32,6 +34,25 @@ async def check_out(body: CheckIn, principal: Principal = Depends(current_princi
     """Leaving: closes the caller's (or, a manager, the person's) open stretch."""
     require(principal, "attendance.record")
     return service.attendance_out(await service.check_out(session, principal, body))
+
+
+@router.post("/import", response_model=importer.ImportOutcome, openapi_extra={
+    "requestBody": {"required": True, "content": {
+        tabular.CSV: {"schema": {"type": "string"}},
+        tabular.XLSX: {"schema": {"type": "string", "format": "binary"}}},
+        "description": "a door or attendance system's records, UTF-8 or GB18030 CSV, or XLSX; columns: "
+                       + "; ".join(" / ".join(names) for names in importer.COLUMNS.values())}},
+    responses={422: {"description": "bad rows, each named with its line; nothing was imported"}})
+async def import_attendance(request: Request, principal: Principal = Depends(current_principal),
+                            session: AsyncSession = SESSION) -> importer.ImportOutcome:
+    """考勤导入 from a site's door or attendance system: all or nothing; a row sent again is
+    the same record."""
+    require(principal, "attendance.import")
+    content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    if content_type not in (tabular.CSV, tabular.XLSX):
+        raise UnsupportedMediaType("send the records as text/csv or an XLSX workbook")
+    return await importer.run(session, principal.tenant, await request.body(), content_type,
+                              principal.subject)
 
 
 @router.get("", response_model=AttendancePage)
