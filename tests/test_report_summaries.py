@@ -95,6 +95,26 @@ def test_weekly_report_shows_attendance_as_inventory_counts_it(gateway, rostered
     assert [c.split(" ")[0] for c in captions] == [f"表{n}" for n in range(1, len(captions) + 1)]
 
 
+def test_weekly_report_sets_recorded_attendance_against_the_roster(gateway, rostered_week):
+    """Attendance as it happened (a door system's export for the 5×8 engineer: late on
+    Monday, on time on Tuesday, nothing after): the shifts nobody checked into are absent."""
+    code = rostered_week["day"]
+    export = (f"工号,签到时间,签退时间\n{code},{FIRST} 09:25,{FIRST} 17:00\n"
+              f"{code},2024-01-16 08:55,2024-01-16 17:10\n").encode()
+    imported = gateway.post("/api/inventory/attendance/import", content=export,
+                            headers={**BEIJING, "Content-Type": "text/csv"})
+    assert imported.status_code == 200, imported.text
+    r = gateway.get("/api/ticketing/reports/weekly", headers=BEIJING, params={"period": WEEK})
+    assert r.status_code == 200, r.text
+    people = next(s for s in r.json()["sections"] if s["heading"].endswith("人员与考勤"))
+    tables = {t["caption"].split(" ", 1)[1]: t for t in people["tables"]}
+    rows = {row[0]: row[2:] for row in tables["考勤记录（按签到，对照排班）"]["rows"]}
+    # shifts, attended, late, absent, shift hours covered (7 h 35 min + 8 h), hours checked in
+    # (7 h 35 min + 8 h 15 min)
+    assert rows[code] == [5, 2, 1, 3, "15.58", "15.83"]
+    assert any("缺勤" in p and "岗位未覆盖" in p and "5×8岗" in p for p in people["paragraphs"])
+
+
 def test_monthly_report_money_equals_the_statement(gateway):
     manager = auth("xinxiang", "vendor_manager")
     month, first, last = "2025-11", "2025-11-01", "2025-11-30"

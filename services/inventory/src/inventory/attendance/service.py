@@ -114,12 +114,12 @@ async def page(session: AsyncSession, tenant_id: str, staff: str | None, start: 
     return list(rows.scalars()), total
 
 
-def window(start: date, end: date) -> tuple[datetime, datetime]:
+def window(start: date, end: date, max_days: int | None = MAX_REPORT_DAYS) -> tuple[datetime, datetime]:
     """The days `start`..`end` (inclusive, Asia/Shanghai) as instants."""
     if end < start:
         raise Unprocessable("to must not be before from",
                             errors=[{"field": "query.to", "message": "before from"}])
-    if (end - start).days >= MAX_REPORT_DAYS:
+    if max_days is not None and (end - start).days >= max_days:
         raise Unprocessable(f"at most {MAX_REPORT_DAYS} days at once",
                             errors=[{"field": "query.to", "message": "too long a period"}])
     return (datetime.combine(start, time(), SHANGHAI),
@@ -130,8 +130,11 @@ def _overlap(a_start, a_end, b_start, b_end) -> timedelta:
     return max(timedelta(0), min(a_end, b_end) - max(a_start, b_start))
 
 
-async def report(session: AsyncSession, tenant_id: str, start: date, end: date) -> AttendanceReport:
-    first, last = window(start, end)
+async def report(session: AsyncSession, tenant_id: str, start: date, end: date,
+                 max_days: int | None = MAX_REPORT_DAYS) -> AttendanceReport:
+    """`max_days` bounds what a caller of the API may ask; a period's report (a quarter, a
+    year) asks for its whole span (people.summary)."""
+    first, last = window(start, end, max_days)
     now = datetime.now(UTC)
     shifts = list((await session.execute(select(Shift).where(
         Shift.tenant_id == tenant_id, Shift.starts_at < last, Shift.ends_at > first)
@@ -165,6 +168,12 @@ async def report(session: AsyncSession, tenant_id: str, start: date, end: date) 
             hours=round(worked.total_seconds() / 3600, 2)))
     return AttendanceReport(start=start, end=end, shifts=rows, people=people,
                             uncovered_hours_by_post=uncovered)
+
+
+async def records_anything(session: AsyncSession, tenant_id: str) -> bool:
+    """Whether the tenant's attendance is recorded at all (else reports leave it out)."""
+    return (await session.execute(select(Attendance.id).where(
+        Attendance.tenant_id == tenant_id).limit(1))).first() is not None
 
 
 async def announce_missed(session: AsyncSession, tenant_id: str, now: datetime) -> int:

@@ -170,6 +170,23 @@ class ReplacementRow(BaseModel):
     at: datetime
 
 
+class RecordedPerson(BaseModel):
+    """One person's attendance as recorded (check-ins, imports) against their shifts."""
+    staff: str
+    name: str | None
+    shifts: int
+    attended: int
+    late: int
+    absent: int
+    shift_hours: float = Field(description="hours of their shifts covered by attendance")
+    hours: float = Field(description="all hours checked in within the period")
+
+
+class RecordedAttendance(BaseModel):
+    people: list[RecordedPerson]
+    uncovered_hours_by_post: dict[str, float]
+
+
 class StaffingSummaryOut(BaseModel):
     """What a report says about people: the staffing table and structure, attendance
     from the roster, coverage of each contracted post, security trainings, replacements."""
@@ -181,3 +198,5 @@ class StaffingSummaryOut(BaseModel):
     posts: list[PostCoverage]
     trainings: list[TrainingRow]
     replacements: list[ReplacementRow]
+    recorded: RecordedAttendance | None = Field(default=None, description=(
+        "attendance as it happened, set against the roster; null where the tenant records none"))

@@ -15,11 +15,14 @@ from opspact.calendar.spans import day_span
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from inventory.attendance import service as recorded_attendance
 from inventory.people import coverage
 from inventory.people.models import Replacement, Shift, Staff
 from inventory.people.schemas import (
     AttendanceRow,
     PostCoverage,
+    RecordedAttendance,
+    RecordedPerson,
     ReplacementRow,
     StaffingMember,
     StaffingSummaryOut,
@@ -112,4 +115,18 @@ async def staffing(session: AsyncSession, tenant_id: str, first: date, last: dat
         trainings=trainings,
         replacements=[ReplacementRow(post=r.post, leaving=r.leaving, joining=r.joining,
                                      reason=r.reason, at=r.at.astimezone(SHANGHAI))
-                      for r in replacements if start <= r.at < end])
+                      for r in replacements if start <= r.at < end],
+        recorded=await recorded(session, tenant_id, first, last, everyone))
+
+
+async def recorded(session: AsyncSession, tenant_id: str, first: date, last: date,
+                   everyone: dict[str, Staff]) -> RecordedAttendance | None:
+    """Attendance as it happened against the roster (beijing and xinjiang assess it), for
+    tenants that record it."""
+    if not await recorded_attendance.records_anything(session, tenant_id):
+        return None
+    report = await recorded_attendance.report(session, tenant_id, first, last, max_days=None)
+    return RecordedAttendance(
+        people=[RecordedPerson(name=everyone[p.staff].name if p.staff in everyone else None,
+                               **p.model_dump()) for p in report.people],
+        uncovered_hours_by_post=report.uncovered_hours_by_post)

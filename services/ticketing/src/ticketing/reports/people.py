@@ -60,6 +60,22 @@ def section(summary: dict | Denied, annual: bool) -> Section:
               [[p["post_name"], labels.of(labels.COVERAGE, p["coverage"]), p["headcount"],
                 *_coverage(p)] for p in posts],
               [16, 14, 8, 10, 10, 8])]
+    recorded = summary.get("recorded")
+    if recorded:  # attendance as it happened (beijing's and xinjiang's assessment)
+        tables.append(Table("表 考勤记录（按签到，对照排班）",
+                            ["编号", "姓名", "排班", "到岗", "迟到", "缺勤", "班内在岗小时", "签到小时"],
+                            [[p["staff"], p["name"] or "—", p["shifts"], p["attended"], p["late"],
+                              p["absent"], _hours(p["shift_hours"]), _hours(p["hours"])]
+                             for p in recorded["people"]],
+                            [10, 10, 6, 6, 6, 6, 10, 10]))
+        uncovered = recorded["uncovered_hours_by_post"]
+        names = {p["post"]: p["post_name"] for p in posts}
+        absent = sum(p["absent"] for p in recorded["people"])
+        late = sum(p["late"] for p in recorded["people"])
+        text.append(f"按签到记录：缺勤{absent}班次，迟到{late}班次；" + (
+            "岗位未覆盖：" + "；".join(f"{names.get(post, post)}{_hours(hours)}小时"
+                                   for post, hours in uncovered.items())
+            if uncovered else "各岗位排班时段均有人员签到在岗。"))
     if summary["trainings"]:
         tables.append(Table("表 安全培训记录", ["日期", "编号", "姓名"],
                             [[t["on"], t["staff"], t["name"]] for t in summary["trainings"]], [12, 10, 10]))
