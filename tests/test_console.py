@@ -233,3 +233,30 @@ def test_the_ticket_page_lists_what_was_sent_and_an_escalation_is_acknowledged(s
                            data={"csrf_token": csrf}, headers={**origin(stack), "HX-Request": "true"})
     assert "通知记录" in page.text and "确认收到" in page.text
     assert ack.status_code == 200 and "已确认收到" in ack.text and "xj-mgr" in ack.text
+
+
+def test_the_project_manager_imports_a_door_systems_export_on_the_duty_page(stack, gateway):
+    code = f"imp-{uuid.uuid4().hex[:6]}"
+    manager = api_person("xinjiang", "mgr", "vendor_manager")
+    added = gateway.post("/api/inventory/staff", headers=manager, json={
+        "code": code, "name": "工程师戊", "role": "驻场工程师", "post": "hq"})
+    assert added.status_code == 201, added.text
+    export = f"工号,日期,上班打卡,下班打卡\r\n{code},2026-11-20,09:58,18:02\r\n".encode("gb18030")
+    with signed_in(stack, ["xinjiang"], "vendor_manager", subject="xj-pm") as (browser, csrf):
+        page = browser.get("/console/duty")
+        sent = {"csrf_token": csrf}
+        upload = {"file": ("门禁导出.csv", export, "text/csv")}
+        first = browser.post("/console/duty/import", data=sent, files=upload,
+                             headers={**origin(stack), "HX-Request": "true"})
+        again = browser.post("/console/duty/import", data=sent, files=upload,
+                             headers={**origin(stack), "HX-Request": "true"})
+        bad = browser.post("/console/duty/import", data=sent, headers={**origin(stack), "HX-Request": "true"},
+                           files={"file": ("坏文件.csv", b"name\nx\n", "text/csv")})
+    with signed_in(stack, ["xinjiang"], "vendor_engineer") as (engineer, _):
+        theirs = engineer.get("/console/duty")
+    assert 'id="import-file"' in page.text and 'id="import-file"' not in theirs.text
+    assert first.status_code == 200 and "已导入 1 条" in first.text
+    assert again.status_code == 200 and "已导入 0 条" in again.text and "1 条此前已导入" in again.text
+    assert bad.status_code == 422 and "未导入任何记录" in bad.text and "工号" in bad.text
+    rows = query(stack, "SELECT source, recorded_by FROM inventory.attendance WHERE staff = $1", code)
+    assert [(r["source"], r["recorded_by"]) for r in rows] == [("import", "xj-pm")]

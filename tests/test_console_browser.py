@@ -5,7 +5,10 @@ pages land in test-output/screenshots (opspact.testing.browser)."""
 from __future__ import annotations
 
 import base64
+import os
+import struct
 import uuid
+import zlib
 from datetime import datetime, timedelta
 
 import pytest
@@ -29,6 +32,16 @@ ZHUHAI_DESK = api_person("zhuhai", "zh-desk", "vendor_engineer")
 # a 1×1 PNG: what a pasted screenshot is, as far as the upload path cares
 PNG = base64.b64decode("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQ"
                        "AAAABJRU5ErkJggg==")
+
+
+def camera_photo(side: int = 1200) -> bytes:
+    """A PNG of noise, as large as a phone's photo (about 4 MB): it compresses to nothing."""
+    rows = b"".join(b"\x00" + os.urandom(side * 3) for _ in range(side))
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+    header = struct.pack(">IIBBBBB", side, side, 8, 2, 0, 0, 0)
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(rows, 1))
+            + chunk(b"IEND", b""))
 
 
 def zhuhai_ticket(gateway, **fields) -> dict:
@@ -268,6 +281,11 @@ async def test_recording_an_inspection_round_on_a_phone_with_a_photo(browser, st
         items = page.locator("li.item")
         for i in range(await items.count()):
             await items.nth(i).locator("input[value=ok]").check()
+        photo = camera_photo()
+        assert len(photo) > 2_000_000
+        await items.nth(1).locator("input[type=file]").set_input_files(
+            files=[{"name": "机柜.png", "mimeType": "image/png", "buffer": photo}])
+        await page.locator("form.checklist[data-shrinking='0']").wait_for()  # the photo is made small
         first = items.first
         await first.locator("input[value=anomaly]").check()
         await first.locator("textarea").fill("应用服务响应慢，已重启")
@@ -279,6 +297,10 @@ async def test_recording_an_inspection_round_on_a_phone_with_a_photo(browser, st
         await page.wait_for_selector(".flash-ok:text('巡检记录已提交')")
         assert "已补检" in await page.inner_text(".ticket-head")
         assert "机房照片.png" in await page.inner_text("li.item >> nth=0")
+        assert "机柜.jpg" in await page.inner_text("li.item >> nth=1")  # made small on the phone
+        stored = await aquery(stack, "SELECT content_type, length(content) AS size FROM "
+                                     "ticketing.inspection_evidence WHERE filename = '机柜.jpg'")
+        assert stored and stored[-1]["content_type"] == "image/jpeg" and stored[-1]["size"] <= 1_000_000
         await page.click("li.item >> nth=0 >> button:text('据此开故障单')")
         await page.wait_for_url("**/console/tickets/**")
         assert "应用服务响应慢" in await page.inner_text("#ticket-main")

@@ -33,6 +33,12 @@ ZH_CN: dict[str, str] = {
     "duty.check_in": "签到",
     "duty.check_out": "签退",
     "duty.checked_in_at": "已于以下时间签到：",
+    "duty.import": "导入门禁/考勤记录",
+    "duty.import_file": "考勤导出文件（CSV 或 XLSX）",
+    "duty.import_hint": ("列：工号、签到时间、签退时间（可另有日期、备注）；"
+                         "整份文件有一行出错则全部不导入，重复导入不会重复记录。"),
+    "duty.imported": "已导入 {imported} 条考勤记录（{unchanged} 条此前已导入）",
+    "duty.import_submit": "导入",
     "notification.title": "通知记录",
     "notification.none": "暂无通知。",
     "notification.acknowledge": "确认收到（停止升级）",

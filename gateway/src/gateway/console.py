@@ -40,7 +40,9 @@ PASSED_REQUEST_HEADERS = frozenset({
     b"hx-history-restore-request", b"hx-prompt", b"traceparent"})
 OWN_HEADERS = frozenset({b"date", b"server"})  # the gateway's own server writes these
 METHODS = frozenset({"GET", "POST", "PUT", "PATCH", "DELETE"})
-FILE_PATHS = re.compile(r"^/console/tickets/[^/]+/attachments$")
+# forms that carry files: a ticket's attachment, a round's photos (a phone's are 2–5 MB
+# each), an attendance export; other forms are small
+FILE_PATHS = re.compile(r"^/console/(?:tickets/[^/]+/attachments|inspections/[^/]+|duty/import)$")
 STREAM_PATHS = frozenset({"/console/events"})
 STREAM_DEADLINE_SECONDS = 3600.0
 PAGE_DEADLINE_SECONDS = 30.0

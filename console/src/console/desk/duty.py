@@ -6,16 +6,18 @@ from __future__ import annotations
 from collections import defaultdict
 from datetime import datetime, timedelta
 
-from fastapi import APIRouter, Depends, Form, Request
+from fastapi import APIRouter, Depends, Form, Request, UploadFile
+from opspact import tabular
 from opspact.calendar import SHANGHAI
 from starlette.responses import Response
 
 from console.api import ApiError
 from console.sessions import Session
-from console.web import Refused, changing, current, flash, redirect, render
+from console.web import Refused, changing, current, flash, messages, redirect, render
 
 router = APIRouter(prefix="/console/duty")
 WEEKDAYS = "一二三四五六日"
+MAX_IMPORT_BYTES = 1024 * 1024  # the API's own body limit
 
 
 async def optional(call):
@@ -53,6 +55,26 @@ async def duty(request: Request, session: Session = Depends(current)) -> Respons
         by_day[f"{start:%m-%d} 周{WEEKDAYS[start.weekday()]}"].append(shift)
     return render(request, "desk/duty.html", session=session, nav="duty", on_now=on_now,
                   by_day=dict(by_day), gaps=gaps, attendance=mine, week_start=monday)
+
+
+@router.post("/import")
+async def import_attendance(request: Request, file: UploadFile,
+                            session: Session = Depends(changing)) -> Response:
+    """The project manager's upload of a site's door or attendance system's export."""
+    content = await file.read(MAX_IMPORT_BYTES + 1)
+    if len(content) > MAX_IMPORT_BYTES:
+        return flash(request, "文件不能超过 1 MB，请按月拆分", status_code=413)
+    name = (file.filename or "").lower()
+    kind = tabular.XLSX if name.endswith(".xlsx") else tabular.CSV
+    try:
+        done = await request.app.state.gateway.call(session, "POST", "/inventory/attendance/import",
+                                                    content=content, headers={"Content-Type": kind})
+    except ApiError as exc:
+        if exc.status in (413, 415, 422):  # the file's problems, each row named
+            return flash(request, f"导入失败，未导入任何记录：{exc}", status_code=exc.status)
+        raise
+    return flash(request, messages("duty.imported", imported=done["imported"], unchanged=done["unchanged"]),
+                 kind="ok")
 
 
 @router.post("/{action}")

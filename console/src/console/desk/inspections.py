@@ -21,7 +21,10 @@ from console.sessions import Session
 from console.web import Refused, changing, current, flash, messages, redirect, render
 
 router = APIRouter(prefix="/console/inspections")
-MAX_PHOTO_BYTES = 10 * 1024 * 1024
+# ticketing keeps evidence up to 1 MB a file (evidence_max_bytes); the page makes a phone's
+# photos that small before sending, and anything larger is refused before the round is
+# recorded, so a refused photo never leaves a round recorded without its evidence
+MAX_PHOTO_BYTES = 1_000_000
 PHOTO_TYPES = {"image/jpeg", "image/png", "application/pdf"}
 MISSED_LOOKBACK_DAYS = 7
 
@@ -79,7 +82,7 @@ async def record(request: Request, round_key: str, started_at: str = Form(max_le
         if (photo.content_type or "").split(";")[0] not in PHOTO_TYPES:
             return flash(request, f"{photo.filename} 不是照片（JPEG/PNG）或 PDF", status_code=415)
         if photo.size is not None and photo.size > MAX_PHOTO_BYTES:
-            return flash(request, f"{photo.filename} 超过 10 MB", status_code=413)
+            return flash(request, f"{photo.filename} 超过 1 MB，请压缩后再上传", status_code=413)
     try:
         started = datetime.fromisoformat(started_at)
     except ValueError as exc:
