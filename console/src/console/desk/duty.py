@@ -12,6 +12,7 @@ from opspact.calendar import SHANGHAI
 from starlette.responses import Response
 
 from console.api import ApiError
+from console.desk.reference import post_names_of
 from console.sessions import Session
 from console.web import Refused, changing, current, flash, messages, redirect, render
 
@@ -54,7 +55,8 @@ async def duty(request: Request, session: Session = Depends(current)) -> Respons
         start = datetime.fromisoformat(shift["starts_at"]).astimezone(SHANGHAI)
         by_day[f"{start:%m-%d} 周{WEEKDAYS[start.weekday()]}"].append(shift)
     return render(request, "desk/duty.html", session=session, nav="duty", on_now=on_now,
-                  by_day=dict(by_day), gaps=gaps, attendance=mine, week_start=monday)
+                  by_day=dict(by_day), gaps=gaps, attendance=mine, week_start=monday,
+                  posts=await post_names_of(request.app.state, session))
 
 
 @router.post("/import")
