@@ -55,6 +55,23 @@ def test_refused_certificates_say_why(pki_gateway, name, words):
     assert r.headers["content-type"].startswith("application/problem+json")
 
 
+def test_a_signoff_with_a_certificate_says_so(pki_gateway):
+    """数字证书 at the signature: the certificate's token carries `amr: [pki]` through the
+    gateway to ticketing, and the sign-off records how the officer proved who they were."""
+    gw, certs = pki_gateway
+    pdf = "%PDF-1.4\n% 2025年3月培训签到表（测试）\n%%EOF\n".encode()
+    r = gw.post("/api/ticketing/deliverables/training-record/2025-03/versions", content=pdf,
+                params={"filename": "培训签到表.pdf"},
+                headers={**auth("xinjiang", "vendor_manager"), "Content-Type": "application/octet-stream"})
+    assert r.status_code == 201, r.text
+    version = r.json()["latest"]
+    token = gw.post("/auth/cert", headers={HEADER: forwarded(certs["admin"])}).json()["access_token"]
+    r = gw.post(f"/api/ticketing{version['href']}/signoff", headers={"Authorization": f"Bearer {token}"},
+                json={"decision": "accepted", "sha256": version["sha256"]})
+    assert r.status_code == 201, r.text
+    assert (r.json()["method"], r.json()["signed_by"]) == ("pki", "officer-admin")
+
+
 def test_certificate_login_in_the_browser_opens_a_console_session(pki_gateway):
     """数字证书登录 through the console: the gateway checks the certificate the front proxy
     forwards and hands the console its token; a refused one says why, and a browser cannot
@@ -147,4 +164,5 @@ def test_a_client_cannot_claim_to_be_the_proxy(proxy_elsewhere, claimed):
     headers = {HEADER: forwarded(cert)} | ({"X-Forwarded-For": claimed} if claimed else {})
     r = gw.post("/auth/cert", headers=headers)
     assert r.status_code == 401 and "only from the configured proxies" in r.json()["detail"], r.text
+
 

@@ -84,7 +84,9 @@ def resolve_tenant(request: Request, claims: dict, known: AbstractSet[str]) -> P
     roles = claims.get("roles") or []
     if not isinstance(roles, list):
         raise Unauthorized("roles claim must be a list")
-    return Principal(subject=str(claims["sub"]), tenant=asked, roles=tuple(map(str, roles)))
+    amr = claims.get("amr")
+    return Principal(subject=str(claims["sub"]), tenant=asked, roles=tuple(map(str, roles)),
+                     amr=tuple(map(str, amr)) if isinstance(amr, list) else ())
 
 
 def require_certificate_login(router: Router, tenant: str, services: tuple[str, ...], claims: dict) -> None:

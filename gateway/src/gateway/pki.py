@@ -129,7 +129,8 @@ def authenticate_certificate(cert: x509.Certificate, trust: dict[str, TenantTrus
     for entry in tenant.registry:
         if (entry.serial and _serial(entry.serial) == serial and entry.issuer == issuer_dn) or \
                 entry.subject_dn == subject_dn:
-            return Principal(subject=entry.subject, tenant=tenant.tenant, roles=tuple(entry.roles))
+            return Principal(subject=entry.subject, tenant=tenant.tenant, roles=tuple(entry.roles),
+                             amr=("pki",))
     raise Unauthorized(f"certificate {subject_dn} (serial {serial}) is valid but not registered "
                        f"for tenant {tenant.tenant}")
 

@@ -23,7 +23,7 @@ class InternalTokens:
         self._tokens: OrderedDict[tuple, tuple[str, float]] = OrderedDict()
 
     def for_(self, principal: Principal, audience: str, actor: str | None = None) -> str:
-        key = (principal.subject, principal.tenant, principal.roles, audience, actor)
+        key = (principal.subject, principal.tenant, principal.roles, principal.amr, audience, actor)
         now = time.monotonic()
         cached = self._tokens.get(key)
         if cached is not None and now - cached[1] < REUSE_SECONDS:

@@ -31,6 +31,9 @@ class Principal:
     # The service presenting a delegated token on the caller's behalf (RFC 8693 `act`):
     # such a token reads only (opspact.app.current_principal enforces it).
     actor: str | None = None
+    # How the person proved who they are (RFC 8176): ("pki",) for 数字证书登录. A sign-off
+    # records it, and a tenant may require it there.
+    amr: tuple[str, ...] = ()
 
     def has_any(self, *roles: str) -> bool:
         return bool(set(roles) & set(self.roles))
@@ -74,6 +77,8 @@ def issue_internal(private_pem: str, principal: Principal, audience: str,
               "iat": now, "exp": now + INTERNAL_TTL_SECONDS, "jti": uuid.uuid4().hex}
     if actor:
         claims["act"] = {"sub": actor}
+    if principal.amr:
+        claims["amr"] = list(principal.amr)
     return jwt.encode(claims, private_pem, algorithm="EdDSA")
 
 
@@ -91,7 +96,9 @@ def verify_internal(public_pem: str, token: str, audience: str) -> Principal:
     actor = act.get("sub") if isinstance(act, dict) else None
     if act is not None and not (isinstance(actor, str) and actor):
         raise Unauthorized("internal token names no acting service in its act claim")
-    return Principal(claims["sub"], tenant, tuple(claims.get("roles") or ()), actor)
+    amr = claims.get("amr") or ()
+    return Principal(claims["sub"], tenant, tuple(claims.get("roles") or ()), actor,
+                     tuple(map(str, amr)) if isinstance(amr, list) else ())
 
 
 def issue_dev_user_token(secret: str, subject: str, tenants: list[str], roles: list[str],

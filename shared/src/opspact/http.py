@@ -21,9 +21,10 @@ _XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 _BINARY = (_XLSX, "image/png", "image/jpeg", "application/pdf")
 _ACCEPTED_TYPES = ("application/json", "application/cloudevents+json", "text/csv", *_BINARY)
 # Routes that take a file as it is, of any type (the service decides from its bytes), and
-# bigger than a JSON body may be: a ticket's attachments.
+# bigger than a JSON body may be: a ticket's attachments, a deliverable's versions.
 LARGE_BODY_BYTES = 25 * 1024 * 1024
-_FILE_ROUTES = re.compile(r"^(?:/api/ticketing)?/tickets/[^/]+/attachments$")
+_FILE_ROUTES = re.compile(
+    r"^(?:/api/ticketing)?/(?:tickets/[^/]+/attachments|deliverables/[^/]+/[^/]+/versions)$")
 
 
 async def _send_problem(scope, receive, send, problem: Problem) -> None:

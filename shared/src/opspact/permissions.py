@@ -77,6 +77,11 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     # Publishing a period's report is the vendor handing it over (the scheduler does it as the
     # vendor's manager): the archived copy is what the client stamps and pays against.
     "reports.publish": frozenset({"vendor_manager", "platform_admin"}),
+    # Deliverables (交付物): the vendor hands them over, the client's officer signs them off
+    # (and archived reports too); everyone holding the contract to account reads the register.
+    "deliverables.read": frozenset(CLIENT_SIDE | VENDOR_SIDE | {"finance", "auditor", "platform_admin"}),
+    "deliverables.submit": frozenset(VENDOR_SIDE | {"platform_admin"}),
+    "deliverables.signoff": frozenset({"client_admin"}),
     "worklog.read": frozenset(CLIENT_SIDE | VENDOR_SIDE | {"auditor", "platform_admin"}),
     "worklog.write": frozenset(VENDOR_SIDE | {"platform_admin"}),
     "knowledge.read": frozenset(CLIENT_SIDE | VENDOR_SIDE | {"auditor", "platform_admin"}),
@@ -167,6 +172,13 @@ ROUTES: tuple[Route, ...] = (
     # The archived file holds people and money: the certificate rule of those services applies.
     Route("ticketing", "GET", "/report-archive/{archive_id}/{format}", "reports.read",
           delegates=("inventory", "billing")),
+    Route("ticketing", "POST", "/report-archive/{archive_id}/signoff", "deliverables.signoff"),
+    Route("ticketing", "GET", "/deliverables", "deliverables.read"),
+    Route("ticketing", "GET", "/deliverables/{code}/{period}", "deliverables.read"),
+    Route("ticketing", "POST", "/deliverables/{code}/{period}/versions", "deliverables.submit"),
+    Route("ticketing", "GET", "/deliverables/{code}/{period}/versions/{version}", "deliverables.read"),
+    Route("ticketing", "POST", "/deliverables/{code}/{period}/versions/{version}/signoff",
+          "deliverables.signoff"),
     Route("ticketing", "POST", "/worklog", "worklog.write"),
     Route("ticketing", "GET", "/worklog", "worklog.read"),
     Route("ticketing", "POST", "/knowledge", "knowledge.write"),

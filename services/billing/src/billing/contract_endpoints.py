@@ -5,19 +5,14 @@ from datetime import datetime
 from decimal import Decimal
 
 from fastapi import APIRouter, Depends
-from opspact import outbox
 from opspact.app import SESSION, current_principal
 from opspact.auth import Principal
 from opspact.calendar import SHANGHAI
-from opspact.events import new_event
 from opspact.permissions import require
-from opspact.tenancy.term import record_start
-from sqlalchemy import func
-from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from billing.ledger.service import Contract, contract, reassess, recorded_dates
-from billing.models import ContractDate
+from billing import date_records
+from billing.ledger.service import Contract, contract, recorded_dates
 from billing.money import HUNDRED, from_wan, percent_of
 from billing.receivables.service import Settled, settlement
 from billing.schedule import ANCHOR_NAMES, Due, contract_dates, schedule
@@ -30,7 +25,6 @@ from billing.schemas import (
     LineItemOut,
     MilestoneOut,
 )
-from billing.tables import shared
 from billing.terms import RecordedDate, inconsistencies
 
 router = APIRouter(tags=["contract"])
@@ -123,21 +117,11 @@ async def record_contract_date(body: ContractDateIn, kind: RecordedDate,
                                principal: Principal = Depends(current_principal),
                                session: AsyncSession = SESSION) -> ContractDateOut:
     """Record (or correct) when acceptance, delivery or the client's budget approval
-    happened; milestones waiting for it get their due dates."""
+    happened; milestones waiting for it get their due dates. Where the tenant file names a
+    deliverable that records the date, the client's sign-off of it records it by itself:
+    this is for a date signed on paper, or a correction."""
     require(principal, "billing.record")
-    await contract(session, principal.tenant)  # the tenant must be configured
-    values = {"on": body.on, "evidence": body.evidence, "recorded_by": principal.subject}
-    await session.execute(pg_insert(ContractDate).values(
-        tenant_id=principal.tenant, kind=kind, **values).on_conflict_do_update(
-        index_elements=[ContractDate.tenant_id, ContractDate.kind],
-        set_={**values, "recorded_at": func.now()}))
-    row = await session.get(ContractDate, (principal.tenant, kind), populate_existing=True)
-    await outbox.add(session, shared.outbox, new_event(
-        "billing", "contract_date", "recorded", principal.tenant, kind,
-        {"kind": kind, "on": body.on.isoformat(), "evidence": body.evidence}))
-    # the term may start with it (wuqia: acceptance): billing keeps it at once, the other
-    # services from the event
-    await record_start(session, shared.tenants, principal.tenant, kind, body.on)
-    await reassess(session, principal.tenant)  # a deadline met (or moved) changes the ledger
+    row = await date_records.record(session, principal.tenant, kind, body.on, body.evidence,
+                                      principal.subject)
     return ContractDateOut(kind=kind, on=row.on, evidence=row.evidence,
                            recorded_by=row.recorded_by, recorded_at=row.recorded_at)

@@ -9,9 +9,10 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from opspact.calendar import WorkdayCalendar
+from opspact.calendar.offsets import offset
 from opspact.types import SHANGHAI
 
-from billing.schedule import contract_dates, offset
+from billing.schedule import contract_dates
 from billing.terms import BillingTerms
 
 DEADLINE = "billing.deadline.v1"

@@ -6,7 +6,7 @@ from opspact.app import ServiceSpec, create_service_app
 import billing.models  # noqa: F401  (registers the ORM tables)
 import billing.receivables.models  # noqa: F401
 import billing.repairs.models  # noqa: F401
-from billing import contract_endpoints, tenant_settings
+from billing import contract_endpoints, date_records, tenant_settings
 from billing.config import get_settings
 from billing.ledger import endpoints as ledger_endpoints
 from billing.ledger.service import HANDLERS
@@ -24,7 +24,7 @@ def create_app() -> FastAPI:
         description="Contracts, payment milestones, invoices and the liquidated-damages ledger.",
         routers=[contract_endpoints.router, ledger_endpoints.router, receivables_endpoints.router,
                  statement_endpoints.router, repair_endpoints.router],
-        handlers=HANDLERS,
+        handlers={**HANDLERS, **date_records.HANDLERS},
         validate_tenant_settings=tenant_settings.validate,
         extra_workers=[watch_worker(settings)] if settings.watch_enabled else [],
     ))

@@ -19,9 +19,10 @@ from decimal import Decimal
 from typing import Any
 
 from opspact.calendar import WorkdayCalendar
+from opspact.calendar.offsets import offset
 from opspact.calendar.workdays import CalendarMissing
 
-from billing.terms import BillingTerms, Milestone, parse_offset
+from billing.terms import BillingTerms, Milestone
 
 ANCHOR_NAMES = {"signing": "合同签订", "effective": "合同生效", "term_start": "服务期开始",
                 "term_end": "服务期满", "acceptance": "验收合格", "delivery": "交付",
@@ -56,21 +57,6 @@ def contract_dates(document: dict[str, Any], terms: BillingTerms,
     if effective:
         known["effective"] = date.fromisoformat(effective)
     return {**known, **recorded}
-
-
-def add_working_days(start: date, days: int, calendar: WorkdayCalendar) -> date:
-    """The `days`-th working day after `start` (start itself not counted)."""
-    day, counted = start, 0
-    while counted < days:
-        day += timedelta(days=1)
-        if calendar.is_workday(day):
-            counted += 1
-    return day
-
-
-def offset(start: date, within: str, calendar: WorkdayCalendar) -> date:
-    days, working = parse_offset(within)
-    return add_working_days(start, days, calendar) if working else start + timedelta(days=days)
 
 
 def schedule(terms: BillingTerms, document: dict[str, Any], recorded: dict[str, date] | None = None,

@@ -10,10 +10,10 @@ Checks that need the contract's value (items summing to it, milestones not over
 
 from __future__ import annotations
 
-import re
 from decimal import Decimal
 from typing import Annotated, Any, Literal
 
+from opspact.calendar.offsets import parse_offset
 from opspact.types import Stripped
 from pydantic import ConfigDict, Field, ValidationInfo, field_validator, model_validator
 
@@ -23,7 +23,6 @@ CODE = r"^[a-z0-9][a-z0-9-]{0,47}$"
 Percent = Annotated[Decimal, Field(gt=0, le=100, max_digits=12, decimal_places=6)]
 Money = Annotated[Decimal, Field(gt=0, max_digits=14, decimal_places=2)]
 Clause = Annotated[str, Field(min_length=1, max_length=1000, description="the clause, quoted")]
-OFFSET = re.compile(r"^(-?\d{1,4}) (working )?days?$")
 
 # Dates a trigger can hang on. signing / effective / term_start / term_end come from the
 # contract; acceptance, delivery and the client's budget approval are recorded when they
@@ -35,14 +34,6 @@ Anchor = Literal["signing", "effective", "term_start", "term_end", "acceptance",
 
 class Strict(Stripped):
     model_config = ConfigDict(extra="forbid")
-
-
-def parse_offset(text: str) -> tuple[int, bool]:
-    """"15 days" → (15, False); "10 working days" → (10, True)."""
-    match = OFFSET.match(text.strip())
-    if not match:
-        raise ValueError(f"{text!r}: write e.g. '15 days', '10 working days' or '0 days'")
-    return int(match.group(1)), bool(match.group(2))
 
 
 class LineItem(Strict):

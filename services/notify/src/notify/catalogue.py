@@ -25,6 +25,13 @@ EVENTS: dict[str, str] = {
     "ticketing.effort.warning.v1": "工作量预算预警",
     "ticketing.ticket.mentioned.v1": "评论中提到",
     "ticketing.ticket.mail_reply.v1": "邮件工单的答复",
+    "ticketing.deliverable.due.v1": "交付物即将到期",
+    "ticketing.deliverable.overdue.v1": "交付物逾期未交",
+    "ticketing.deliverable.submitted.v1": "交付物待签收",
+    "ticketing.deliverable.accepted.v1": "交付物已签收",
+    "ticketing.deliverable.rejected.v1": "交付物被退回",
+    "ticketing.report.accepted.v1": "报告已签收",
+    "ticketing.report.rejected.v1": "报告被退回",
     "inventory.roster.gap.v1": "值班缺口",
     "inventory.training.missing.v1": "培训未按月开展",
     "inventory.attendance.missed.v1": "班次未签到",
@@ -58,6 +65,12 @@ _CLOCK = {**_TICKET, "clock": "resolution", "target": "4h", "policy": "p1",
 _MILESTONE = {"milestone": "final", "name": "尾款", "clause": "第四条", "amount": "539000.00",
               "net_payable": "539000.00", "outstanding": "539000.00", "payable_from": "2026-11-21",
               "due_on": "2026-12-21", "invoice_first": False, "invoiced": "0.00", "days_past_due": 0}
+
+_DELIVERABLE = {"code": "acceptance", "name": "项目验收", "period": "once",
+                "label": "项目验收（验收申请及验收资料）", "due_on": "2025-11-15",
+                "clause": "服务期满前一个月由甲方组织对项目进行验收"}
+_VERSION = {"version": 1, "filename": "验收申请.pdf", "sha256": "0" * 64, "size": 1024,
+            "submitted_by": "xj-manager", "submitted_at": "2025-11-10T02:00:00+00:00"}
 
 TEMPLATES: dict[str, Template] = {t.name: t for t in (
     Template("ticket_created", "新工单", ("ticketing.ticket.created.v1",), (
@@ -177,4 +190,38 @@ TEMPLATES: dict[str, Template] = {t.name: t for t in (
          "mail": {"message_id": "<t.1@opspact.example>", "in_reply_to": "<a@example.com>",
                   "references": ["<a@example.com>"], "subject": "Re: 门禁无法刷卡 [T2026-000123]",
                   "reply_to": "ops@opspact.example"}}, email_only=True),
+    # Deliverables (交付物) and the client's sign-off
+    Template("deliverable_due", "交付物即将到期", ("ticketing.deliverable.due.v1",), (
+        ("item", "{{ label | truncate_text(30) }}"), ("due", "{{ due_on | local_date }}"),
+        ("days", "{{ days_left }}")),
+        "{{ item }}应于{{ due }}前提交甲方，还有{{ days }}天，请准备并上传。",
+        {**_DELIVERABLE, "days_left": 3}),
+    Template("deliverable_overdue", "交付物逾期未交", ("ticketing.deliverable.overdue.v1",), (
+        ("item", "{{ label | truncate_text(30) }}"), ("due", "{{ due_on | local_date }}"),
+        ("days", "{{ days_late }}")),
+        "{{ item }}应于{{ due }}前提交甲方，已逾期{{ days }}天，请尽快提交。",
+        {**_DELIVERABLE, "days_late": 1}),
+    Template("deliverable_submitted", "交付物待签收", ("ticketing.deliverable.submitted.v1",), (
+        ("item", "{{ label | truncate_text(30) }}"), ("version", "{{ version }}")),
+        "{{ item }}（第{{ version }}版）已提交，请登录查阅并签收。",
+        {**_DELIVERABLE, **_VERSION, "note": None}),
+    Template("deliverable_decided", "交付物签收结果", ("ticketing.deliverable.accepted.v1",
+                                                   "ticketing.deliverable.rejected.v1"), (
+        ("item", "{{ label | truncate_text(30) }}"), ("version", "{{ version }}"),
+        ("decision", "{{ decision | decision_label }}"),
+        ("comment", "{{ comment | truncate_text(40) if comment else '无' }}")),
+        "{{ item }}（第{{ version }}版）甲方{{ decision }}，意见：{{ comment }}。",
+        {**_DELIVERABLE, **_VERSION, "decision": "accepted", "comment": None, "signed_by": "xj-sysadmin",
+         "method": "pki", "signed_at": "2025-11-20T03:00:00+00:00", "records": "acceptance",
+         "on": "2025-11-20"}),
+    Template("report_decided", "报告签收结果", ("ticketing.report.accepted.v1",
+                                              "ticketing.report.rejected.v1"), (
+        ("report", "{{ label }}{{ kind_name }}"), ("version", "{{ version }}"),
+        ("decision", "{{ decision | decision_label }}"),
+        ("comment", "{{ comment | truncate_text(40) if comment else '无' }}")),
+        "{{ report }}（第{{ version }}版）甲方{{ decision }}，意见：{{ comment }}。",
+        {"archive_id": 1, "kind": "monthly", "kind_name": "月报", "period": "2026-10", "label": "2026年10月",
+         "title": "交警业务收费系统运维月报", "version": 1, "format": "pdf", "sha256": "0" * 64,
+         "decision": "accepted", "comment": None, "signed_by": "xj-sysadmin", "method": "token",
+         "signed_at": "2026-11-03T02:00:00+00:00"}),
 )}

@@ -7,7 +7,7 @@ lost its ticket number is worse than one that is reported as broken."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from functools import lru_cache
 
 from jinja2 import StrictUndefined, TemplateError
@@ -36,6 +36,17 @@ def local_time(value: str | datetime | None) -> str:
     if value is None or value == "":
         return ""
     return minute_text(value if isinstance(value, datetime) else datetime.fromisoformat(str(value)))
+
+
+def local_date(value: str | None) -> str:
+    """2026-12-15 → 2026年12月15日 (a contract's dates are days, already in Shanghai)."""
+    if not value:
+        return ""
+    day = date.fromisoformat(str(value)[:10])
+    return f"{day.year}年{day.month}月{day.day}日"
+
+
+DECISION = {"accepted": "已签收", "rejected": "被退回"}
 
 
 def truncate_text(value, length: int) -> str:
@@ -85,7 +96,8 @@ def _environment() -> SandboxedEnvironment:
     env.filters.update(local_time=local_time, truncate_text=truncate_text,
                        priority_label=_label(PRIORITY), kind_label=_label(KIND),
                        clock_label=_label(CLOCK), status_label=_label(STATUS),
-                       risk_label=_label(RISK))
+                       risk_label=_label(RISK), local_date=local_date,
+                       decision_label=_label(DECISION))
     return env
 
 

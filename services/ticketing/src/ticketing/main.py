@@ -8,6 +8,7 @@ import ticketing.archive.models  # noqa: F401  (registers the ORM tables)
 import ticketing.attachments.models  # noqa: F401
 import ticketing.changes.models  # noqa: F401
 import ticketing.comments.models  # noqa: F401
+import ticketing.deliverables.models  # noqa: F401
 import ticketing.inspections.models  # noqa: F401
 import ticketing.knowledge.models  # noqa: F401
 import ticketing.mail.models  # noqa: F401
@@ -15,6 +16,7 @@ import ticketing.plans.models  # noqa: F401
 import ticketing.roster.models  # noqa: F401
 import ticketing.scope.models  # noqa: F401
 import ticketing.search.models  # noqa: F401
+import ticketing.signoff.models  # noqa: F401
 import ticketing.tickets.models  # noqa: F401
 import ticketing.worklog.models  # noqa: F401
 from ticketing import tenant_settings

@@ -8,6 +8,7 @@ from opspact.calendar import CalendarSettings
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from ticketing.changes.settings import ChangeSettings
+from ticketing.deliverables.settings import DeliverableSettings
 from ticketing.effort.settings import EffortBudget
 from ticketing.hooks.adapters import ADAPTERS
 from ticketing.inspections.settings import InspectionSettings
@@ -34,6 +35,7 @@ class TicketingTenantSettings(BaseModel):
     reports: ReportSettings = Field(default_factory=ReportSettings)
     effort_budgets: list[EffortBudget] = Field(default_factory=list, max_length=10)
     email: EmailIntake | None = None  # faults taken in by mail
+    deliverables: DeliverableSettings = Field(default_factory=DeliverableSettings)
 
     @field_validator("systems")
     @classmethod

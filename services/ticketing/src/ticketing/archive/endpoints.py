@@ -18,6 +18,9 @@ from ticketing.archive import service
 from ticketing.archive.models import ArchivedReport, FileInfo
 from ticketing.reports import summaries
 from ticketing.reports.endpoints import DOCX, PDF, ReportKind
+from ticketing.signoff import service as signoffs
+from ticketing.signoff.models import SignOff
+from ticketing.signoff.schemas import ReportSignOffIn, SignOffOut
 
 router = APIRouter(prefix="/report-archive", tags=["reports"])
 MEDIA_TYPES = {"docx": DOCX, "pdf": PDF}
@@ -57,6 +60,7 @@ class ArchiveOut(BaseModel):
     published_by: str
     published_at: datetime
     files: list[FileOut]
+    signoff: SignOffOut | None = Field(description="the client's acceptance or rejection of this version")
 
 
 class ArchivePage(BaseModel):
@@ -66,12 +70,13 @@ class ArchivePage(BaseModel):
     offset: int
 
 
-def to_out(row: ArchivedReport, files: list[FileInfo]) -> ArchiveOut:
+def to_out(row: ArchivedReport, files: list[FileInfo], signed: SignOff | None = None) -> ArchiveOut:
     return ArchiveOut(id=row.id, kind=row.kind, period=row.period, version=row.version, label=row.label,
                       title=row.title, first=row.first_day, last=row.last_day, reason=row.reason,
                       published_by=row.published_by, published_at=row.published_at,
                       files=[FileOut(format=f.format, sha256=f.sha256, size=f.size,
-                                     href=f"/report-archive/{row.id}/{f.format}") for f in files])
+                                     href=f"/report-archive/{row.id}/{f.format}") for f in files],
+                      signoff=signoffs.out(signed))
 
 
 @router.post("", status_code=201, response_model=ArchiveOut, responses={
@@ -102,8 +107,11 @@ async def list_archive(kind: ReportKind | None = None,
     """What was published, latest period first (every version)."""
     require(principal, "reports.read")
     rows, total = await service.page(session, principal.tenant, kind and kind.value, period, limit, offset)
-    files = await service.files_of(session, principal.tenant, [r.id for r in rows])
-    return ArchivePage(items=[to_out(r, files[r.id]) for r in rows], total=total, limit=limit, offset=offset)
+    ids = [r.id for r in rows]
+    files = await service.files_of(session, principal.tenant, ids)
+    signed = await signoffs.of(session, principal.tenant, "report", ids)
+    return ArchivePage(items=[to_out(r, files[r.id], signed.get(r.id)) for r in rows], total=total,
+                       limit=limit, offset=offset)
 
 
 @router.get("/{archive_id}", response_model=ArchiveOut)
@@ -111,7 +119,26 @@ async def get_archived(archive_id: int = ArchiveId, principal: Principal = Depen
                        session: AsyncSession = SESSION) -> ArchiveOut:
     require(principal, "reports.read")
     row = await service.get(session, principal.tenant, archive_id)
-    return to_out(row, (await service.files_of(session, principal.tenant, [row.id]))[row.id])
+    signed = await signoffs.of(session, principal.tenant, "report", [row.id])
+    files = await service.files_of(session, principal.tenant, [row.id])
+    return to_out(row, files[row.id], signed.get(row.id))
+
+
+@router.post("/{archive_id}/signoff", status_code=201, response_model=SignOffOut, responses={
+    200: {"model": SignOffOut, "description": "the same decision, already recorded"},
+    403: {"description": "not the client's officer, or the tenant wants a 数字证书"},
+    409: {"description": "another SHA-256, a later version of the period, or decided otherwise"}})
+async def sign_archived(body: ReportSignOffIn, response: Response, archive_id: int = ArchiveId,
+                        principal: Principal = Depends(current_principal),
+                        session: AsyncSession = SESSION) -> SignOffOut:
+    """签收: the client's officer accepts the archived report (the file named by `format`,
+    its SHA-256 as read) or rejects it with the reason; the vendor answers a rejection by
+    publishing the period again, and signs that version anew."""
+    require(principal, "deliverables.signoff")
+    signed, made = await service.sign(session, principal, archive_id, body)
+    if not made:
+        response.status_code = 200
+    return signoffs.out(signed)
 
 
 @router.get("/{archive_id}/{format}", responses={200: {"content": {DOCX: {}, PDF: {}},

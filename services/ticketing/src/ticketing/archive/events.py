@@ -7,6 +7,7 @@ from opspact.events import CloudEvent, new_event
 
 from ticketing.archive.models import ArchivedReport, FileInfo
 from ticketing.reports import labels
+from ticketing.signoff.models import SignOff
 
 
 def published(row: ArchivedReport, files: list[FileInfo], numbers: dict[str, int | str]) -> CloudEvent:
@@ -19,3 +20,12 @@ def published(row: ArchivedReport, files: list[FileInfo], numbers: dict[str, int
         # the few figures a manager wants in the message itself
         "tickets": numbers.get("tickets", 0), "sla_attainment": numbers.get("sla_attainment", "—"),
         "rounds_missed": numbers.get("rounds_missed", 0)})
+
+
+def signed(row: ArchivedReport, s: SignOff) -> CloudEvent:
+    """`ticketing.report.accepted.v1` | `…rejected.v1`: the client's decision on a version."""
+    return new_event("ticketing", "report", s.decision, row.tenant_id, str(row.id), {
+        "archive_id": row.id, "kind": row.kind, "kind_name": labels.TITLES[row.kind], "period": row.period,
+        "label": row.label, "title": row.title, "version": row.version, "format": s.part, "sha256": s.sha256,
+        "decision": s.decision, "comment": s.comment, "signed_by": s.signed_by, "method": s.method,
+        "signed_at": s.signed_at.isoformat()})

@@ -26,6 +26,9 @@ from starlette.requests import Request
 from ticketing.archive import events
 from ticketing.archive.models import ArchivedFile, ArchivedReport, FileInfo
 from ticketing.reports import periods, render_docx, render_pdf, service, summaries
+from ticketing.signoff import service as signoffs
+from ticketing.signoff.models import SignOff
+from ticketing.signoff.schemas import ReportSignOffIn
 from ticketing.tables import shared
 from ticketing.tenant_settings import TicketingTenantSettings
 
@@ -95,6 +98,28 @@ async def publish(session: AsyncSession, request: Request, tenant_id: str, kind:
     infos = [FileInfo(f.format, f.sha256, f.size) for f in files]
     await outbox.add(session, shared.outbox, events.published(row, infos, report.numbers))
     return row, infos, True
+
+
+async def sign(session: AsyncSession, principal, archive_id: int,
+               body: ReportSignOffIn) -> tuple[SignOff, bool]:
+    """The client's decision on an archived version: only the period's latest is signed."""
+    row = await get(session, principal.tenant, archive_id)
+    config = await load_tenant(session, shared.tenants, principal.tenant)
+    certificate = TicketingTenantSettings.model_validate(config["settings"]).deliverables.certificate
+    signoffs.check_certificate(principal, certificate, principal.tenant)
+    await xact_lock(session, f"report-archive:{principal.tenant}:{row.kind}:{row.period}")
+    newest = await latest(session, principal.tenant, row.kind, row.period)
+    if newest is not None and newest.id != row.id:
+        raise Conflict(f"{row.label} was published again (version {newest.version}, archive {newest.id}): "
+                       "sign the latest")
+    held = {f.format: f.sha256 for f in (await files_of(session, principal.tenant, [row.id]))[row.id]}
+    if body.format not in held:
+        raise NotFound(f"archived report {archive_id} has no {body.format} file")
+    signed, made = await signoffs.decide(session, principal, "report", row.id, held[body.format], body,
+                                         part=body.format)
+    if made:
+        await outbox.add(session, shared.outbox, events.signed(row, signed))
+    return signed, made
 
 
 async def page(session: AsyncSession, tenant_id: str, kind: str | None, period: str | None,

@@ -1,5 +1,6 @@
 """The inspection watch: announces each round not recorded by its deadline
-(`ticketing.inspection.missed.v1`), once.
+(`ticketing.inspection.missed.v1`), once — and, in the same look at each tenant, the
+deliverables due soon or overdue (`ticketing.deliverable.due|overdue.v1`).
 
 One replica leads (`opspact.leader`). It lists the tenants as the NOLOGIN role
 `opspact_ticketing_inspections` (migration 0006: tenant ids and nothing else) and
@@ -14,9 +15,11 @@ from __future__ import annotations
 import logging
 from datetime import UTC, datetime, timedelta
 
+from opspact.calendar import SHANGHAI
 from opspact.db import Database
 from opspact.db.bootstrap import app_role
 from opspact.leader import LeaderLoop, app_worker, tenant_ids
+from ticketing.deliverables import service as deliverables
 from ticketing.inspections import service
 from ticketing.tables import shared
 
@@ -38,6 +41,8 @@ class InspectionWatch(LeaderLoop):
             try:
                 async with self.db.unit_of_work(tenant) as session:
                     announced += await service.announce_missed(session, tenant, now, self.lookback)
+                    # the same look announces deliverables due soon or overdue
+                    announced += await deliverables.announce(session, tenant, now.astimezone(SHANGHAI).date())
             except Exception as exc:
                 self.last_error = f"{tenant}: {type(exc).__name__}: {exc}"
                 log.warning("inspection watch, tenant %s: %s", tenant, exc)
