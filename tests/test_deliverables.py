@@ -243,3 +243,33 @@ def test_the_client_signs_off_an_archived_report(stack, gateway):
                                            "AND source_event_type = 'ticketing.report.accepted.v1'"),
                       message="the vendor told of the acceptance")
     assert sent[0]["body"].startswith("2024年5月月报（第2版）甲方已签收")
+
+
+def test_the_dossier_carries_the_accepted_bytes_and_every_signoff(stack, gateway, tmp_path, monkeypatch,
+                                                                 capsys):
+    """After the tests above: zhuhai's acceptance pack accepted at version 2 (a version 3
+    waits), its 运维方案 never submitted, the May report accepted at version 2."""
+    import json
+
+    from openpyxl import load_workbook
+    from opspact.cli.main import main as cli
+    monkeypatch.setenv("OPSPACT_URL", stack.url("gateway"))
+    monkeypatch.delenv("OPSPACT_TOKEN", raising=False)
+    out = tmp_path / "pack.zip"
+    assert cli(["report", "dossier", "--tenant", "zhuhai", "--from", "2024-05-27", "--to", "2024-06-02",
+                "--out", str(out)]) == 0, capsys.readouterr().err
+    archive = zipfile.ZipFile(out)
+    accepted = [n for n in archive.namelist() if n.startswith("交付物/")]
+    assert accepted == ["交付物/项目验收（验收材料及验收报告）-第2版-验收材料（修订）.pdf"]
+    assert archive.read(accepted[0]) == PDF
+    listed = list(load_workbook(io.BytesIO(archive.read("00-目录.xlsx")))["签收记录"]
+                  .iter_rows(min_row=2, values_only=True))
+    rows = {(r[1], r[3]): r for r in listed}
+    pack = rows[("项目验收（验收材料及验收报告）", "第2版")]
+    assert (pack[3], pack[4], pack[5], pack[7]) == \
+        ("第2版", hashlib.sha256(PDF).hexdigest(), "已签收", "账号登录")
+    assert rows[("整体运维工作方案", "未提交")][3:6] == ("未提交", None, "未签收")
+    # every archived version is listed with its own decision
+    assert rows[("2024年5月月报", "第2版")][5] == "已签收" and rows[("2024年5月月报", "第1版")][5] == "退回"
+    manifest = json.loads(archive.read("manifest.json"))
+    assert {s["name"] for s in manifest["signoffs"]} >= {"整体运维工作方案", "2024年5月月报"}

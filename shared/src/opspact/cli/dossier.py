@@ -1,8 +1,10 @@
 """The acceptance dossier (验收材料) as one ZIP: every periodic report the contract asks
 for over the term, its other documents (xinxiang's service records by month, xinjiang's
 technical service manual by year), the inspection ledger, change records, the staffing table, training
-records, the statement of damages and payments, and an index (目录.xlsx + manifest.json)
-with each file's SHA-256 so the client can check that what was stamped is what was sent.
+records, the statement of damages and payments, the accepted version of each deliverable
+(交付物), and an index (目录.xlsx + manifest.json) with each file's SHA-256 so the client can
+check that what was stamped is what was sent, and the sign-off of every deliverable and
+archived report (签收记录: accepted, rejected or not yet, by whom, how).
 
 Everything comes through the gateway with the caller's identity, so a dossier holds
 what its maker may read. A part that fails is listed in the index as failed and the
@@ -50,6 +52,8 @@ class Dossier:
     last: date
     clause: str | None
     parts: list[Part] = field(default_factory=list)
+    # 签收记录: every deliverable and archived report with the client's decision, or none yet
+    signoffs: list[list] = field(default_factory=list)
 
     @property
     def failed(self) -> list[Part]:
@@ -102,7 +106,60 @@ def plan(tenant: str, first: date | None, last: date | None, pdf: bool) -> Dossi
         Part("违约金与付款", "违约金及付款对账单.xlsx", span_label,
              _download(tenant, "/api/billing/statement/export", days)),
     ]
+    try:
+        add_deliverables(dossier)
+    except CliError as exc:  # listed as failed like any other part; the rest is still written
+        dossier.parts.append(Part("交付物", "交付物", span_label, _failing(str(exc))))
     return dossier
+
+
+def _failing(message: str) -> Callable[[], bytes]:
+    def fetch() -> bytes:
+        raise CliError(message)
+    return fetch
+
+
+def _pages(tenant: str, path: str, params: dict | None = None, limit: int = 500):
+    offset = 0
+    while True:
+        page = _json(tenant, path, {**(params or {}), "limit": str(limit), "offset": str(offset)})
+        yield from page["items"]
+        offset += limit
+        if offset >= page["total"]:
+            return
+
+
+def _signed(s: dict | None) -> list[str]:
+    if s is None:
+        return ["未签收", "", "", "", ""]
+    how = "数字证书" if s["method"] == "pki" else "账号登录"
+    return ["已签收" if s["decision"] == "accepted" else "退回", s["signed_by"], how,
+            minute_text(datetime.fromisoformat(s["signed_at"])), s["comment"] or ""]
+
+
+def add_deliverables(dossier: Dossier) -> None:
+    """The accepted version of each deliverable, byte for byte as the client signed it, and
+    the sign-off of every deliverable and archived report (what was accepted and what not)."""
+    tenant = dossier.tenant
+    folder = "交付物"
+    for d in _pages(tenant, "/api/ticketing/deliverables"):
+        accepted = d["accepted"]
+        if accepted is not None:
+            name = f"{folder}/{d['label']}-第{accepted['version']}版-{accepted['filename']}"
+            dossier.parts.append(Part("交付物", name, d["label"],
+                                      _download(tenant, f"/api/ticketing{accepted['href']}", {})))
+        shown = accepted or d["latest"]
+        dossier.signoffs.append(["交付物", d["label"], d["due_on"] or d["undated"] or "",
+                                 f"第{shown['version']}版" if shown else "未提交",
+                                 shown["sha256"] if shown else "",
+                                 *_signed(shown and shown["signoff"])])
+    for r in _pages(tenant, "/api/ticketing/report-archive"):
+        if not (dossier.first.isoformat() <= r["last"] and r["first"] <= dossier.last.isoformat()):
+            continue
+        s = r["signoff"]
+        dossier.signoffs.append(["报告", f"{r['label']}{KIND_NAMES.get(r['kind'], r['kind'])}",
+                                 r["last"], f"第{r['version']}版",
+                                 s["sha256"] if s else "", *_signed(s)])
 
 
 def _midnight(day: date) -> str:
@@ -210,6 +267,9 @@ def manifest(dossier: Dossier) -> dict:
     return {"tenant": dossier.tenant, "from": dossier.first.isoformat(), "to": dossier.last.isoformat(),
             "generated_at": datetime.now(SHANGHAI).isoformat(timespec="seconds"),
             "clause": dossier.clause,
+            "signoffs": [dict(zip(("category", "name", "due", "version", "sha256", "state", "signed_by",
+                                   "method", "signed_at", "comment"), row, strict=True))
+                         for row in dossier.signoffs],
             "files": [{"category": p.category, "name": p.name, "period": p.period, "bytes": p.size,
                        "sha256": p.sha256, "error": p.error or None} for p in dossier.parts]}
 
@@ -233,4 +293,6 @@ def index_workbook(dossier: Dossier) -> bytes:
     add_table(book, "目录", ["序号", "类别", "文件", "期间", "字节数", "SHA-256", "状态"],
               [[n, p.category, p.name, p.period, p.size, p.sha256,
                 f"未生成：{p.error}" if p.error else "已生成"] for n, p in enumerate(dossier.parts, 1)])
+    add_table(book, "签收记录", ["类别", "名称", "期限/期末", "版本", "签收文件SHA-256", "签收状态", "签收人",
+                                 "签收方式", "签收时间", "意见"], dossier.signoffs)
     return workbook_bytes(book)
