@@ -206,6 +206,23 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
         return await forward(request, request.app.state.client, router, f"/receipts/{provider}",
                              principal, "notify", internal_tokens, await request.body(), query="")
 
+    @app.api_route("/f/{tenant}/{token}", methods=["GET", "POST"], tags=["hooks"], responses={
+        200: {"content": {"text/html": {}}, "description": "the follow-up page, or the answer recorded"},
+        404: {"description": "no such link"}, 410: {"description": "the link expired"},
+        429: {"description": "rate limit reached (Retry-After)"}})
+    async def follow_up(request: Request, tenant: str = Path(pattern=SLUG_PATTERN),
+                        token: str = Path(min_length=16, max_length=64, pattern=r"^[A-Za-z0-9_-]+$")):
+        """回访: the page the follow-up SMS links to, answered without logging in — the
+        one-time token in the address is the credential (ticketing keeps only its SHA-256)."""
+        if tenant not in tenants:
+            raise NotFound(f"unknown tenant {tenant!r}")
+        client_host = request.client.host if request.client else "unknown"
+        limits.check(tenant, f"follow-up:{client_host}")
+        principal = Principal(subject="public:follow-up", tenant=tenant, roles=("integration",))
+        request.state.principal = principal
+        return await forward(request, request.app.state.client, router, f"/follow-ups/answer/{token}",
+                             principal, "ticketing", internal_tokens, await request.body(), query="")
+
     @app.post("/auth/cert", tags=["auth"], response_model=CertToken,
               responses={401: {"description": "no, expired, untrusted, revoked or unregistered "
                                               "certificate"}})

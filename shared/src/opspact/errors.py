@@ -42,6 +42,11 @@ class Conflict(Problem):
     status, title, type_suffix = 409, "Conflict", "conflict"
 
 
+class Gone(Problem):
+    """Something that existed and no longer answers (an expired one-time link)."""
+    status, title, type_suffix = 410, "Gone", "gone"
+
+
 class PayloadTooLarge(Problem):
     status, title, type_suffix = 413, "Payload too large", "payload-too-large"
 

@@ -20,6 +20,10 @@ _JSON_NUL = re.compile(rb"(?<!\\)(?:\\\\)*\\u0000")
 _XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 _BINARY = (_XLSX, "image/png", "image/jpeg", "application/pdf")
 _ACCEPTED_TYPES = ("application/json", "application/cloudevents+json", "text/csv", *_BINARY)
+# A form only where a browser without script answers: the follow-up page (the gateway's
+# public door and the ticketing route behind it).
+_FORM = "application/x-www-form-urlencoded"
+_FORM_ROUTES = re.compile(r"^(?:/f/[^/]+/[^/]+|(?:/api/ticketing)?/follow-ups/answer/[^/]+)$")
 # Routes that take a file as it is, of any type (the service decides from its bytes), and
 # bigger than a JSON body may be: a ticket's attachments, a deliverable's versions.
 LARGE_BODY_BYTES = 25 * 1024 * 1024
@@ -81,7 +85,8 @@ class BodyGuard:
                     f"request body exceeds {limit} bytes"))
         ctype = headers.get(b"content-type", b"").split(b";")[0].strip().decode("latin-1").lower()
         # A file (takes_file) is of any type, NUL bytes included: the service judges it by its bytes.
-        if body and not takes_file and ctype not in _ACCEPTED_TYPES:
+        takes_form = ctype == _FORM and _FORM_ROUTES.match(scope["path"]) is not None
+        if body and not takes_file and not takes_form and ctype not in _ACCEPTED_TYPES:
             return await _send_problem(scope, receive, send, UnsupportedMediaType(
                 f"content type {ctype or '(none)'!r} is not accepted; send application/json "
                 "(or CSV / XLSX to an import, PNG / JPEG / PDF as evidence)"))

@@ -82,6 +82,12 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "deliverables.read": frozenset(CLIENT_SIDE | VENDOR_SIDE | {"finance", "auditor", "platform_admin"}),
     "deliverables.submit": frozenset(VENDOR_SIDE | {"platform_admin"}),
     "deliverables.signoff": frozenset({"client_admin"}),
+    # Follow-ups (回访): the desk works them and records phone answers; both sides' managers
+    # and auditors read the satisfaction; the reporter answers through the link, which the
+    # gateway's public door forwards as an integration.
+    "followups.read": frozenset(VENDOR_SIDE | {"client_admin", "auditor", "platform_admin"}),
+    "followups.record": frozenset(VENDOR_SIDE | {"platform_admin"}),
+    "followups.answer": frozenset({"integration", "platform_admin"}),
     "worklog.read": frozenset(CLIENT_SIDE | VENDOR_SIDE | {"auditor", "platform_admin"}),
     "worklog.write": frozenset(VENDOR_SIDE | {"platform_admin"}),
     "knowledge.read": frozenset(CLIENT_SIDE | VENDOR_SIDE | {"auditor", "platform_admin"}),
@@ -179,6 +185,10 @@ ROUTES: tuple[Route, ...] = (
     Route("ticketing", "GET", "/deliverables/{code}/{period}/versions/{version}", "deliverables.read"),
     Route("ticketing", "POST", "/deliverables/{code}/{period}/versions/{version}/signoff",
           "deliverables.signoff"),
+    Route("ticketing", "GET", "/follow-ups", "followups.read"),
+    Route("ticketing", "GET", "/follow-ups/answer/{token}", "followups.answer"),
+    Route("ticketing", "POST", "/follow-ups/answer/{token}", "followups.answer"),
+    Route("ticketing", "POST", "/tickets/{ticket_id}/follow-up", "followups.record"),
     Route("ticketing", "POST", "/worklog", "worklog.write"),
     Route("ticketing", "GET", "/worklog", "worklog.read"),
     Route("ticketing", "POST", "/knowledge", "knowledge.write"),

@@ -32,6 +32,8 @@ EVENTS: dict[str, str] = {
     "ticketing.deliverable.rejected.v1": "交付物被退回",
     "ticketing.report.accepted.v1": "报告已签收",
     "ticketing.report.rejected.v1": "报告被退回",
+    "ticketing.follow_up.requested.v1": "服务回访",
+    "ticketing.follow_up.answered.v1": "回访结果",
     "inventory.roster.gap.v1": "值班缺口",
     "inventory.training.missing.v1": "培训未按月开展",
     "inventory.attendance.missed.v1": "班次未签到",
@@ -224,4 +226,22 @@ TEMPLATES: dict[str, Template] = {t.name: t for t in (
          "title": "交警业务收费系统运维月报", "version": 1, "format": "pdf", "sha256": "0" * 64,
          "decision": "accepted", "comment": None, "signed_by": "xj-sysadmin", "method": "token",
          "signed_at": "2026-11-03T02:00:00+00:00"}),
+    # 回访: to the reporter's own mobile (address:mobile), with the one-time link
+    Template("follow_up_request", "服务回访", ("ticketing.follow_up.requested.v1",), (
+        ("number", "{{ number }}"), ("title", "{{ title | truncate_text(16) }}"), ("link", "{{ link }}")),
+        "您报告的“{{ title }}”（工单{{ number }}）已处理完毕，请对本次服务评分：{{ link }}",
+        {"follow_up_id": 1, "ticket_id": "00000000-0000-0000-0000-000000000001", "number": "T2026-000123",
+         "kind": "incident", "title": "缴费失败", "system": "12123-fees",
+         "resolved_at": "2026-11-21T08:00:00+00:00", "due_at": "2026-11-24T08:00:00+00:00", "channel": "sms",
+         "mobile": "13800000001", "link": "https://ops.example.cn/f/xinjiang/AbCdEfGhIjKlMnOpQrStUv",
+         "expires_at": "2026-11-28T08:00:00+00:00"}),
+    Template("follow_up_answered", "回访结果", ("ticketing.follow_up.answered.v1",), (
+        ("number", "{{ number }}"), ("score", "{{ score }}"),
+        ("comment", "{{ comment | truncate_text(40) if comment else '无' }}")),
+        "工单{{ number }}回访评分{{ score }}分，意见：{{ comment }}。",
+        {"follow_up_id": 1, "ticket_id": "00000000-0000-0000-0000-000000000001", "number": "T2026-000123",
+         "kind": "incident", "title": "缴费失败", "system": "12123-fees",
+         "resolved_at": "2026-11-21T08:00:00+00:00", "due_at": "2026-11-24T08:00:00+00:00", "channel": "sms",
+         "score": 2, "comment": "处理太慢", "via": "link", "answered_at": "2026-11-21T10:00:00+00:00",
+         "complaint_ticket_id": None}),
 )}

@@ -7,9 +7,11 @@ messages of an event are recorded exactly once with it. Each message is one row 
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
+from opspact.tenancy.model import MOBILE_PATTERN
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -79,7 +81,14 @@ async def resolve(session: AsyncSession, settings: NotifyTenantSettings, occurre
     return list(found.values()), unknown
 
 
+# A member of the public the event names (a follow-up's reporter) is not texted at night.
+PUBLIC_QUIET_HOURS = "21:00-08:00"
+
+
 def _address_contact(address) -> Contact | None:
+    """An e-mail address or a mainland mobile number the event carries."""
+    if isinstance(address, str) and re.match(MOBILE_PATTERN, address):
+        return Contact(code="addressee", name="报告人", mobile=address, quiet_hours=PUBLIC_QUIET_HOURS)
     try:
         return Contact(code="addressee", name="报告人", email=address)
     except ValueError:
@@ -139,7 +148,7 @@ async def deliver_level(session: AsyncSession, settings: NotifyTenantSettings, r
             queued += 1
     for kind, code in unknown:
         why = {"on_duty": f"on duty, but notify has no contact for {code!r}",
-               "address": f"{code!r} is not an email address"}.get(
+               "address": f"{code!r} is neither an e-mail address nor a mobile number"}.get(
             kind, f"named by the event, but notify has no contact for {code!r}")
         await repository.record_unsent(session, **message, audience=kind, contact=code,
                                        channel=level.channels[0].value, recipient=f"staff:{code}",

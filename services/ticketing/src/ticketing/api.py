@@ -6,6 +6,7 @@ from ticketing.changes.endpoints import router as changes_router
 from ticketing.comments.endpoints import router as comments_router
 from ticketing.deliverables.endpoints import router as deliverables_router
 from ticketing.effort.endpoints import router as effort_router
+from ticketing.followups.endpoints import router as followups_router
 from ticketing.hooks.endpoints import router as hooks_router
 from ticketing.inspections.endpoints import router as inspections_router
 from ticketing.knowledge.endpoints import router as knowledge_router
@@ -18,4 +19,5 @@ from ticketing.worklog.endpoints import router as worklog_router
 
 routers = [tickets_router, hooks_router, inspections_router, changes_router, worklog_router,
            knowledge_router, plans_router, reports_router, forms_router, archive_router,
-           effort_router, terms_router, comments_router, attachments_router, deliverables_router]
+           effort_router, terms_router, comments_router, attachments_router, deliverables_router,
+           followups_router]

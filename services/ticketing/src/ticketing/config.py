@@ -30,6 +30,8 @@ class TicketingSettings(ServiceSettings):
     s3_access_key: str = ""
     s3_secret_key: str = ""
     s3_addressing: Literal["path", "virtual"] = "path"
+    # The address people open (the gateway's): the follow-up SMS links to <public_url>/f/…
+    public_url: str = Field(default="http://127.0.0.1:8000", pattern=r"^https?://[^/\s]+$")
     # The mail intake's SMTP listener (python -m ticketing.mail). Mail past mail_max_bytes
     # is refused during DATA with 552; a tenant may set a lower limit.
     mail_host: str = "0.0.0.0"

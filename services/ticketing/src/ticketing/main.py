@@ -9,6 +9,7 @@ import ticketing.attachments.models  # noqa: F401
 import ticketing.changes.models  # noqa: F401
 import ticketing.comments.models  # noqa: F401
 import ticketing.deliverables.models  # noqa: F401
+import ticketing.followups.models  # noqa: F401
 import ticketing.inspections.models  # noqa: F401
 import ticketing.knowledge.models  # noqa: F401
 import ticketing.mail.models  # noqa: F401

@@ -10,6 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 from ticketing.changes.settings import ChangeSettings
 from ticketing.deliverables.settings import DeliverableSettings
 from ticketing.effort.settings import EffortBudget
+from ticketing.followups.settings import FollowUpSettings
 from ticketing.hooks.adapters import ADAPTERS
 from ticketing.inspections.settings import InspectionSettings
 from ticketing.mail.settings import EmailIntake
@@ -36,6 +37,7 @@ class TicketingTenantSettings(BaseModel):
     effort_budgets: list[EffortBudget] = Field(default_factory=list, max_length=10)
     email: EmailIntake | None = None  # faults taken in by mail
     deliverables: DeliverableSettings = Field(default_factory=DeliverableSettings)
+    follow_ups: FollowUpSettings = Field(default_factory=FollowUpSettings)
 
     @field_validator("systems")
     @classmethod

@@ -170,6 +170,8 @@ class Stack:
                 # 10 min, so pushed reports are not raced (tests backdate a send instead).
                 "OPSPACT_NOTIFY_RECEIPT_TICK_SECONDS": "1",
             })
+        if name == "ticketing":  # links in messages (the follow-up SMS) point at the gateway
+            env["OPSPACT_TICKETING_PUBLIC_URL"] = self.url("gateway")
         if name == "console":  # people's origin is the gateway's; the console calls it back
             env.update({"OPSPACT_CONSOLE_GATEWAY_URL": self.url("gateway"),
                         "OPSPACT_CONSOLE_PUBLIC_URL": self.url("gateway")})

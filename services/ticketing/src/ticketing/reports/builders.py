@@ -14,7 +14,7 @@ from opspact.calendar import SHANGHAI, minute_text
 from opspact.peers import Denied
 
 from ticketing.inspections.ledger import STATE_NAMES
-from ticketing.reports import charts, labels, money, people
+from ticketing.reports import charts, labels, money, people, satisfaction
 from ticketing.reports.document import Figure, Report, Section, Table
 from ticketing.reports.facts import Clock, Facts, Fault
 from ticketing.reports.periods import Period
@@ -218,6 +218,9 @@ def build(period: Period, facts: Facts, project: str, vendor: str, *, open_fault
     numbers = summary(facts)
     sections = [_overview(numbers), _tasks(facts), _faults(facts), _sla(facts, period),
                 _inspections(facts), _worklog(facts)]
+    if facts.follow_ups is not None:
+        sections.append(satisfaction.section(facts.follow_ups))
+        numbers |= satisfaction.numbers(facts.follow_ups)
     if staffing is not None:
         sections.append(people.section(staffing, annual=period.kind == "annual"))
         if not isinstance(staffing, Denied):

@@ -12,6 +12,7 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from ticketing.followups.models import FollowUp
 from ticketing.inspections import ledger
 from ticketing.inspections.schemas import RoundOut
 from ticketing.sla.models import SlaClock
@@ -49,6 +50,18 @@ class Clock:
     paused_seconds: int
 
 
+@dataclass(frozen=True)
+class FollowUpFact:
+    number: str
+    title: str
+    channel: str  # sms | phone
+    answered: bool
+    via: str | None
+    score: int | None
+    comment: str | None
+    complaint: bool
+
+
 @dataclass
 class Facts:
     start: datetime
@@ -58,6 +71,8 @@ class Facts:
     clocks: list[Clock]
     worklog: list[WorklogEntry]
     rounds: list[RoundOut]
+    # the follow-ups of resolutions in the period; None where the contract asks for none
+    follow_ups: list[FollowUpFact] | None = None
 
 
 def fault(t: Ticket, resolved_at: datetime | None = None, solution: str = "") -> Fault:
@@ -89,7 +104,20 @@ async def tickets(session: AsyncSession, tenant_id: str, start: datetime, end: d
     return [fault(t, *resolved.get(t.id, (None, ""))) for t in rows.scalars()]
 
 
-async def gather(session: AsyncSession, tenant_id: str, start: datetime, end: datetime) -> Facts:
+async def follow_ups(session: AsyncSession, tenant_id: str, start: datetime,
+                     end: datetime) -> list[FollowUpFact]:
+    """The follow-ups of the resolutions in [start, end) — counted in the period the
+    fault was resolved, answered or not (an answer after the period still counts there)."""
+    rows = await session.execute(
+        select(FollowUp, Ticket.number, Ticket.title).join(Ticket, Ticket.id == FollowUp.ticket_id)
+        .where(FollowUp.tenant_id == tenant_id, FollowUp.resolved_at >= start, FollowUp.resolved_at < end)
+        .order_by(FollowUp.resolved_at, FollowUp.id))
+    return [FollowUpFact(number, title, f.channel, f.answered_at is not None, f.answered_via, f.score,
+                         f.comment, f.complaint_ticket_id is not None) for f, number, title in rows]
+
+
+async def gather(session: AsyncSession, tenant_id: str, start: datetime, end: datetime,
+                 followed: bool = False) -> Facts:
     systems = await systems_of(session, tenant_id)
     faults = await tickets(session, tenant_id, start, end)
     clocks = [Clock(c.ticket_id, c.clock, c.target, c.state, c.started_at, c.stopped_at,
@@ -103,4 +131,5 @@ async def gather(session: AsyncSession, tenant_id: str, start: datetime, end: da
                                    WorklogEntry.occurred_at < end)
         .order_by(WorklogEntry.occurred_at, WorklogEntry.id))).scalars())
     rounds = list(reversed(await ledger.rounds(session, tenant_id, start, end, None)))
-    return Facts(start, end, systems, faults, clocks, worklog, rounds)
+    answered = await follow_ups(session, tenant_id, start, end) if followed else None
+    return Facts(start, end, systems, faults, clocks, worklog, rounds, answered)

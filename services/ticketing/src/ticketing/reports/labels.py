@@ -6,7 +6,8 @@ STATUSES = {"new": "新建", "acknowledged": "已响应", "dispatched": "已派�
             "waiting_other_unit": "待其他单位", "waiting_finance_dept": "待财政部门",
             "waiting_client": "待甲方", "resolved": "已解决", "closed": "已关闭"}
 CHANNELS = {"hotline": "电话", "platform": "平台", "hook": "系统对接", "email": "邮件",
-            "wechat_qq": "微信/QQ", "on_site": "现场", "inspection": "巡检发现"}
+            "wechat_qq": "微信/QQ", "on_site": "现场", "inspection": "巡检发现",
+            "follow_up": "回访"}
 CLOCKS = {"response": "响应", "on_site": "到场", "resolution": "解决"}
 TITLES = {"weekly": "周报", "monthly": "月报", "quarterly": "季度报告", "half_yearly": "半年报告",
           "annual": "年度报告"}

@@ -16,6 +16,7 @@ from ticketing.reports.document import Report
 from ticketing.reports.periods import Period
 from ticketing.reports.summaries import Summaries
 from ticketing.tables import shared
+from ticketing.tenant_settings import TicketingTenantSettings
 from ticketing.tickets.models import Ticket
 
 OPEN_LISTED = 500  # a weekly report lists at most this many open tickets (oldest first)
@@ -37,7 +38,8 @@ def parties(config: dict) -> tuple[str, str]:
 async def build(session: AsyncSession, tenant_id: str, period: Period,
                 summaries: Summaries | None = None) -> Report:
     config = await load_tenant(session, shared.tenants, tenant_id)
-    gathered = await facts.gather(session, tenant_id, period.start, period.end)
+    followed = bool(TicketingTenantSettings.model_validate(config["settings"]).follow_ups.kinds)
+    gathered = await facts.gather(session, tenant_id, period.start, period.end, followed)
     summaries = summaries or Summaries()
     extra = {"staffing": summaries.staffing, "statement": summaries.statement}
     if period.kind == "weekly":

@@ -15,6 +15,8 @@ from opspact.types import SHANGHAI
 from sqlalchemy import func
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from ticketing.config import get_settings
+from ticketing.followups import service as followups
 from ticketing.search.index import reindex
 from ticketing.sla import clocks
 from ticketing.tables import shared
@@ -73,6 +75,7 @@ async def transition(session: AsyncSession, tenant_id: str, ticket_id: UUID,
         await outbox.add(session, shared.outbox, events.assigned(ticket, previous_assignee, actor))
     if ticket.status == "resolved":
         await outbox.add(session, shared.outbox, events.resolved(ticket, actor, body.note))
+        await followups.on_resolved(session, settings, ticket, get_settings().public_url)
     elif ticket.status == "closed":
         await outbox.add(session, shared.outbox, events.closed(ticket, actor, body.note))
     return ticket

@@ -37,6 +37,8 @@ class Ticket(Base):
     title: Mapped[str] = mapped_column(String(200))
     description: Mapped[str] = mapped_column(Text, default="")
     reporter: Mapped[str | None] = mapped_column(String(100))
+    # the reporter's mobile, for the follow-up SMS (回访); never in events or the timeline
+    reporter_mobile: Mapped[str | None] = mapped_column(String(11))
     assignee: Mapped[str | None] = mapped_column(String(100))
     source: Mapped[str | None] = mapped_column(String(32))
     external_id: Mapped[str | None] = mapped_column(String(128))

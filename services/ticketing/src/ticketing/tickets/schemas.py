@@ -39,6 +39,7 @@ class Channel(str, Enum):
     wechat_qq = "wechat_qq"
     on_site = "on_site"
     inspection = "inspection"  # found on an inspection round
+    follow_up = "follow_up"  # a complaint from a follow-up's low score
 
 
 class TicketCreate(Stripped):
@@ -51,6 +52,8 @@ class TicketCreate(Stripped):
     title: str = Field(min_length=1, max_length=200)
     description: str = Field(default="", max_length=20000)
     reporter: str | None = Field(default=None, max_length=100)
+    reporter_mobile: str | None = Field(default=None, pattern=r"^1[3-9]\d{9}$", description=(
+        "the reporter's mainland mobile number: the follow-up (回访) goes to it by SMS once resolved"))
 
 
 class TransitionCreate(Stripped):

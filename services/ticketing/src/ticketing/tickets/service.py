@@ -69,7 +69,8 @@ async def create(session: AsyncSession, tenant_id: str, body: TicketCreate, acto
         tenant_id=tenant_id, number=await next_number(session, tenant_id, "T", datetime.now(UTC)),
         kind=body.kind.value, status="new", priority=body.priority.value,
         channel=body.channel.value, system_code=body.system, title=body.title,
-        description=body.description, reporter=body.reporter, source=source,
+        description=body.description, reporter=body.reporter,
+        reporter_mobile=body.reporter_mobile, source=source,
         external_id=external_id, fingerprint=fingerprint, idempotency_key=idempotency_key,
         request_hash=digest,
     )
