@@ -81,7 +81,7 @@ def test_weekly_report_shows_attendance_as_inventory_counts_it(gateway, rostered
     assert r.status_code == 200, r.text
     report = r.json()
     headings = [s["heading"] for s in report["sections"]]
-    assert headings[-2:] == ["七、人员与考勤", "八、下周工作计划"]
+    assert headings[-3:] == ["七、服务回访与满意度", "八、人员与考勤", "九、下周工作计划"]
     people = report["sections"][-2]
     assert report["numbers"]["staff"] == len(summary["staff"])
     assert report["numbers"]["attendance_hours"] == f"{sum(a['hours'] for a in summary['attendance']):g}"

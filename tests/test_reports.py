@@ -133,7 +133,9 @@ def test_weekly_report_has_next_weeks_plan(gateway):
     assert r.status_code == 200, r.text
     report = r.json()
     plan = report["sections"][-1]
-    assert plan["heading"] == "八、下周工作计划" and plan["tables"][0]["caption"].endswith(" 下周巡检计划")
+    # beijing follows faults up (四2(5)): 服务回访与满意度 comes before the people
+    assert [s["heading"] for s in report["sections"]][6] == "七、服务回访与满意度"
+    assert plan["heading"] == "九、下周工作计划" and plan["tables"][0]["caption"].endswith(" 下周巡检计划")
     assert sum(row[1] for row in plan["tables"][0]["rows"]) > 0  # beijing inspects daily
 
 

@@ -206,12 +206,9 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
         return await forward(request, request.app.state.client, router, f"/receipts/{provider}",
                              principal, "notify", internal_tokens, await request.body(), query="")
 
-    @app.api_route("/f/{tenant}/{token}", methods=["GET", "POST"], tags=["hooks"], responses={
-        200: {"content": {"text/html": {}}, "description": "the follow-up page, or the answer recorded"},
-        404: {"description": "no such link"}, 410: {"description": "the link expired"},
-        429: {"description": "rate limit reached (Retry-After)"}})
-    async def follow_up(request: Request, tenant: str = Path(pattern=SLUG_PATTERN),
-                        token: str = Path(min_length=16, max_length=64, pattern=r"^[A-Za-z0-9_-]+$")):
+    FOLLOW_UP_TOKEN = Path(min_length=16, max_length=64, pattern=r"^[A-Za-z0-9_-]+$")
+
+    async def follow_up(request: Request, tenant: str, token: str):
         """回访: the page the follow-up SMS links to, answered without logging in — the
         one-time token in the address is the credential (ticketing keeps only its SHA-256)."""
         if tenant not in tenants:
@@ -222,6 +219,25 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
         request.state.principal = principal
         return await forward(request, request.app.state.client, router, f"/follow-ups/answer/{token}",
                              principal, "ticketing", internal_tokens, await request.body(), query="")
+
+    follow_up_answers = {404: {"description": "no such link"}, 410: {"description": "the link expired"},
+                         429: {"description": "rate limit reached (Retry-After)"}}
+
+    @app.get("/f/{tenant}/{token}", tags=["follow-ups"], responses={
+        200: {"content": {"text/html": {}}, "description": "the follow-up form (HTML for a browser)"},
+        **follow_up_answers})
+    async def follow_up_page(request: Request, tenant: str = Path(pattern=SLUG_PATTERN),
+                             token: str = FOLLOW_UP_TOKEN):
+        """回访: the page the follow-up SMS links to (no login: the link's token is the credential)."""
+        return await follow_up(request, tenant, token)
+
+    @app.post("/f/{tenant}/{token}", tags=["follow-ups"], responses={
+        200: {"content": {"text/html": {}}, "description": "recorded, or the first answer unchanged"},
+        422: {"description": "no score from 1 to 5"}, **follow_up_answers})
+    async def follow_up_answer(request: Request, tenant: str = Path(pattern=SLUG_PATTERN),
+                               token: str = FOLLOW_UP_TOKEN):
+        """The reporter's answer: a form (score, comment) or JSON; the first answer counts."""
+        return await follow_up(request, tenant, token)
 
     @app.post("/auth/cert", tags=["auth"], response_model=CertToken,
               responses={401: {"description": "no, expired, untrusted, revoked or unregistered "
