@@ -1,11 +1,24 @@
-"""How a file leaves the product as a download."""
+"""How a file's name comes in with an upload, and how a file leaves as a download."""
 
 from __future__ import annotations
 
 import re
 from urllib.parse import quote
 
+from opspact.errors import Unprocessable
+
 _UNSAFE_ASCII = re.compile(r'[^A-Za-z0-9._-]+')
+_NOT_IN_NAME = re.compile(r"[\x00-\x1f\x7f]")
+MAX_NAME = 255
+
+
+def uploaded_name(filename: str) -> str:
+    """The name as the user's system had it, less any folders and control characters."""
+    name = _NOT_IN_NAME.sub("", re.split(r"[\\/]", filename)[-1]).strip()[:MAX_NAME]
+    if not name or name in (".", ".."):
+        raise Unprocessable("filename names no file", errors=[{"field": "query.filename",
+                                                               "message": "empty after removing folders"}])
+    return name
 
 
 def attachment(filename: str) -> str:

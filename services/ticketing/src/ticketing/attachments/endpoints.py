@@ -8,7 +8,7 @@ from typing import Literal
 from uuid import UUID
 
 from fastapi import APIRouter, Depends, Path, Query, Request, Response
-from opspact import downloads
+from opspact import downloads, sniff
 from opspact.app import SESSION, current_principal
 from opspact.auth import Principal
 from opspact.errors import NotFound
@@ -16,7 +16,7 @@ from opspact.permissions import may, require
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from ticketing.attachments import service, sniff
+from ticketing.attachments import service
 from ticketing.attachments.models import Attachment
 from ticketing.attachments.schemas import AttachmentOut, AttachmentPage
 from ticketing.attachments.store import of_app

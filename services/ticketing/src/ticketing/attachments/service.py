@@ -3,30 +3,18 @@
 from __future__ import annotations
 
 import hashlib
-import re
 
+from opspact import sniff
+from opspact.downloads import uploaded_name
 from opspact.errors import PayloadTooLarge, Unprocessable, UnsupportedMediaType
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from ticketing.attachments import sniff
 from ticketing.attachments.models import Attachment
 from ticketing.attachments.store import BlobStore
 from ticketing.search.index import reindex
 from ticketing.tickets import repository
 from ticketing.tickets.models import Ticket
-
-_NOT_IN_NAME = re.compile(r"[\x00-\x1f\x7f]")
-MAX_NAME = 255
-
-
-def clean_name(filename: str) -> str:
-    """The name as the user's system had it, less any folders and control characters."""
-    name = _NOT_IN_NAME.sub("", re.split(r"[\\/]", filename)[-1]).strip()[:MAX_NAME]
-    if not name or name in (".", ".."):
-        raise Unprocessable("filename names no file", errors=[{"field": "query.filename",
-                                                               "message": "empty after removing folders"}])
-    return name
 
 
 async def add(session: AsyncSession, store: BlobStore, settings, ticket: Ticket, data: bytes,
@@ -38,7 +26,7 @@ async def add(session: AsyncSession, store: BlobStore, settings, ticket: Ticket,
     if len(data) > settings.attachment_max_bytes:
         raise PayloadTooLarge(f"the file is {len(data):,} bytes; one file may have at most "
                               f"{settings.attachment_max_bytes:,}")
-    name = clean_name(filename)
+    name = uploaded_name(filename)
     kind = sniff.kind_of(data)
     if kind is None:
         raise UnsupportedMediaType(f"{name!r} is not a kind of file accepted here: images, PDF, "

@@ -7,17 +7,16 @@ import hashlib
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
-from opspact import outbox
+from opspact import outbox, sniff
 from opspact.auth import Principal
 from opspact.calendar import SHANGHAI, WorkdayCalendar
+from opspact.downloads import uploaded_name
 from opspact.errors import Conflict, NotFound, PayloadTooLarge, Unprocessable, UnsupportedMediaType
 from opspact.tenancy.registry import load_tenant
 from sqlalchemy import func, select, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from ticketing.attachments import sniff
-from ticketing.attachments.service import clean_name
 from ticketing.attachments.store import BlobStore
 from ticketing.deliverables import events, register
 from ticketing.deliverables.models import Deliverable, DeliverableVersion
@@ -135,7 +134,7 @@ def check_file(data: bytes, filename: str, max_bytes: int) -> tuple[str, sniff.K
     if len(data) > max_bytes:
         raise PayloadTooLarge(f"the file is {len(data):,} bytes; a deliverable's version may have at most "
                               f"{max_bytes:,}")
-    name = clean_name(filename)
+    name = uploaded_name(filename)
     kind = sniff.kind_of(data)
     if kind not in ACCEPTED:
         what = kind.label if kind else "a kind of file we do not accept"
