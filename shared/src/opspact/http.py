@@ -25,10 +25,12 @@ _ACCEPTED_TYPES = ("application/json", "application/cloudevents+json", "text/csv
 _FORM = "application/x-www-form-urlencoded"
 _FORM_ROUTES = re.compile(r"^(?:/f/[^/]+/[^/]+|(?:/api/ticketing)?/follow-ups/answer/[^/]+)$")
 # Routes that take a file as it is, of any type (the service decides from its bytes), and
-# bigger than a JSON body may be: a ticket's attachments, a deliverable's versions.
+# bigger than a JSON body may be: a ticket's attachments, a deliverable's versions, a
+# person's document scans.
 LARGE_BODY_BYTES = 25 * 1024 * 1024
 _FILE_ROUTES = re.compile(
-    r"^(?:/api/ticketing)?/(?:tickets/[^/]+/attachments|deliverables/[^/]+/[^/]+/versions)$")
+    r"^(?:/api/ticketing)?/(?:tickets/[^/]+/attachments|deliverables/[^/]+/[^/]+/versions)$"
+    r"|^(?:/api/inventory)?/staff/[^/]+/documents/[^/]+$")
 
 
 async def _send_problem(scope, receive, send, problem: Problem) -> None:

@@ -6,6 +6,7 @@ from opspact.app import ServiceSpec, create_service_app
 import inventory.assets.models  # noqa: F401  (registers the ORM tables)
 import inventory.attendance.models  # noqa: F401
 import inventory.credentials.models  # noqa: F401
+import inventory.documents.models  # noqa: F401
 import inventory.people.models  # noqa: F401
 import inventory.trainings.models  # noqa: F401
 from inventory import tenant_settings
