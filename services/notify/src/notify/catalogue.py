@@ -56,6 +56,9 @@ class Template:
     sample: dict
     # Mail only: a long text no SMS provider approves in advance (a rule sends it by email)
     email_only: bool = False
+    # SMS segments its sample may take: one, but for a text that carries a link (an address
+    # with a one-time token is 50–60 characters of the 70 a segment holds)
+    segments: int = 1
 
 
 _TICKET = {"ticket_id": "00000000-0000-0000-0000-000000000001", "number": "T2026-000123",
@@ -234,7 +237,7 @@ TEMPLATES: dict[str, Template] = {t.name: t for t in (
          "kind": "incident", "title": "缴费失败", "system": "12123-fees",
          "resolved_at": "2026-11-21T08:00:00+00:00", "due_at": "2026-11-24T08:00:00+00:00", "channel": "sms",
          "mobile": "13800000001", "link": "https://ops.example.cn/f/xinjiang/AbCdEfGhIjKlMnOpQrStUv",
-         "expires_at": "2026-11-28T08:00:00+00:00"}),
+         "expires_at": "2026-11-28T08:00:00+00:00"}, segments=2),
     Template("follow_up_answered", "回访结果", ("ticketing.follow_up.answered.v1",), (
         ("number", "{{ number }}"), ("score", "{{ score }}"),
         ("comment", "{{ comment | truncate_text(40) if comment else '无' }}")),

@@ -4,7 +4,7 @@ and the register of who has signed what (the client checks it; 1.5-1)."""
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Literal
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, Path, Query, Request, Response
 from opspact import downloads
@@ -58,8 +58,9 @@ def document_out(d: StaffDocument) -> DocumentOut:
 @router.post("/staff/{code}/documents/{kind}", status_code=201, response_model=DocumentOut,
              openapi_extra=FILE_BODY, responses={
                  413: {"description": "past 10 MiB"}, 415: {"description": "not a PDF or an image"}})
-async def upload_document(request: Request, kind: Kind, code: str = Path(max_length=64),
-                          signed_on: IsoDate = Query(description="the date on the document"),
+async def upload_document(request: Request, kind: Kind,
+                          signed_on: Annotated[IsoDate, Query(description="the date on the document")],
+                          code: str = Path(max_length=64),
                           filename: str = Query(min_length=1, max_length=255),
                           principal: Principal = Depends(current_principal),
                           session: AsyncSession = SESSION) -> DocumentOut:
