@@ -108,8 +108,9 @@ async def submit_version(request: Request, code: str = Code, period: str = Perio
 
 
 @router.get("/{code}/{period}/versions/{version}", response_class=Response, responses={200: {
-    "description": "the version's file, as uploaded", "content": {"application/octet-stream": {
-        "schema": {"type": "string", "format": "binary"}}}}})
+    "description": "the version's file as uploaded, of the type its bytes are",
+    "content": {kind.content_type: {"schema": {"type": "string", "format": "binary"}}
+                for kind in service.ACCEPTED}}})
 async def download_version(request: Request, code: str = Code, period: str = Period, version: int = Version,
                            principal: Principal = Depends(current_principal),
                            session: AsyncSession = SESSION) -> Response:
