@@ -107,10 +107,9 @@ async def submit_version(request: Request, code: str = Code, period: str = Perio
     return deliverable_out(h, service.today(), detail=True)
 
 
-@router.get("/{code}/{period}/versions/{version}", response_class=Response, responses={200: {
+@router.get("/{code}/{period}/versions/{version}", responses={200: {
     "description": "the version's file as uploaded, of the type its bytes are",
-    "content": {kind.content_type: {"schema": {"type": "string", "format": "binary"}}
-                for kind in service.ACCEPTED}}})
+    "content": {kind.content_type: {} for kind in service.ACCEPTED}}})
 async def download_version(request: Request, code: str = Code, period: str = Period, version: int = Version,
                            principal: Principal = Depends(current_principal),
                            session: AsyncSession = SESSION) -> Response:
