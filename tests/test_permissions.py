@@ -20,7 +20,8 @@ PARAMS = {"ticket_id": "00000000-0000-0000-0000-000000000000", "source": "generi
           "plan_id": "00000000-0000-0000-0000-000000000000",
           "invoice_id": "1", "name": "no-such-template", "archive_id": "1", "format": "pdf",
           "letter_id": "1", "comment_id": "1", "attachment_id": "1", "period": "once", "version": "1",
-          "token": "A" * 22, "document_id": "1"}
+          "token": "A" * 22, "document_id": "1",
+          "number": "T2026-999999"}
 CASES = [(route, role) for route in ROUTES for role in ROLES]
 
 

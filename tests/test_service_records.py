@@ -72,6 +72,40 @@ def test_a_form_for_every_completed_task(gateway):
     assert r.status_code == 422 and "before" in r.text
 
 
+
+def test_the_client_signs_a_tasks_record(gateway):
+    """八2: the client's officer accepts a task's record on the SHA-256 of the record read;
+    the form then carries the signature; a record changed by a reopening is signed anew."""
+    mark = uuid.uuid4().hex[:6]
+    ticket = _resolved_ticket(gateway, XINXIANG, "shop-terminals", f"打印机无法出章{mark}",
+                              f"更换色带{mark}")
+    officer = auth("xinxiang", "client_admin")
+    path = f"/api/ticketing/service-records/{ticket['number']}"
+    record = gateway.get(path, headers=officer).json()
+    assert record["handling"] == f"更换色带{mark}" and record["signoff"] is None
+    stale = gateway.post(f"{path}/signoff", headers=officer,
+                         json={"decision": "accepted", "sha256": "1" * 64})
+    assert stale.status_code == 409
+    r = gateway.post(f"{path}/signoff", headers=officer,
+                     json={"decision": "accepted", "sha256": record["sha256"], "comment": "服务及时"})
+    assert r.status_code == 201 and r.json()["signed_by"], r.text
+    assert gateway.get(path, headers=XINXIANG).json()["signoff"]["decision"] == "accepted"
+    doc = gateway.get("/api/ticketing/service-records", headers=XINXIANG, params=_days()).json()
+    form = next(dict(s["tables"][0]["rows"]) for s in doc["sections"][1:] if s["heading"].endswith(
+        f"（{ticket['number']}）"))
+    assert form["客户意见"] == "验收合格：服务及时" and "系统账号电子签收" in form["客户签字"]
+    register = {row[0]: row for row in doc["sections"][0]["tables"][0]["rows"]}
+    assert register[ticket["number"]][-1] == "已签收"
+    # reopened and resolved again: a new record, not yet signed
+    for to, extra in (("acknowledged", {"note": "复发"}), ("resolved", {"note": f"更换打印头{mark}"})):
+        assert gateway.post(f"/api/ticketing/tickets/{ticket['id']}/transitions", headers=XINXIANG,
+                            json={"to": to, **extra}).status_code == 200
+    again = gateway.get(path, headers=officer).json()
+    assert again["sha256"] != record["sha256"] and again["signoff"] is None
+    assert gateway.post(f"{path}/signoff", headers=XINXIANG, json={
+        "decision": "accepted", "sha256": again["sha256"]}).status_code == 403
+    assert gateway.get("/api/ticketing/service-records/T1999-000001", headers=officer).status_code == 404
+
 def test_technical_manual_per_system_from_the_knowledge_base(gateway):
     mark = uuid.uuid4().hex[:6]
     year = datetime.now(SHANGHAI).year

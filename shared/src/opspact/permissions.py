@@ -170,6 +170,8 @@ ROUTES: tuple[Route, ...] = (
     Route("inventory", "GET", "/contract-terms", "roster.read"),
     Route("ticketing", "GET", "/reports", "reports.read"),
     Route("ticketing", "GET", "/service-records", "reports.read"),
+    Route("ticketing", "GET", "/service-records/{number}", "reports.read"),
+    Route("ticketing", "POST", "/service-records/{number}/signoff", "deliverables.signoff"),
     Route("ticketing", "GET", "/manual", "reports.read"),
     Route("ticketing", "GET", "/reports/{kind}", "reports.read", delegates=("inventory", "billing")),
     Route("ticketing", "POST", "/report-archive", "reports.publish", delegates=("inventory", "billing")),

@@ -1,5 +1,5 @@
 """Deliverables the contracts name (交付物) with their uploaded versions, and the client's
-sign-off (签收/验收) of a deliverable's version or an archived report
+sign-off (签收/验收) of a deliverable's version, an archived report or a service record
 
 Revision ID: 0020
 Revises: 0019
@@ -63,7 +63,9 @@ def upgrade() -> None:
         sa.Column("method", sa.String(8), nullable=False),
         sa.Column("signed_at", sa.DateTime(timezone=True), nullable=False, server_default=sa.func.now()),
         sa.UniqueConstraint("tenant_id", "subject", "subject_id", name="signoffs_once"),
-        sa.CheckConstraint("subject IN ('deliverable', 'report')", name="signoff_subject"),
+        # a service record is signed per resolution (a timeline entry) or work-log entry
+        sa.CheckConstraint("subject IN ('deliverable', 'report', 'service_record', 'worklog_record')",
+                           name="signoff_subject"),
         sa.CheckConstraint("decision IN ('accepted', 'rejected')", name="signoff_decision"),
         sa.CheckConstraint("method IN ('token', 'pki')", name="signoff_method"),
         sa.CheckConstraint("decision = 'accepted' OR comment IS NOT NULL", name="signoff_rejection_reason"),
