@@ -78,7 +78,11 @@ def test_the_register_dates_each_deliverable_from_the_contract(gateway):
     # wuqia 七 "完成时限：60 日" from signing on 2023-11-30; beijing: 15 days after 2027-05-28
     wuqia = by_key(register(gateway, "wuqia"))
     assert wuqia[("delivery", "once")]["due_on"] == "2024-01-29"
-    assert by_key(register(gateway, "beijing"))[("annual-summary", "once")]["due_on"] == "2027-06-12"
+    # beijing's 年度总结 is the annual report, due 15 days after the term (2027-05-28)
+    annual = by_key(register(gateway, "beijing"))[("report-annual", "2026")]
+    assert (annual["due_on"], annual["state"], annual["name"]) == ("2027-06-12", "due", "年度报告")
+    assert annual["clause"].startswith("乙方应在运维合同服务结束后 15 日内")
+    assert ("report-annual", "2026") not in by_key(register(gateway, "beijing", reports="false"))
 
 
 def test_the_register_filters_and_refuses_what_it_does_not_hold(gateway):
@@ -239,6 +243,9 @@ def test_the_client_signs_off_an_archived_report(stack, gateway):
     assert r.status_code == 201 and r.json()["sha256"] == docx_sha, r.text
     got = gateway.get(f"{archive}/{second['id']}", headers=MANAGER["zhuhai"]).json()
     assert got["signoff"]["decision"] == "accepted" and got["signoff"]["signed_by"]
+    row = by_key(register(gateway, "zhuhai", code="report-monthly"))[("report-monthly", "2024-05")]
+    assert (row["state"], row["versions"], row["accepted"]["version"]) == ("accepted", 2, 2)
+    assert row["latest"]["href"] == f"/report-archive/{second['id']}/pdf"
     sent = wait_until(lambda: query(stack, "SELECT body FROM notify.notifications WHERE tenant_id = 'zhuhai' "
                                            "AND source_event_type = 'ticketing.report.accepted.v1'"),
                       message="the vendor told of the acceptance")

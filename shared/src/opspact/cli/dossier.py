@@ -142,7 +142,7 @@ def add_deliverables(dossier: Dossier) -> None:
     the sign-off of every deliverable and archived report (what was accepted and what not)."""
     tenant = dossier.tenant
     folder = "交付物"
-    for d in _pages(tenant, "/api/ticketing/deliverables"):
+    for d in _pages(tenant, "/api/ticketing/deliverables", {"reports": "false"}):  # reports below
         accepted = d["accepted"]
         if accepted is not None:
             name = f"{folder}/{d['label']}-第{accepted['version']}版-{accepted['filename']}"

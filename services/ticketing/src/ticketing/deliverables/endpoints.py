@@ -18,6 +18,7 @@ from ticketing.attachments.store import of_app
 from ticketing.config import get_settings
 from ticketing.deliverables import service
 from ticketing.deliverables.models import DeliverableVersion
+from ticketing.deliverables.reports import rows as report_rows
 from ticketing.deliverables.schemas import (
     DeliverableDetail,
     DeliverableOut,
@@ -28,6 +29,7 @@ from ticketing.deliverables.schemas import (
 from ticketing.deliverables.service import Held
 from ticketing.signoff import service as signoffs
 from ticketing.signoff.schemas import SignOffIn, SignOffOut
+from ticketing.tenant_settings import TicketingTenantSettings
 
 router = APIRouter(prefix="/deliverables", tags=["deliverables"])
 Code = Path(pattern=r"^[a-z0-9][a-z0-9-]{0,47}$", description="the deliverable's code in the tenant file")
@@ -60,16 +62,22 @@ def deliverable_out(h: Held, today, detail: bool = False) -> DeliverableOut:
 @router.get("", response_model=DeliverablePage)
 async def list_deliverables(state: State | None = None,
                             code: str | None = Query(default=None, max_length=48),
+                            reports: bool = Query(True, description=(
+                                "include the periodic reports: each archived one, and each the "
+                                "contract dates (code report-<kind>; signed through /report-archive)")),
                             limit: int = Query(100, ge=1, le=500), offset: int = Query(0, ge=0, le=100_000),
                             principal: Principal = Depends(current_principal),
                             session: AsyncSession = SESSION) -> DeliverablePage:
     """The register: every deliverable of the term by due date (undated last), its state
-    and its latest and accepted versions."""
+    and its latest and accepted versions — the periodic reports among them."""
     require(principal, "deliverables.read")
     c = await service.contract(session, principal.tenant)
     today = service.today()
     held = await service.held(session, principal.tenant, c.entries())
     everything = [deliverable_out(h, today) for h in held]
+    if reports:
+        wanted = TicketingTenantSettings.model_validate(c.config["settings"]).reports
+        everything += await report_rows(session, principal.tenant, c.config, wanted, today)
     counts: dict[str, int] = {}
     for d in everything:
         counts[d.state] = counts.get(d.state, 0) + 1

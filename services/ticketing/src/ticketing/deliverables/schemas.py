@@ -29,7 +29,7 @@ class DeliverableOut(BaseModel):
     name: str
     period: str = Field(description="once, or the month (2025-03) / service year (2025) it is for")
     label: str
-    every: str
+    every: str = Field(description="once | month | year; a report's kind for report-<kind> rows")
     due_on: date | None
     undated: str | None = Field(description="why there is no due date")
     state: State
