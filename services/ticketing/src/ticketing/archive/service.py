@@ -104,9 +104,7 @@ async def sign(session: AsyncSession, principal, archive_id: int,
                body: ReportSignOffIn) -> tuple[SignOff, bool]:
     """The client's decision on an archived version: only the period's latest is signed."""
     row = await get(session, principal.tenant, archive_id)
-    config = await load_tenant(session, shared.tenants, principal.tenant)
-    certificate = TicketingTenantSettings.model_validate(config["settings"]).deliverables.certificate
-    signoffs.check_certificate(principal, certificate, principal.tenant)
+    await signoffs.check_tenant_rule(session, principal)
     await xact_lock(session, f"report-archive:{principal.tenant}:{row.kind}:{row.period}")
     newest = await latest(session, principal.tenant, row.kind, row.period)
     if newest is not None and newest.id != row.id:

@@ -24,7 +24,6 @@ from ticketing.signoff import service as signoffs
 from ticketing.signoff.models import SignOff
 from ticketing.signoff.schemas import SignOffIn, SignOffOut
 from ticketing.tables import shared
-from ticketing.tenant_settings import TicketingTenantSettings
 
 router = APIRouter(tags=["reports"])
 MAX_RECORD_DAYS = 366
@@ -126,9 +125,7 @@ async def sign_service_record(body: SignOffIn, response: Response, number: str =
     or rejects it with the reason, on the SHA-256 of the record read. A fault resolved again
     after a reopening has a new record, signed anew."""
     require(principal, "deliverables.signoff")
-    config = await load_tenant(session, shared.tenants, principal.tenant)
-    certificate = TicketingTenantSettings.model_validate(config["settings"]).deliverables.certificate
-    signoffs.check_certificate(principal, certificate, principal.tenant)
+    await signoffs.check_tenant_rule(session, principal)
     record = await records.one(session, principal.tenant, number)
     signed, made = await signoffs.decide(session, principal, record.subject, record.key,
                                          records.digest(record), body)

@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from ticketing.signoff.models import SignOff
 from ticketing.signoff.schemas import SignOffIn, SignOffOut
+from ticketing.tickets.service import settings_of
 
 PKI = "pki"
 
@@ -25,6 +26,12 @@ def check_certificate(principal: Principal, certificate: str, tenant: str) -> No
     if certificate == "required" and PKI not in principal.amr:
         raise Forbidden(f"tenant {tenant} signs off only with a 数字证书 login: exchange your "
                         "certificate at POST /auth/cert and sign with that token")
+
+
+async def check_tenant_rule(session: AsyncSession, principal: Principal) -> None:
+    """The tenant file's rule on how its officer signs (deliverables.certificate)."""
+    certificate = (await settings_of(session, principal.tenant)).deliverables.certificate
+    check_certificate(principal, certificate, principal.tenant)
 
 
 async def decide(session: AsyncSession, principal: Principal, subject: str, subject_id: int,
