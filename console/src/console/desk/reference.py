@@ -23,6 +23,12 @@ async def post_names_of(state, session: Session) -> dict[str, str]:
     return {p["code"]: p["name"] for p in posts}
 
 
+async def approval_chain_of(state, session: Session) -> list[dict]:
+    """The contract's change approval steps ({code, name, roles, approvers}); empty when not
+    readable (the page then offers the decision to anyone the API may let decide)."""
+    return await _terms_list(state, session, "/ticketing/contract-terms", "change_approval")
+
+
 async def _terms_list(state, session: Session, path: str, field: str) -> list[dict]:
     cache: dict = state.reference_cache
     key = (path, field, session.tenant)
