@@ -12,7 +12,7 @@ from opspact.calendar import SHANGHAI, minute_text
 from starlette.responses import RedirectResponse, Response
 
 from console import oidc
-from console.api import ApiError
+from console.api import ApiError, error_of
 from console.clocks import clock_chips
 from console.messages import Messages
 from console.security import CSRF_FIELD, CSRF_HEADER, csrf_matches, same_origin
@@ -123,6 +123,19 @@ def render(request: Request, name: str, status_code: int = 200, **context) -> Re
         session = request.app.state.sessions.get(request.cookies.get(cookie_name(request)))
     return templates.TemplateResponse(request, name, {"session": session, **context},
                                       status_code=status_code)
+
+
+# what a file from the gateway keeps on its way to the browser: its type, name and length
+PASSED_DOWNLOAD_HEADERS = ("content-type", "content-disposition", "content-length")
+
+
+async def passed_file(request: Request, session: Session, path: str, params=None) -> Response:
+    """A file the API serves (`path` under /api), passed to the browser as the download it is."""
+    answer = await request.app.state.gateway.raw(session, "GET", path, params=params)
+    if answer.status_code >= 400:
+        raise error_of(answer)
+    headers = {k: v for k, v in answer.headers.items() if k.lower() in PASSED_DOWNLOAD_HEADERS}
+    return Response(answer.content, headers={**headers, "X-Content-Type-Options": "nosniff"})
 
 
 def redirect(request: Request, url: str) -> Response:

@@ -9,10 +9,9 @@ import re
 from fastapi import APIRouter, Depends, Form, Request, UploadFile
 from starlette.responses import Response
 
-from console.api import ApiError, error_of
-from console.desk.ticket import PASSED_DOWNLOAD_HEADERS
+from console.api import ApiError
 from console.sessions import Session
-from console.web import Refused, changing, current, messages, redirect, render
+from console.web import Refused, changing, current, messages, passed_file, redirect, render
 
 router = APIRouter(prefix="/console/deliverables")
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024  # the API's limit for a deliverable's version
@@ -45,11 +44,7 @@ async def register(request: Request, state: str = "", session: Session = Depends
 async def download(request: Request, path: str, session: Session = Depends(current)) -> Response:
     if not FILES.match(path):
         raise Refused(404, messages("error.not_found"))
-    answer = await request.app.state.gateway.raw(session, "GET", f"/ticketing/{path}")
-    if answer.status_code >= 400:
-        raise error_of(answer)
-    headers = {k: v for k, v in answer.headers.items() if k.lower() in PASSED_DOWNLOAD_HEADERS}
-    return Response(answer.content, headers={**headers, "X-Content-Type-Options": "nosniff"})
+    return await passed_file(request, session, f"/ticketing/{path}")
 
 
 @router.post("/{code}/{period}/upload")

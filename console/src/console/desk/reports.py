@@ -10,10 +10,9 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, Depends, Form, Request
 from starlette.responses import Response
 
-from console.api import ApiError, error_of
-from console.desk.ticket import PASSED_DOWNLOAD_HEADERS
+from console.api import ApiError
 from console.sessions import Session
-from console.web import Refused, changing, current, messages, redirect, render
+from console.web import Refused, changing, current, messages, passed_file, redirect, render
 
 router = APIRouter(prefix="/console/reports")
 KINDS = ("weekly", "monthly", "quarterly", "half_yearly", "annual")
@@ -52,12 +51,8 @@ async def download(request: Request, kind: str, period: str, fmt: str,
     """The live report as a file (the archived ones are downloaded from the register)."""
     if kind not in KINDS or not PERIOD.match(period) or fmt not in FORMATS:
         raise Refused(404, messages("error.not_found"))
-    answer = await request.app.state.gateway.raw(session, "GET", f"/ticketing/reports/{kind}",
-                                                 params={"period": period, "format": fmt})
-    if answer.status_code >= 400:
-        raise error_of(answer)
-    headers = {k: v for k, v in answer.headers.items() if k.lower() in PASSED_DOWNLOAD_HEADERS}
-    return Response(answer.content, headers={**headers, "X-Content-Type-Options": "nosniff"})
+    return await passed_file(request, session, f"/ticketing/reports/{kind}",
+                             params={"period": period, "format": fmt})
 
 
 @router.post("/publish")

@@ -13,13 +13,12 @@ from uuid import UUID
 from fastapi import APIRouter, Depends, Form, Request, UploadFile
 from starlette.responses import Response
 
-from console.api import ApiError, error_of
+from console.api import ApiError
 from console.sessions import Session
-from console.web import Refused, changing, current, flash, is_htmx, messages, render
+from console.web import Refused, changing, current, flash, is_htmx, messages, passed_file, render
 
 router = APIRouter(prefix="/console/tickets")
 MAX_UPLOAD_BYTES = 25 * 1024 * 1024  # the API's own limit (BodyGuard on the attachment route)
-PASSED_DOWNLOAD_HEADERS = ("content-type", "content-disposition", "content-length")
 
 
 async def ticket_view(request: Request, session: Session, ticket_id: UUID) -> dict:
@@ -124,9 +123,4 @@ async def acknowledge(request: Request, ticket_id: UUID, notification_id: UUID,
 @router.get("/{ticket_id}/attachments/{attachment_id}")
 async def download(request: Request, ticket_id: UUID, attachment_id: int,
                    session: Session = Depends(current)) -> Response:
-    answer = await request.app.state.gateway.raw(
-        session, "GET", f"/ticketing/tickets/{ticket_id}/attachments/{attachment_id}")
-    if answer.status_code >= 400:
-        raise error_of(answer)
-    headers = {k: v for k, v in answer.headers.items() if k.lower() in PASSED_DOWNLOAD_HEADERS}
-    return Response(answer.content, headers=headers)
+    return await passed_file(request, session, f"/ticketing/tickets/{ticket_id}/attachments/{attachment_id}")
