@@ -71,6 +71,11 @@ def test_the_reporter_answers_through_the_sms_link(stack, gateway):
                                                        params={"phone": "13800000091"}).json()["items"]
                                   if link in m["content"]], timeout=60, message="the SMS at the sink")
         assert sms[0]["sign_name"] and sms[0]["content"].startswith("您报告的“居住证打印机卡纸”")
+    # the history shows that a link went out, never one the desk could answer for the reporter
+    history = gateway.get("/api/notify/notifications", headers=MANAGER, params={
+        "source_event_type": "ticketing.follow_up.requested.v1", "subject": ticket["id"]}).json()["items"]
+    token = link.rsplit("/", 1)[1]
+    assert history and all(token not in n["body"] and "/f/beijing/••••••" in n["body"] for n in history)
     path = _path(link)
     page = gateway.get(path, headers=HTML)
     assert page.status_code == 200 and "服务回访" in page.text and ticket["number"] in page.text

@@ -1,3 +1,4 @@
+import re
 from datetime import UTC, datetime
 from typing import Annotated
 from uuid import UUID
@@ -24,6 +25,13 @@ from notify.notifications.schemas import (
 )
 
 router = APIRouter(prefix="/notifications", tags=["notifications"])
+# A follow-up link's one-time token is the reporter's alone: whoever reads the message history
+# (the vendor's people among them) sees that a link was sent, never one they could answer.
+FOLLOW_UP_TOKEN = re.compile(r"(/f/[a-z0-9][a-z0-9-]{0,31}/)[A-Za-z0-9_-]{16,64}")
+
+
+def redacted(body: str | None) -> str | None:
+    return FOLLOW_UP_TOKEN.sub(r"\1••••••", body) if body else body
 
 
 def to_out(n: Notification) -> NotificationOut:
@@ -32,7 +40,7 @@ def to_out(n: Notification) -> NotificationOut:
         source_event_type=n.source_event_type, subject=n.subject, rule=n.rule, level=n.level,
         audience=n.audience, contact=n.contact, contact_name=n.contact_name, urgent=n.urgent,
         channel=n.channel, recipient=n.recipient, fallback=n.fallback or [], template=n.template,
-        template_version=n.template_version, body=n.body, segments=n.segments, status=n.status,
+        template_version=n.template_version, body=redacted(n.body), segments=n.segments, status=n.status,
         reason=n.reason, provider=n.provider, provider_message_id=n.provider_message_id,
         attempts=n.attempts, last_error=n.last_error, created_at=n.created_at,
         deferred_until=n.deferred_until, sent_at=n.sent_at, delivered_at=n.delivered_at,
