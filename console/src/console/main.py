@@ -13,7 +13,19 @@ from starlette.responses import Response, StreamingResponse
 from console import live
 from console.api import ApiError, Gateway
 from console.config import ConsoleSettings, get_settings
-from console.desk import changes, deliverables, duty, inspections, intake, queue, reports, ticket
+from console.desk import (
+    changes,
+    damages,
+    deliverables,
+    duty,
+    finance,
+    inspections,
+    intake,
+    queue,
+    reports,
+    statement,
+    ticket,
+)
 from console.oidc import OidcClient
 from console.security import BrowserHeaders
 from console.sessions import Session, SessionStore
@@ -88,6 +100,9 @@ def create_app(settings: ConsoleSettings | None = None) -> FastAPI:
     app.include_router(deliverables.router)
     app.include_router(changes.router)
     app.include_router(reports.router)
+    app.include_router(damages.router)  # before finance: its paths are under /console/finance
+    app.include_router(statement.router)
+    app.include_router(finance.router)
 
     @app.get("/console/events")
     async def events(request: Request, session: Session = Depends(current)) -> Response:

@@ -19,7 +19,7 @@ from console.security import CSRF_FIELD, CSRF_HEADER, csrf_matches, same_origin
 from console.sessions import Session
 
 HERE = Path(__file__).parent
-STATIC_VERSION = "3"  # bump with the static files: browsers cache them for a day
+STATIC_VERSION = "4"  # bump with the static files: browsers cache them for a day
 SIGNIN_PATH = "/console/signin"
 
 messages = Messages("zh-CN")
@@ -136,6 +136,21 @@ async def passed_file(request: Request, session: Session, path: str, params=None
         raise error_of(answer)
     headers = {k: v for k, v in answer.headers.items() if k.lower() in PASSED_DOWNLOAD_HEADERS}
     return Response(answer.content, headers={**headers, "X-Content-Type-Options": "nosniff"})
+
+
+# the answers that are the request's own problem, named by the API: the person can fix them
+REFUSALS = (404, 409, 413, 415, 422)
+
+
+async def api_change(request: Request, session: Session, method: str, path: str, refused: str, **kwargs):
+    """A change through the API; a refusal the person can fix is shown as `refused` (a
+    message key) followed by the API's reason, anything else as the API's error."""
+    try:
+        return await request.app.state.gateway.call(session, method, path, **kwargs)
+    except ApiError as exc:
+        if exc.status in REFUSALS:
+            raise Refused(exc.status, f"{messages(refused)}{exc}") from exc
+        raise
 
 
 def redirect(request: Request, url: str) -> Response:

@@ -9,9 +9,8 @@ import re
 from fastapi import APIRouter, Depends, Form, Request, UploadFile
 from starlette.responses import Response
 
-from console.api import ApiError
 from console.sessions import Session
-from console.web import Refused, changing, current, messages, passed_file, redirect, render
+from console.web import Refused, api_change, changing, current, messages, passed_file, redirect, render
 
 router = APIRouter(prefix="/console/deliverables")
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024  # the API's limit for a deliverable's version
@@ -56,8 +55,9 @@ async def upload(request: Request, code: str, period: str, file: UploadFile,
     params = {"filename": (file.filename or "交付物").strip()[:200]}
     if note.strip():
         params["note"] = note.strip()
-    await _call(request, session, "POST", f"/ticketing/deliverables/{code}/{period}/versions",
-                params=params, content=content, headers={"Content-Type": "application/octet-stream"})
+    await api_change(request, session, "POST", f"/ticketing/deliverables/{code}/{period}/versions",
+                     "deliverables.refused", params=params, content=content,
+                     headers={"Content-Type": "application/octet-stream"})
     return redirect(request, "/console/deliverables?done=uploaded")
 
 
@@ -74,18 +74,11 @@ async def sign(request: Request, target: str = Form(max_length=200),
     if comment.strip():
         body["comment"] = comment.strip()
     if re.fullmatch(VERSION, target):
-        await _call(request, session, "POST", f"/ticketing/{target}/signoff", json=body)
+        await api_change(request, session, "POST", f"/ticketing/{target}/signoff", "deliverables.refused",
+                         json=body)
     elif re.fullmatch(r"report-archive/\d+", target):
-        await _call(request, session, "POST", f"/ticketing/{target}/signoff", json={**body, "format": fmt})
+        await api_change(request, session, "POST", f"/ticketing/{target}/signoff", "deliverables.refused",
+                         json={**body, "format": fmt})
     else:
         raise Refused(404, messages("error.not_found"))
     return redirect(request, f"/console/deliverables?done={decision}")
-
-
-async def _call(request: Request, session: Session, method: str, path: str, **kwargs):
-    try:
-        return await request.app.state.gateway.call(session, method, path, **kwargs)
-    except ApiError as exc:
-        if exc.status in (404, 409, 413, 415, 422):  # the file's or the decision's problem, named
-            raise Refused(exc.status, f"{messages('deliverables.refused')}{exc}") from exc
-        raise

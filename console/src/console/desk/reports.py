@@ -12,7 +12,7 @@ from starlette.responses import Response
 
 from console.api import ApiError
 from console.sessions import Session
-from console.web import Refused, changing, current, messages, passed_file, redirect, render
+from console.web import Refused, api_change, changing, current, messages, passed_file, redirect, render
 
 router = APIRouter(prefix="/console/reports")
 KINDS = ("weekly", "monthly", "quarterly", "half_yearly", "annual")
@@ -62,10 +62,6 @@ async def publish(request: Request, kind: str = Form(max_length=16), period: str
     body = {"kind": kind, "period": period}
     if reason.strip():
         body.update(again=True, reason=reason.strip())
-    try:
-        await request.app.state.gateway.call(session, "POST", "/ticketing/report-archive", json=body)
-    except ApiError as exc:
-        if exc.status in (409, 422):  # the period has not ended, a kind the contract does not ask for
-            raise Refused(exc.status, f"{messages('reports.refused')}{exc}") from exc
-        raise
+    # refused: the period has not ended, a kind the contract does not ask for
+    await api_change(request, session, "POST", "/ticketing/report-archive", "reports.refused", json=body)
     return redirect(request, f"/console/reports?{urlencode({'kind': kind, 'period': period})}&done=published")
