@@ -15,7 +15,7 @@ from opspact.peers import Denied
 
 from ticketing.inspections.ledger import STATE_NAMES
 from ticketing.reports import charts, labels, money, people, satisfaction
-from ticketing.reports.document import Figure, Report, Section, Table
+from ticketing.reports.document import Chart, Figure, Report, Section, Table
 from ticketing.reports.facts import Clock, Facts, Fault
 from ticketing.reports.periods import Period
 
@@ -91,9 +91,14 @@ def _tasks(facts: Facts) -> Section:
     names = [facts.systems.get(code, code) for code in per_system]
     section = Section("工单统计", tables=[kinds, levels])
     if per_system:
-        section.figures.append(Figure("图1 各系统工单量", charts.bars(
-            "各系统工单量", names, list(per_system.values()), "工单数")))
+        ranked = sorted(zip(names, per_system.values(), strict=True), key=lambda p: -p[1])
+        section.figures.append(_figure("图1 各系统工单量", "各系统工单量", Chart(
+            "bars", [n for n, _ in ranked], {"工单数": [v for _, v in ranked]}, "工单数")))
     return section
+
+
+def _figure(caption: str, title: str, chart: Chart) -> Figure:
+    return Figure(caption, charts.draw(title, chart), chart)
 
 
 def _outcome(f: Fault) -> str:
@@ -126,16 +131,26 @@ def _sla(facts: Facts, period: Period) -> Section:
     section = Section("SLA达成情况", tables=[Table(
         "表4 各时限目标达成情况", ["时限", "目标", "计时", "到期", "按时", "超时", "进行中", "达成率"],
         rows, [8, 14, 7, 7, 7, 7, 8, 9])])
-    trend_labels, trend = [], []
-    for label, start, end in period.buckets():
-        due, met, _ = _attained([c for c in facts.clocks if start <= c.started_at < end])
-        trend_labels.append(label)
-        trend.append(met * 100 / due if due else None)
-    section.figures.append(Figure("图2 SLA达成率趋势",
-                                  charts.attainment("SLA达成率趋势", trend_labels, trend)))
+    section.figures.append(_figure("图2 SLA达成率趋势", "SLA达成率趋势", _trend(facts, period)))
     responses = [_minutes(c) for c in facts.clocks if c.clock == "response" and c.stopped_at]
-    section.figures.append(Figure("图3 响应时间分布", charts.histogram("响应时间分布", responses)))
+    section.figures.append(_figure("图3 响应时间分布", "响应时间分布", charts.response_bins(responses)))
     return section
+
+
+def _trend(facts: Facts, period: Period) -> Chart:
+    """Attainment per bucket of the period (days, weeks or months): all clocks together,
+    then each clock on its own, to one decimal (None where nothing fell due)."""
+    buckets = period.buckets()
+    kinds = sorted({c.clock for c in facts.clocks})
+    series: dict[str, list[float | None]] = {}
+    for name, wanted in [("合计", None), *((labels.of(labels.CLOCKS, k), k) for k in kinds)]:
+        values = []
+        for _, start, end in buckets:
+            due, met, _ = _attained([c for c in facts.clocks if start <= c.started_at < end
+                                     and wanted in (None, c.clock)])
+            values.append(round(met * 100 / due, 1) if due else None)
+        series[name] = values
+    return Chart("lines", [label for label, _, _ in buckets], series, "达成率（%）")
 
 
 def _inspections(facts: Facts) -> Section:

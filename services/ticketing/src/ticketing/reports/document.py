@@ -22,9 +22,20 @@ class Table:
 
 
 @dataclass
+class Chart:
+    """What a figure draws, as numbers: the PNG in the documents and the console's charts
+    are drawn from this one object, so a screen and a printed report never disagree."""
+    kind: str  # bars (one value per label) | lines (a series per name, None: nothing due) | histogram
+    labels: list[str]
+    series: dict[str, list[float | int | None]]
+    unit: str
+
+
+@dataclass
 class Figure:
     caption: str
     png: bytes
+    chart: Chart | None = None
 
 
 @dataclass

@@ -52,11 +52,22 @@ class TableOut(BaseModel):
     rows: list[list[str | int]]
 
 
+class ChartOut(BaseModel):
+    caption: str = Field(description="the figure's caption, as in the documents")
+    kind: str = Field(description="bars | lines | histogram")
+    labels: list[str]
+    series: dict[str, list[float | int | None]] = Field(description=(
+        "a list of values per series name, one per label (null: nothing fell due)"))
+    unit: str
+
+
 class SectionOut(BaseModel):
     heading: str
     paragraphs: list[str]
     tables: list[TableOut]
     figures: list[str]
+    charts: list[ChartOut] = Field(default_factory=list, description=(
+        "what each figure draws, as numbers (for a screen to draw the same)"))
 
 
 class ReportOut(BaseModel):
@@ -73,7 +84,10 @@ def report_out(period: str, r: Report) -> ReportOut:
                      sections=[SectionOut(heading=s.heading, paragraphs=s.paragraphs,
                                           tables=[TableOut(caption=t.caption, header=t.header, rows=t.rows)
                                                   for t in s.tables],
-                                          figures=[f.caption for f in s.figures]) for s in r.sections])
+                                          figures=[f.caption for f in s.figures],
+                                          charts=[ChartOut(caption=f.caption, **vars(f.chart))
+                                                  for f in s.figures if f.chart])
+                              for s in r.sections])
 
 
 class PeriodOut(BaseModel):
