@@ -16,6 +16,7 @@ from console.config import ConsoleSettings, get_settings
 from console.desk import (
     changes,
     damages,
+    dashboard,
     deliverables,
     duty,
     finance,
@@ -100,6 +101,7 @@ def create_app(settings: ConsoleSettings | None = None) -> FastAPI:
     app.include_router(deliverables.router)
     app.include_router(changes.router)
     app.include_router(reports.router)
+    app.include_router(dashboard.router)
     app.include_router(damages.router)  # before finance: its paths are under /console/finance
     app.include_router(statement.router)
     app.include_router(finance.router)

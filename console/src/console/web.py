@@ -19,7 +19,7 @@ from console.security import CSRF_FIELD, CSRF_HEADER, csrf_matches, same_origin
 from console.sessions import Session
 
 HERE = Path(__file__).parent
-STATIC_VERSION = "4"  # bump with the static files: browsers cache them for a day
+STATIC_VERSION = "5"  # bump with the static files: browsers cache them for a day
 SIGNIN_PATH = "/console/signin"
 
 messages = Messages("zh-CN")

@@ -10,6 +10,7 @@ import asyncio
 import math
 import re
 from dataclasses import dataclass, field
+from datetime import date
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Depends, Query, Request
@@ -41,6 +42,7 @@ class QueueQuery:
     q: str = ""
     sort: str = ""
     view: str = "all"
+    since: str = ""  # created on or after this day (Shanghai): the dashboard's "this month"
     page: int = 1
 
     def api_params(self) -> list[tuple[str, str]]:
@@ -52,6 +54,8 @@ class QueueQuery:
                 params.append((name, getattr(self, name)))
         if self.sort:
             params.append(("sort", self.sort))
+        if self.since:
+            params.append(("created_from", f"{self.since}T00:00:00+08:00"))
         params += list(VIEWS[self.view].items())
         return params
 
@@ -59,27 +63,36 @@ class QueueQuery:
         """This queue's address with some parameters changed (paging, views)."""
         values = {"status": self.status, "priority": self.priority, "system": self.system,
                   "assignee": self.assignee, "channel": self.channel, "q": self.q,
-                  "sort": self.sort, "view": self.view, "page": self.page, **changes}
+                  "sort": self.sort, "view": self.view, "since": self.since, "page": self.page, **changes}
         pairs = [(k, v) for k, vs in values.items() for v in (vs if isinstance(vs, list) else [vs])
                  if v not in ("", None) and not (k == "page" and v == 1) and not (k == "view" and v == "all")]
         return "/console/queue" + (f"?{urlencode(pairs)}" if pairs else "")
+
+
+def is_day(text: str) -> bool:
+    """Empty, or a calendar day as the date input sends it."""
+    try:
+        return not text or bool(date.fromisoformat(text))
+    except ValueError:
+        return False
 
 
 def queue_query(status: list[str] = Query(default=[]), priority: list[str] = Query(default=[]),
                 system: str = Query("", max_length=64), assignee: str = Query("", max_length=100),
                 channel: str = Query("", max_length=32), q: str = Query("", max_length=200),
                 sort: str = Query(""), view: str = Query("all"),
+                since: str = Query("", pattern=r"^(\d{4}-\d{2}-\d{2})?$"),
                 page: int = Query(1, ge=1, le=20_000)) -> QueueQuery:
     # the filter form sends its "全部" choice as an empty value
     status, priority = [s for s in status if s], [p for p in priority if p]
     known = (view in VIEWS and (not sort or sort in SORTS) and (not channel or channel in LABELS["channel"])
              and all(s in LABELS["status"] for s in status)
-             and all(p in LABELS["priority"] for p in priority))
+             and all(p in LABELS["priority"] for p in priority) and is_day(since))
     if not known:
         raise Refused(422, "筛选条件无效")
     return QueueQuery(status=status, priority=priority, system=system.strip(),
                       assignee=assignee.strip(), channel=channel, q=q.strip(), sort=sort, view=view,
-                      page=page)
+                      since=since, page=page)
 
 
 @router.get("/queue")

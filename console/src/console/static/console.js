@@ -250,7 +250,47 @@
     updateSelection();
   });
 
+  // ---- charts: the report's own numbers (data-chart), drawn by the vendored ECharts ----
+  // Tooltips as rich text on the canvas: ECharts' HTML tooltips carry inline styles, which
+  // the CSP refuses.
+  const PALETTE = ["#2a8a4a", "#3c78b4", "#c8823c", "#8a4ab4", "#b44a4a", "#4ab4a8"];
+
+  function chartOption(chart) {
+    const names = Object.keys(chart.series);
+    const base = { color: PALETTE, animation: false, textStyle: { fontFamily: "inherit" },
+      tooltip: { trigger: "axis", renderMode: "richText" }, grid: { left: 8, right: 24, top: 36, bottom: 8, containLabel: true } };
+    if (chart.kind === "bars") {  // volume by system: largest on top
+      const values = chart.series[names[0]];
+      return { ...base, xAxis: { type: "value", minInterval: 1 }, yAxis: { type: "category", data: chart.labels, inverse: true },
+        series: [{ type: "bar", name: names[0], data: values, label: { show: true, position: "right" } }] };
+    }
+    if (chart.kind === "histogram") {
+      return { ...base, xAxis: { type: "category", data: chart.labels, name: chart.unit, nameLocation: "middle", nameGap: 28 },
+        yAxis: { type: "value", minInterval: 1 }, grid: { ...base.grid, bottom: 28 },
+        series: [{ type: "bar", name: names[0], data: chart.series[names[0]], itemStyle: { color: "#c8823c" } }] };
+    }
+    return { ...base, legend: { top: 0 }, xAxis: { type: "category", data: chart.labels },
+      yAxis: { type: "value", min: 0, max: 100, name: chart.unit },
+      series: names.map((name) => ({ type: "line", name, data: chart.series[name], connectNulls: false, symbolSize: 6,
+        markLine: name === names[0] ? { silent: true, symbol: "none", data: [{ yAxis: 100 }], lineStyle: { color: "#b44", type: "dashed" } } : undefined })) };
+  }
+
+  function drawCharts() {
+    if (!window.echarts) return;
+    const drawn = [];
+    document.querySelectorAll("[data-chart]").forEach((el) => {
+      try {
+        const chart = window.echarts.init(el, null, { renderer: "canvas" });
+        chart.setOption(chartOption(JSON.parse(el.dataset.chart)));
+        el.dataset.drawn = "true";
+        drawn.push(chart);
+      } catch (e) { el.dataset.drawn = "failed"; throw e; }
+    });
+    if (drawn.length) window.addEventListener("resize", () => drawn.forEach((c) => c.resize()));
+  }
+
   document.addEventListener("DOMContentLoaded", () => {
+    drawCharts();
     // filters folded away on a phone, open on a desk
     if (window.matchMedia("(min-width: 701px)").matches) {
       document.querySelectorAll("details[data-open-wide]").forEach((d) => { d.open = true; });
