@@ -3,37 +3,19 @@ acknowledgement, Alibaba/Tencent through the sink (which checks their signatures
 failover, a lost answer not sent twice, email over a real SMTP server with fallback to
 SMS, template versions, frequency limits and the SMS quota."""
 
-import copy
 import json
 import uuid
-from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 
 import httpx
 import pytest
-from notify.sink import approved_templates
 from opspact import hooksig
 from opspact.testing.mailbox import notify_mailing_to
+from opspact.testing.notify_slices import notify_slice, use_providers
 from opspact.testing.plugin import auth, wait_until
 from opspact.testing.probes import query
 
 ADMIN = "platform_admin"
-
-
-@contextmanager
-def notify_slice(gateway, tenant: str, change):
-    """The tenant's notify slice changed by `change(settings)` for the block, then restored."""
-    headers = auth(tenant, ADMIN)
-    original = gateway.get(f"/api/notify/tenants/{tenant}", headers=headers).json()["config"]
-    changed = copy.deepcopy(original)
-    change(changed["settings"])
-    r = gateway.put(f"/api/notify/tenants/{tenant}", headers=headers, json=changed)
-    assert r.status_code == 200, r.text
-    try:
-        yield changed["settings"]
-    finally:
-        r = gateway.put(f"/api/notify/tenants/{tenant}", headers=headers, json=original)
-        assert r.status_code == 200, r.text
 
 
 def ticket(gateway, tenant: str, system: str, priority: str = "p1") -> dict:
@@ -143,24 +125,8 @@ def test_unacknowledged_p1_climbs_to_the_manager_and_acknowledged_ones_do_not(st
     assert all(n["level"] == 0 for n in notes_for(stack, taken["id"]) + notes_for(stack, answered["id"]))
 
 
-def _codes(name: str) -> dict[str, str]:
-    from notify import catalogue
-    from notify.templates.service import provider_texts
-    template = catalogue.TEMPLATES[name]
-    texts = provider_texts(list(template.fields), template.text)
-    approved = approved_templates()
-    return {provider: next(code for code, text in approved[provider].items() if text == texts[provider])
-            for provider in ("alibaba", "tencent")}
-
-
-def _use_providers(settings, codes=None):
-    settings["sms"]["providers"] = ["alibaba", "tencent"]
-    settings["sms"]["provider_templates"] = {p: {"ticket_created": c} for p, c in
-                                             (codes or _codes("ticket_created")).items()}
-
-
 def test_alibaba_down_fails_over_to_tencent_and_a_lost_answer_is_not_sent_twice(stack, gateway):
-    with notify_slice(gateway, "wuqia", _use_providers):
+    with notify_slice(gateway, "wuqia", use_providers):
         httpx.post(f"{stack.url('sms-sink')}/faults", json={"provider": "alibaba", "mode": "down"})
         over = ticket(gateway, "wuqia", "data-pool")
         note = sent_for(stack, over["id"])[0]
@@ -212,7 +178,7 @@ def tencent_report(sid: str, status: str = "SUCCESS", code: str = "DELIVRD") -> 
 
 
 def test_delivery_reports_pushed_by_alibaba_and_tencent(stack, gateway):
-    with notify_slice(gateway, "wuqia", _use_providers):
+    with notify_slice(gateway, "wuqia", use_providers):
         by_alibaba = sent_for(stack, ticket(gateway, "wuqia", "data-pool")["id"])[0]
         httpx.post(f"{stack.url('sms-sink')}/faults", json={"provider": "alibaba", "mode": "down"})
         by_tencent = sent_for(stack, ticket(gateway, "wuqia", "data-pool")["id"])[0]
@@ -260,7 +226,7 @@ def test_delivery_reports_pushed_by_alibaba_and_tencent(stack, gateway):
 
 def test_reconciliation_asks_the_provider_about_unreported_messages(stack, gateway):
     def with_fallback(settings):
-        _use_providers(settings)
+        use_providers(settings)
         for rule in settings["rules"]:
             if rule["name"] == "一般工单":  # urgent: past quiet hours and frequency limits
                 rule["urgent"] = True
@@ -286,7 +252,7 @@ def test_reconciliation_asks_the_provider_about_unreported_messages(stack, gatew
 
 def test_an_unapproved_template_fails_and_the_dead_letter_is_replayed(stack, gateway):
     def wrong_code(settings):
-        _use_providers(settings, {"alibaba": "SMS_1", "tencent": "1"})
+        use_providers(settings, {"alibaba": "SMS_1", "tencent": "1"})
     with notify_slice(gateway, "wuqia", wrong_code):
         refused = ticket(gateway, "wuqia", "data-pool")
         note = wait_until(lambda: notes_for(stack, refused["id"], "failed"))[0]
@@ -314,7 +280,7 @@ def test_opspact_notify_replay_requeues_the_dead_letters(stack, gateway, monkeyp
     since = datetime.now(UTC).isoformat()
 
     def wrong_code(settings):
-        _use_providers(settings, {"alibaba": "SMS_1", "tencent": "1"})
+        use_providers(settings, {"alibaba": "SMS_1", "tencent": "1"})
     with notify_slice(gateway, "wuqia", wrong_code):
         dead = [ticket(gateway, "wuqia", "data-pool")["id"] for _ in range(2)]
         for subject in dead:

@@ -20,7 +20,8 @@ def test_response_times_fall_in_the_bins_the_targets_are_decided_by():
 
 def test_every_kind_of_chart_draws_a_png():
     for chart in (Chart("bars", ["出入境", "户政"], {"工单数": [3, 1]}, "工单数"),
-                  Chart("lines", ["1月", "2月"], {"合计": [100.0, None], "响应": [90.5, None]}, "达成率（%）"),
+                  Chart("lines", ["1月", "2月"], {"合计": [100.0, None], "响应": [90.5, None]},
+                        "达成率（%）"),
                   charts.response_bins([3, 50])):
         image = Image.open(io.BytesIO(charts.draw("标题", chart)))
         assert image.format == "PNG" and image.width > 400

@@ -17,14 +17,17 @@ from console.desk import (
     changes,
     damages,
     dashboard,
+    deadletters,
     deliverables,
     duty,
     finance,
     inspections,
     intake,
+    notifications,
     queue,
     reports,
     statement,
+    templates_desk,
     ticket,
 )
 from console.oidc import OidcClient
@@ -102,6 +105,9 @@ def create_app(settings: ConsoleSettings | None = None) -> FastAPI:
     app.include_router(changes.router)
     app.include_router(reports.router)
     app.include_router(dashboard.router)
+    app.include_router(templates_desk.router)  # before notifications: paths under it
+    app.include_router(deadletters.router)
+    app.include_router(notifications.router)
     app.include_router(damages.router)  # before finance: its paths are under /console/finance
     app.include_router(statement.router)
     app.include_router(finance.router)
