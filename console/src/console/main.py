@@ -21,6 +21,7 @@ from console.desk import (
     deliverables,
     duty,
     finance,
+    inspection_ledger,
     inspections,
     intake,
     notifications,
@@ -99,6 +100,7 @@ def create_app(settings: ConsoleSettings | None = None) -> FastAPI:
     app.include_router(intake.router)  # before the ticket pages: /tickets/new is not an id
     app.include_router(ticket.router)
     app.include_router(queue.router)
+    app.include_router(inspection_ledger.router)  # before the rounds: /ledger is not a round
     app.include_router(inspections.router)
     app.include_router(duty.router)
     app.include_router(deliverables.router)

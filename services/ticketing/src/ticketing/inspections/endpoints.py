@@ -80,7 +80,8 @@ async def export_rounds(
     require(principal, "inspections.read")
     start, end = _period(start, end)
     content = await ledger.workbook(session, principal.tenant, start, end, schedule)
-    first, last = start.astimezone(SHANGHAI), end.astimezone(SHANGHAI)
+    # named by the days it covers: `to` is exclusive, so the last day is the one before it
+    first, last = start.astimezone(SHANGHAI), (end - timedelta(microseconds=1)).astimezone(SHANGHAI)
     name = f"inspections-{principal.tenant}-{first:%Y%m%d}-{last:%Y%m%d}.xlsx"
     return Response(content, media_type=XLSX,
                     headers={"Content-Disposition": f'attachment; filename="{name}"'})
