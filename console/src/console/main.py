@@ -24,7 +24,9 @@ from console.desk import (
     inspection_ledger,
     inspections,
     intake,
+    knowledge,
     notifications,
+    plans,
     queue,
     reports,
     statement,
@@ -107,6 +109,8 @@ def create_app(settings: ConsoleSettings | None = None) -> FastAPI:
     app.include_router(changes.router)
     app.include_router(reports.router)
     app.include_router(dashboard.router)
+    app.include_router(knowledge.router)
+    app.include_router(plans.router)
     app.include_router(templates_desk.router)  # before notifications: paths under it
     app.include_router(deadletters.router)
     app.include_router(notifications.router)

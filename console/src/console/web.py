@@ -142,12 +142,16 @@ async def passed_file(request: Request, session: Session, path: str, params=None
 REFUSALS = (404, 409, 413, 415, 422)
 
 
-async def api_change(request: Request, session: Session, method: str, path: str, refused: str, **kwargs):
+async def api_change(request: Request, session: Session, method: str, path: str, refused: str,
+                     stale: str | None = None, **kwargs):
     """A change through the API; a refusal the person can fix is shown as `refused` (a
-    message key) followed by the API's reason, anything else as the API's error."""
+    message key) followed by the API's reason — or, for an edit of a version someone saved
+    over meanwhile (409), as `stale` — anything else as the API's error."""
     try:
         return await request.app.state.gateway.call(session, method, path, **kwargs)
     except ApiError as exc:
+        if exc.status == 409 and stale:
+            raise Refused(409, messages(stale)) from exc
         if exc.status in REFUSALS:
             raise Refused(exc.status, f"{messages(refused)}{exc}") from exc
         raise
