@@ -14,7 +14,9 @@ from console import live
 from console.api import ApiError, Gateway
 from console.config import ConsoleSettings, get_settings
 from console.desk import (
+    assets,
     changes,
+    credentials,
     damages,
     dashboard,
     deadletters,
@@ -29,6 +31,7 @@ from console.desk import (
     plans,
     queue,
     reports,
+    roster,
     statement,
     templates_desk,
     ticket,
@@ -109,6 +112,9 @@ def create_app(settings: ConsoleSettings | None = None) -> FastAPI:
     app.include_router(changes.router)
     app.include_router(reports.router)
     app.include_router(dashboard.router)
+    app.include_router(assets.router)
+    app.include_router(credentials.router)
+    app.include_router(roster.router)
     app.include_router(knowledge.router)
     app.include_router(plans.router)
     app.include_router(templates_desk.router)  # before notifications: paths under it
