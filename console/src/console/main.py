@@ -21,6 +21,7 @@ from console.desk import (
     dashboard,
     deadletters,
     deliverables,
+    dossier,
     duty,
     finance,
     inspection_ledger,
@@ -110,6 +111,7 @@ def create_app(settings: ConsoleSettings | None = None) -> FastAPI:
     app.include_router(duty.router)
     app.include_router(deliverables.router)
     app.include_router(changes.router)
+    app.include_router(dossier.router)  # before reports: its paths are under /console/reports
     app.include_router(reports.router)
     app.include_router(dashboard.router)
     app.include_router(assets.router)

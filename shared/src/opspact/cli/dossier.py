@@ -6,8 +6,9 @@ records, the statement of damages and payments, the accepted version of each del
 check that what was stamped is what was sent, and the sign-off of every deliverable and
 archived report (签收记录: accepted, rejected or not yet, by whom, how).
 
-Everything comes through the gateway with the caller's identity, so a dossier holds
-what its maker may read. A part that fails is listed in the index as failed and the
+Everything comes through the gateway with the maker's identity, so a dossier holds
+what its maker may read: the CLI's token, or (the console) the signed-in person's, through
+the `Get` it is given. A part that fails is listed in the index as failed and the
 others are still written: the command then exits non-zero, naming the failures."""
 
 from __future__ import annotations
@@ -27,6 +28,9 @@ from opspact.cli.common import CliError, api_call, progress
 from opspact.tabular import add_table, workbook_bytes
 
 ROLES = ["vendor_manager"]
+# GET path (under the gateway, /api/…) with params → the answer (`.content`, `.json()`);
+# raises CliError when the gateway refuses or cannot be reached
+Get = Callable[[str, dict], object]
 KIND_NAMES = {"weekly": "周报", "monthly": "月报", "quarterly": "季度报告", "half_yearly": "半年报告",
               "annual": "年度报告"}
 DOCUMENTS = {"service-records": ("运维服务售后记录单", "/api/ticketing/service-records"),
@@ -51,6 +55,7 @@ class Dossier:
     first: date
     last: date
     clause: str | None
+    get: Get
     parts: list[Part] = field(default_factory=list)
     # 签收记录: every deliverable and archived report with the client's decision, or none yet
     signoffs: list[list] = field(default_factory=list)
@@ -60,21 +65,27 @@ class Dossier:
         return [p for p in self.parts if p.error]
 
 
-def _download(tenant: str, path: str, params: dict[str, str]) -> Callable[[], bytes]:
-    return lambda: api_call("GET", path, tenant, ROLES, params=params).content
+def cli_get(tenant: str) -> Get:
+    """The CLI's way in: a token minted for the tenant's project manager."""
+    return lambda path, params: api_call("GET", path, tenant, ROLES, params=params)
 
 
-def _json(tenant: str, path: str, params: dict | None = None):
-    return api_call("GET", path, tenant, ROLES, params=params or {}).json()
+def _download(get: Get, path: str, params: dict[str, str]) -> Callable[[], bytes]:
+    return lambda: get(path, params).content
 
 
-def plan(tenant: str, first: date | None, last: date | None, pdf: bool) -> Dossier:
+def _json(get: Get, path: str, params: dict | None = None):
+    return get(path, params or {}).json()
+
+
+def plan(tenant: str, first: date | None, last: date | None, pdf: bool, get: Get | None = None) -> Dossier:
     """What the dossier will hold (nothing is fetched yet but the catalogue)."""
+    get = get or cli_get(tenant)
     span = {k: v.isoformat() for k, v in (("from", first), ("to", last)) if v}
-    catalogue = _json(tenant, "/api/ticketing/reports", span)
+    catalogue = _json(get, "/api/ticketing/reports", span)
     first, last = date.fromisoformat(catalogue["first"]), date.fromisoformat(catalogue["last"])
     days = {"from": first.isoformat(), "to": last.isoformat()}
-    dossier = Dossier(tenant, first, last, catalogue["clause"])
+    dossier = Dossier(tenant, first, last, catalogue["clause"], get)
     formats = ("docx", "pdf") if pdf else ("docx",)
     for n, kind in enumerate(catalogue["kinds"], 1):
         folder = f"{n:02d}-{KIND_NAMES[kind]}"
@@ -83,7 +94,7 @@ def plan(tenant: str, first: date | None, last: date | None, pdf: bool) -> Dossi
             for fmt in formats:
                 dossier.parts.append(Part(
                     KIND_NAMES[kind], f"{folder}/{KIND_NAMES[kind]}-{period['code']}{suffix}.{fmt}",
-                    period["label"], _download(tenant, f"/api/ticketing/reports/{kind}",
+                    period["label"], _download(get, f"/api/ticketing/reports/{kind}",
                                                {"period": period["code"], "format": fmt})))
     folders = {kind: f"{n:02d}-{DOCUMENTS[kind][0]}" for n, kind in enumerate(
         dict.fromkeys(d["kind"] for d in catalogue["documents"]), len(catalogue["kinds"]) + 1)}
@@ -94,17 +105,17 @@ def plan(tenant: str, first: date | None, last: date | None, pdf: bool) -> Dossi
         for fmt in formats:
             name = f"{folders[doc['kind']]}/{category}-{key}{suffix}.{fmt}"
             dossier.parts.append(Part(category, name, doc["label"],
-                                      _download(tenant, path, {**doc["params"], "format": fmt})))
+                                      _download(get, path, {**doc["params"], "format": fmt})))
     span_label = f"{first.isoformat()} 至 {last.isoformat()}"
     instants = {"from": _midnight(first), "to": _midnight(last + timedelta(days=1))}
     dossier.parts += [
         Part("巡检台账", "巡检台账.xlsx", span_label,
-             _download(tenant, "/api/ticketing/inspections/export", instants)),
-        Part("变更记录", "变更记录.xlsx", span_label, lambda: changes_workbook(tenant, first, last)),
+             _download(get, "/api/ticketing/inspections/export", instants)),
+        Part("变更记录", "变更记录.xlsx", span_label, lambda: changes_workbook(get, first, last)),
         Part("人员配置与培训", "人员配置表及培训记录.xlsx", span_label,
-             lambda: staffing_workbook(tenant, first, last)),
+             lambda: staffing_workbook(get, first, last)),
         Part("违约金与付款", "违约金及付款对账单.xlsx", span_label,
-             _download(tenant, "/api/billing/statement/export", days)),
+             _download(get, "/api/billing/statement/export", days)),
     ]
     try:
         add_deliverables(dossier)
@@ -119,10 +130,10 @@ def _failing(message: str) -> Callable[[], bytes]:
     return fetch
 
 
-def _pages(tenant: str, path: str, params: dict | None = None, limit: int = 500):
+def _pages(get: Get, path: str, params: dict | None = None, limit: int = 500):
     offset = 0
     while True:
-        page = _json(tenant, path, {**(params or {}), "limit": str(limit), "offset": str(offset)})
+        page = _json(get, path, {**(params or {}), "limit": str(limit), "offset": str(offset)})
         yield from page["items"]
         offset += limit
         if offset >= page["total"]:
@@ -140,20 +151,20 @@ def _signed(s: dict | None) -> list[str]:
 def add_deliverables(dossier: Dossier) -> None:
     """The accepted version of each deliverable, byte for byte as the client signed it, and
     the sign-off of every deliverable and archived report (what was accepted and what not)."""
-    tenant = dossier.tenant
+    get = dossier.get
     folder = "交付物"
-    for d in _pages(tenant, "/api/ticketing/deliverables", {"reports": "false"}):  # reports below
+    for d in _pages(get, "/api/ticketing/deliverables", {"reports": "false"}):  # reports below
         accepted = d["accepted"]
         if accepted is not None:
             name = f"{folder}/{d['label']}-第{accepted['version']}版-{accepted['filename']}"
             dossier.parts.append(Part("交付物", name, d["label"],
-                                      _download(tenant, f"/api/ticketing{accepted['href']}", {})))
+                                      _download(get, f"/api/ticketing{accepted['href']}", {})))
         shown = accepted or d["latest"]
         dossier.signoffs.append(["交付物", d["label"], d["due_on"] or d["undated"] or "",
                                  f"第{shown['version']}版" if shown else "未提交",
                                  shown["sha256"] if shown else "",
                                  *_signed(shown and shown["signoff"])])
-    for r in _pages(tenant, "/api/ticketing/report-archive"):
+    for r in _pages(get, "/api/ticketing/report-archive"):
         if not (dossier.first.isoformat() <= r["last"] and r["first"] <= dossier.last.isoformat()):
             continue
         s = r["signoff"]
@@ -166,12 +177,12 @@ def _midnight(day: date) -> str:
     return datetime.combine(day, datetime.min.time(), SHANGHAI).isoformat()
 
 
-def changes_workbook(tenant: str, first: date, last: date) -> bytes:
+def changes_workbook(get: Get, first: date, last: date) -> bytes:
     """Every change whose window touches the span, with both approvals (xinjiang's rule)."""
     from openpyxl import Workbook
     rows, offset = [], 0
     while True:
-        page = _json(tenant, "/api/ticketing/changes", {"limit": "200", "offset": str(offset)})
+        page = _json(get, "/api/ticketing/changes", {"limit": "200", "offset": str(offset)})
         for c in page["items"]:
             start = datetime.fromisoformat(c["window_start"]).astimezone(SHANGHAI).date()
             end = datetime.fromisoformat(c["window_end"]).astimezone(SHANGHAI).date()
@@ -200,7 +211,7 @@ def _change_row(c: dict) -> list[str]:
             c["status"], c["implemented_by"] or "", finished, c["result_note"] or ""]
 
 
-def staffing_workbook(tenant: str, first: date, last: date) -> bytes:
+def staffing_workbook(get: Get, first: date, last: date) -> bytes:
     """人员配置表 (who was on the engagement, by post and role), 人员结构, 培训记录 and
     人员更换记录 over the span, from inventory's summary a year at a time."""
     from openpyxl import Workbook
@@ -208,7 +219,7 @@ def staffing_workbook(tenant: str, first: date, last: date) -> bytes:
     start = first
     while start <= last:
         end = min(last, start + timedelta(days=STAFFING_CHUNK_DAYS - 1))
-        summary = _json(tenant, "/api/inventory/summary/staffing",
+        summary = _json(get, "/api/inventory/summary/staffing",
                         {"from": start.isoformat(), "to": end.isoformat()})
         staff.update({s["code"]: s for s in summary["staff"]})
         trainings += summary["trainings"]
@@ -237,15 +248,19 @@ def staffing_workbook(tenant: str, first: date, last: date) -> bytes:
     return workbook_bytes(book)
 
 
-def build(dossier: Dossier, out: Path, show_progress: bool = True) -> None:
-    """Fetch every part into the archive (written next to `out`, renamed when complete)."""
+Progress = Callable[[int, int, str], None]  # (done, total, what now)
+
+
+def build(dossier: Dossier, out: Path, on_progress: Progress | None = None) -> None:
+    """Fetch every part into the archive (written next to `out`, renamed when complete),
+    telling `on_progress` (the CLI's bar by default) before each part."""
+    report = on_progress or progress
     partial = out.with_name(out.name + ".part")
     total = len(dossier.parts) + 1
     try:
         with zipfile.ZipFile(partial, "w", compression=zipfile.ZIP_DEFLATED) as archive:
             for n, part in enumerate(dossier.parts):
-                if show_progress:
-                    progress(n, total, part.name[-40:])
+                report(n, total, part.name[-40:])
                 try:
                     content = part.fetch()
                 except CliError as exc:
@@ -258,8 +273,8 @@ def build(dossier: Dossier, out: Path, show_progress: bool = True) -> None:
         partial.replace(out)
     finally:
         partial.unlink(missing_ok=True)
-        if show_progress:
-            progress(total, total, "done")
+        report(total, total, "done")
+        if on_progress is None:
             print(file=sys.stderr)
 
 
