@@ -106,7 +106,7 @@ def test_tenant_apply_is_idempotent(stack):
     from opspact.cli.stack import repo_root
     from opspact.cli.tenant import apply_tenants
     results = apply_tenants(repo_root() / "deploy" / "tenants", base_url=stack.url("gateway"))
-    assert len(results) == 20 and not any(r["changed"] for r in results)
+    assert len(results) == 20 and not any(r["changed"] for r in results), [r for r in results if r["changed"]]
     dry = apply_tenants(repo_root() / "deploy" / "tenants" / "beijing.yaml", dry_run=True,
                         base_url=stack.url("gateway"))
     assert [r["changed"] for r in dry] == [False] * 4

@@ -13,17 +13,21 @@ ADMIN = "platform_admin"
 
 @contextmanager
 def notify_slice(gateway, tenant: str, change):
-    """The tenant's notify slice changed by `change(settings)` for the block, then restored."""
+    """The tenant's notify slice changed by `change(settings)` for the block, then put back
+    as its tenant file has it. Not as it was read: the read shows what the service learnt
+    since (wuqia's term, once acceptance is recorded), which a file never carries."""
+    from opspact.cli.stack import repo_root
+    from opspact.tenancy.model import load_tenant_files
     headers = auth(tenant, ADMIN)
-    original = gateway.get(f"/api/notify/tenants/{tenant}", headers=headers).json()["config"]
-    changed = copy.deepcopy(original)
+    changed = copy.deepcopy(gateway.get(f"/api/notify/tenants/{tenant}", headers=headers).json()["config"])
     change(changed["settings"])
     r = gateway.put(f"/api/notify/tenants/{tenant}", headers=headers, json=changed)
     assert r.status_code == 200, r.text
     try:
         yield changed["settings"]
     finally:
-        r = gateway.put(f"/api/notify/tenants/{tenant}", headers=headers, json=original)
+        [file] = load_tenant_files(repo_root() / "deploy" / "tenants" / f"{tenant}.yaml")
+        r = gateway.put(f"/api/notify/tenants/{tenant}", headers=headers, json=file.slice_for("notify"))
         assert r.status_code == 200, r.text
 
 
