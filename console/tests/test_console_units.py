@@ -78,3 +78,61 @@ def test_dev_sign_in_is_refused_outside_dev():
                           headers={"Origin": "http://127.0.0.1:8000"})
     assert "开发环境登录" not in form.text and "未配置单点登录" in form.text
     assert refused.status_code == 404
+
+
+def test_the_pager_links_to_the_pages_around_this_one():
+    from console.web import templates
+    pager = templates.env.get_template("desk/_pager.html").module.pager
+    html = str(pager(2, 3, lambda n: f"/x?page={n}"))
+    assert 'href="/x?page=1" rel="prev"' in html and 'href="/x?page=3" rel="next"' in html
+    assert "第 2 / 3 页" in html
+    assert str(pager(1, 1, lambda n: "")).strip() == ""  # one page: no pager at all
+
+
+def test_a_week_grid_puts_shifts_on_their_day_and_gaps_where_they_fall():
+    from datetime import date
+
+    from console.desk.roster import week_grid
+    monday = date(2026, 12, 7)
+    shifts = [{"id": 1, "post": "onsite", "staff": "e1", "starts_at": "2026-12-07T20:00:00+08:00",
+               "ends_at": "2026-12-08T08:00:00+08:00"},
+              {"id": 2, "post": "hq", "staff": "e2", "starts_at": "2026-12-13T09:00:00+08:00",
+               "ends_at": "2026-12-13T17:00:00+08:00"}]
+    gaps = [{"post": "onsite", "starts_at": "2026-12-08T23:00:00+08:00",
+             "ends_at": "2026-12-09T07:00:00+08:00", "required": 1, "covered": 0, "hours": 8.0}]
+    rows = week_grid(monday, {"onsite": "驻场工程师"}, shifts, gaps)
+    assert [r.post for r in rows] == ["onsite", "hq"]  # the contract's posts first, then the rest
+    assert [len(c.shifts) for c in rows[0].cells] == [1, 0, 0, 0, 0, 0, 0]
+    assert [len(c.gaps) for c in rows[0].cells] == [0, 1, 1, 0, 0, 0, 0]  # a night gap spans two days
+    assert rows[1].cells[6].shifts[0]["id"] == 2
+
+
+def test_the_impact_graph_lays_out_depths_as_columns():
+    from console.desk.impact_graph import COLUMN, layout
+    def item(code, kind, depth, via):
+        return {"code": code, "name": code.upper(), "kind": kind, "depth": depth, "via": via, "path": []}
+    impact = {"impacted": [item("app", "application", 1, "srv"), item("ui", "application", 2, "app"),
+                           item("db", "software", 1, "srv")]}
+    graph = layout({"code": "srv", "name": "服务器", "kind": "server"}, impact)
+    assert [(n.code, n.depth) for n in graph.nodes] == [("srv", 0), ("app", 1), ("db", 1), ("ui", 2)]
+    assert {n.x for n in graph.nodes if n.depth == 1} == {graph.nodes[0].x + COLUMN}
+    assert len(graph.edges) == 3 and graph.width > 2 * COLUMN
+
+
+def test_amounts_are_checked_as_billing_checks_them():
+    from console.desk.money import amount_of, invoice_room, payment_room
+    from console.web import Refused
+    assert str(amount_of(" ¥636,000.50 ")) == "636000.50"
+    for bad in ("0", "-1", "1.001", "abc", ""):
+        try:
+            amount_of(bad)
+        except Refused as exc:
+            assert exc.status == 422
+        else:
+            raise AssertionError(bad)
+    def amount(v): return {"value": v}
+    milestone = {"amount": amount("1000.00"), "invoiced": amount("600.00"), "paid": amount("500.00"),
+                 "outstanding": amount("300.00"), "invoice_first": True}
+    assert str(invoice_room(milestone)) == "400.00"
+    assert str(payment_room(milestone)) == "100.00"  # invoiced and unpaid, not all that is owed
+    assert str(payment_room({**milestone, "invoice_first": False})) == "300.00"

@@ -15,6 +15,7 @@ from console.api import ApiError, Gateway
 from console.config import ConsoleSettings, get_settings
 from console.desk import (
     assets,
+    change_work,
     changes,
     credentials,
     damages,
@@ -110,6 +111,7 @@ def create_app(settings: ConsoleSettings | None = None) -> FastAPI:
     app.include_router(inspections.router)
     app.include_router(duty.router)
     app.include_router(deliverables.router)
+    app.include_router(change_work.router)  # before changes: /new is not a change id
     app.include_router(changes.router)
     app.include_router(dossier.router)  # before reports: its paths are under /console/reports
     app.include_router(reports.router)

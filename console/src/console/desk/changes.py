@@ -16,7 +16,7 @@ from console.web import Refused, changing, current, messages, redirect, render
 router = APIRouter(prefix="/console/changes")
 STATUSES = ("submitted", "approved", "in_progress", "implemented", "rejected", "failed", "rolled_back",
             "cancelled")
-DONE = {"approve", "reject"}
+DONE = {"approve", "reject", "submitted", "started", "finished", "cancelled"}
 
 
 def may_decide(session: Session, change: dict, chain: list[dict]) -> bool:

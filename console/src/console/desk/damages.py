@@ -35,6 +35,8 @@ async def ledger(request: Request, state: str = "", page: int = 1,
                   ledger=shown, totals=everything["totals"], counted_total=everything["total"],
                   names={m["code"]: m["name"] for m in milestones}, state=state, states=STATES,
                   page=page, pages=max(1, -(-shown["total"] // PAGE)),
+                  page_link=lambda n: "/console/finance/damages?" + urlencode(
+                      {**({"state": state} if state else {}), "page": n}),
                   # the API's rule: the whole entry from one milestone still owing at least that
                   fits=lambda entry: [m for m in milestones
                                       if value(m["outstanding"]) >= value(entry["counted_amount"])],

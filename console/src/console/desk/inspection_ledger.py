@@ -58,7 +58,7 @@ async def ledger(request: Request, start: str = Query("", max_length=10), end: s
     return render(request, "desk/inspection_ledger.html", session=session, nav="inspections",
                   rounds=listed["items"], counts=listed.get("counts", {}), states=STATES, state=state,
                   start=first.isoformat(), end=last.isoformat(), page=page,
-                  pages=max(1, -(-listed["total"] // PAGE)), link=link)
+                  pages=max(1, -(-listed["total"] // PAGE)), link=link, page_link=lambda n: link(page=n))
 
 
 @router.get("/export")
