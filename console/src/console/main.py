@@ -34,6 +34,7 @@ from console.desk import (
     queue,
     reports,
     roster,
+    service_records,
     statement,
     templates_desk,
     ticket,
@@ -111,6 +112,7 @@ def create_app(settings: ConsoleSettings | None = None) -> FastAPI:
     app.include_router(inspections.router)
     app.include_router(duty.router)
     app.include_router(deliverables.router)
+    app.include_router(service_records.router)
     app.include_router(change_work.router)  # before changes: /new is not a change id
     app.include_router(changes.router)
     app.include_router(dossier.router)  # before reports: its paths are under /console/reports

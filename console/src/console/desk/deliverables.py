@@ -9,6 +9,7 @@ import re
 from fastapi import APIRouter, Depends, Form, Request, UploadFile
 from starlette.responses import Response
 
+from console.api import ApiError
 from console.sessions import Session
 from console.web import Refused, api_change, changing, current, messages, passed_file, redirect, render
 
@@ -35,8 +36,20 @@ async def register(request: Request, state: str = "", session: Session = Depends
                                                 params={"limit": 500, **({"state": state} if state else {})})
     done = request.query_params.get("done")
     return render(request, "desk/deliverables.html", session=session, nav="deliverables", page=page,
+                  service_records=await asks_for_service_records(request, session),
                   state=state, states=STATES, archive_id=archive_id,
                   done=messages(f"deliverables.done.{done}") if done in DONE else None)
+
+
+async def asks_for_service_records(request: Request, session: Session) -> bool:
+    """Whether the contract wants a signed record per task (xinxiang 八2)."""
+    try:
+        catalogue = await request.app.state.gateway.call(session, "GET", "/ticketing/reports")
+    except ApiError as exc:
+        if exc.status in (403, 422):  # not readable, or no term known yet
+            return False
+        raise
+    return any(d["kind"] == "service-records" for d in catalogue["documents"])
 
 
 @router.get("/files/{path:path}")
