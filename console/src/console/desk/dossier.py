@@ -2,7 +2,8 @@
 same builder as `opspact report dossier`, through the gateway with the person's own token, so
 it holds what they may read — its progress shown while it runs, then downloaded as one ZIP.
 
-A job belongs to the session that started it and lives an hour; a person runs one at a time
+A job belongs to the session that started it and lives an hour (or until the session starts
+another: one file per person); a person runs one at a time
 and the console at most MAX_RUNNING, since each holds a gateway connection and a file."""
 
 from __future__ import annotations
@@ -70,8 +71,10 @@ def jobs_of(app) -> dict[str, Job]:
     return app.state.dossier_jobs
 
 
-def forget_old(jobs: dict[str, Job]) -> None:
-    old = [j for j in jobs.values() if time.monotonic() - j.started > KEEP_SECONDS and j.state != "running"]
+def forget_old(jobs: dict[str, Job], session_id: str) -> None:
+    """Finished jobs past the hour, and the session's own earlier ones (one file each)."""
+    old = [j for j in jobs.values() if j.state != "running" and (
+        time.monotonic() - j.started > KEEP_SECONDS or j.session_id == session_id)]
     for job in old:
         if job.folder:
             shutil.rmtree(job.folder, ignore_errors=True)
@@ -124,7 +127,7 @@ def run(job: Job, base_url: str, token: str) -> None:
 async def start(request: Request, start: str = Form("", max_length=10), end: str = Form("", max_length=10),
                 pdf: bool = Form(False), session: Session = Depends(changing)) -> Response:
     jobs = jobs_of(request.app)
-    forget_old(jobs)
+    forget_old(jobs, session.id)
     try:
         first = date.fromisoformat(start) if start else None
         last = date.fromisoformat(end) if end else None
