@@ -3,8 +3,8 @@ same builder as `opspact report dossier`, through the gateway with the person's 
 it holds what they may read — its progress shown while it runs, then downloaded as one ZIP.
 
 A job belongs to the session that started it and lives an hour (or until the session starts
-another: one file per person); a person runs one at a time
-and the console at most MAX_RUNNING, since each holds a gateway connection and a file."""
+another: one file per person); a person runs one at a time and the console at most
+MAX_RUNNING, since each holds a gateway connection and a file."""
 
 from __future__ import annotations
 
