@@ -79,3 +79,73 @@ def test_tenant_files_are_valid():
         terms = BillingTerms.model_validate(validate(document["settings"], document))
         # every contract schedules exactly its value (Decimal: no float near money)
         assert sum(m.amount_of(t.contract.value) for m in terms.milestones) == t.contract.value
+
+
+def _docs(kind: str) -> list[dict]:
+    return [doc for path in MANIFESTS if path.name != "kustomization.yaml"
+            for doc in yaml.safe_load_all(path.read_text()) if doc and doc["kind"] == kind]
+
+
+def _selects(selector: dict, labels: dict) -> bool:
+    """Whether a label selector (matchLabels / matchExpressions with In) picks these labels."""
+    if any(labels.get(k) != v for k, v in selector.get("matchLabels", {}).items()):
+        return False
+    return all(labels.get(e["key"]) in e["values"] for e in selector.get("matchExpressions", []))
+
+
+def test_every_replicated_workload_survives_a_drain_and_spreads_over_nodes():
+    budgets = _docs("PodDisruptionBudget")
+    scalers = {h["spec"]["scaleTargetRef"]["name"]: h["spec"] for h in _docs("HorizontalPodAutoscaler")}
+    for deployment in _docs("Deployment"):
+        name, spec = deployment["metadata"]["name"], deployment["spec"]
+        labels = spec["template"]["metadata"]["labels"]
+        if spec["replicas"] < 2:  # the console: its sessions are in its memory
+            assert name == "console" and name not in scalers
+            continue
+        assert [b for b in budgets if _selects(b["spec"]["selector"], labels)], name
+        spread = spec["template"]["spec"]["topologySpreadConstraints"]
+        assert spread[0]["topologyKey"] == "kubernetes.io/hostname", name
+    for name, spec in scalers.items():
+        assert spec["minReplicas"] >= 2 and spec["maxReplicas"] > spec["minReplicas"], name
+        assert name in {d["metadata"]["name"] for d in _docs("Deployment")}, name
+
+
+def _allowed(policies: list[dict], source: dict, target: dict, port: int) -> bool:
+    """Whether `source` pods may open `port` on `target` pods under these policies: an egress
+    rule of a policy selecting the source and an ingress rule of one selecting the target."""
+    def rule_lets(rules: list[dict], peer: dict, peer_key: str) -> bool:
+        for rule in rules:
+            ports = {p["port"] for p in rule.get("ports", [])}
+            if ports and port not in ports:
+                continue
+            peers = rule.get(peer_key)
+            if not peers or any(_selects(p.get("podSelector", {}), peer) for p in peers):
+                return True
+        return False
+    out = any(rule_lets(p["spec"].get("egress", []), target, "to") for p in policies
+              if "Egress" in p["spec"]["policyTypes"] and _selects(p["spec"]["podSelector"], source))
+    inward = any(rule_lets(p["spec"].get("ingress", []), source, "from") for p in policies
+                 if "Ingress" in p["spec"]["policyTypes"] and _selects(p["spec"]["podSelector"], target))
+    return out and inward
+
+
+def test_network_policies_allow_the_calls_the_code_makes_and_no_others():
+    from opspact.permissions import ROUTES
+    policies = _docs("NetworkPolicy")
+    deny = next(p for p in policies if p["metadata"]["name"] == "default-deny")
+    assert deny["spec"]["podSelector"] == {} and set(deny["spec"]["policyTypes"]) == {"Ingress", "Egress"}
+    names = ("gateway", "console", "ticketing", "inventory", "billing", "notify", "report-scheduler")
+    pod = {name: {"app.kubernetes.io/name": name, "app.kubernetes.io/part-of": "opspact"} for name in names}
+    for service in ("ticketing", "inventory", "billing", "notify"):
+        assert _allowed(policies, pod["gateway"], pod[service], 8000), service
+    assert _allowed(policies, pod["gateway"], pod["console"], 8005)
+    assert _allowed(policies, pod["console"], pod["gateway"], 8000)
+    assert _allowed(policies, pod["report-scheduler"], pod["gateway"], 8000)
+    # the peer reads the routes declare, and only those
+    delegated = {(r.service, d) for r in ROUTES for d in r.delegates}
+    for caller in ("ticketing", "inventory", "billing", "notify"):
+        for callee in ("ticketing", "inventory", "billing", "notify"):
+            if caller != callee:
+                expected = (caller, callee) in delegated
+                assert _allowed(policies, pod[caller], pod[callee], 8000) == expected, (caller, callee)
+    assert not _allowed(policies, pod["console"], pod["ticketing"], 8000)  # only through the gateway
