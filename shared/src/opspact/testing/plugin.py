@@ -13,7 +13,7 @@ from contextlib import contextmanager
 import httpx
 import pytest
 
-from opspact.cli.stack import DEFAULT_PORTS, Stack, free_port, repo_root
+from opspact.cli.stack import DEFAULT_PORTS, Stack, listen_ports, repo_root
 
 
 def wait_until(predicate: Callable[[], object], timeout: float = 30, interval: float = 0.2,
@@ -30,7 +30,7 @@ def wait_until(predicate: Callable[[], object], timeout: float = 30, interval: f
 @pytest.fixture(scope="session")
 def stack(tmp_path_factory) -> Iterator[Stack]:
     from opspact.cli.tenant import apply_tenants
-    ports = {name: free_port() for name in DEFAULT_PORTS}
+    ports = listen_ports(DEFAULT_PORTS)
     stack = Stack(data_dir=tmp_path_factory.mktemp("stack"), ports=ports, durable=False,
                   broker_link=True)
     stack.start()
