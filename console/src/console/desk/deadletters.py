@@ -7,14 +7,14 @@ from __future__ import annotations
 import asyncio
 
 from fastapi import APIRouter, Depends, Path, Request
+from opspact.permissions import CONSUMING_SERVICES
 from starlette.responses import Response
 
 from console.sessions import Session
 from console.web import api_change, changing, current, messages, redirect, render
 
 router = APIRouter(prefix="/console/notifications/dead-letters")
-SERVICES = ("ticketing", "billing", "notify")  # the services with an inbox consumer
-SERVICE = Path(pattern=r"^(ticketing|billing|notify)$")
+SERVICE = Path(pattern=f"^({'|'.join(CONSUMING_SERVICES)})$")  # the services with an inbox consumer
 
 
 @router.get("")
@@ -24,8 +24,8 @@ async def dead_letters(request: Request, status: str = "parked",
     gateway = request.app.state.gateway
     pages = await asyncio.gather(*(gateway.call(session, "GET", f"/{service}/dead-letters",
                                                 params={"status": status, "limit": 100})
-                                   for service in SERVICES))
-    parked = dict(zip(SERVICES, pages, strict=True))
+                                   for service in CONSUMING_SERVICES))
+    parked = dict(zip(CONSUMING_SERVICES, pages, strict=True))
     done = request.query_params.get("replayed")
     return render(request, "desk/dead_letters.html", session=session, nav="notifications", tab="dead",
                   parked=parked, status=status,

@@ -15,6 +15,7 @@ from urllib.parse import urlencode
 from opspact.calendar import SHANGHAI
 
 from console.api import ApiError
+from console.desk.money import value
 from console.messages import LABELS
 from console.sessions import Session
 
@@ -146,4 +147,4 @@ async def _failed(gateway, session: Session, now: datetime) -> int:
 
 
 def amount_sum(milestones: list[dict]) -> Decimal:
-    return sum((Decimal(m["outstanding"]["value"]) for m in milestones), Decimal(0))
+    return sum((value(m["outstanding"]) for m in milestones), Decimal(0))

@@ -13,12 +13,12 @@ from opspact.calendar import SHANGHAI
 from starlette.responses import Response
 
 from console.api import ApiError
+from console.desk.duty import WEEKDAYS
 from console.desk.reference import post_names_of
 from console.sessions import Session
 from console.web import Refused, api_change, changing, current, messages, redirect, render
 
 router = APIRouter(prefix="/console")
-WEEKDAYS = "一二三四五六日"
 
 
 @dataclass
