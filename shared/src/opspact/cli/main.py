@@ -10,6 +10,7 @@ from opspact.cli import (
     billing,
     contract,
     db,
+    demo,
     events,
     hook,
     inventory,
@@ -43,6 +44,7 @@ def build_parser() -> argparse.ArgumentParser:
     report.register(nouns)
     openapi.register(nouns)
     contract.register(nouns)
+    demo.register(nouns)
     return parser
 
 

@@ -92,6 +92,7 @@ class Stack:
     broker_link: bool = False
     log_dir: Path | None = None
     procs: dict[str, subprocess.Popen] = field(default_factory=dict)
+    one_shot: set[str] = field(default_factory=set)  # helpers that finish: exit 0 is not a failure
     postgres: EmbeddedPostgres | None = None
 
     def __post_init__(self) -> None:
@@ -242,9 +243,24 @@ class Stack:
         """An extra process of a service (e.g. `ticketing.workers`), with its environment."""
         self._spawn(name, [sys.executable, "-m", module], self.service_env(service))
 
-    def start_command(self, name: str, argv: list[str], env: dict[str, str]) -> None:
+    def start_command(self, name: str, argv: list[str], env: dict[str, str], one_shot: bool = False) -> None:
         """A helper process beside the stack (e.g. the report scheduler), logged like the rest."""
+        if one_shot:
+            self.one_shot.add(name)
         self._spawn(name, argv, env)
+
+    def failed(self) -> tuple[str, int] | None:
+        """The first process that stopped when it should not have (a one-shot helper that
+        finished well is forgotten)."""
+        for name, proc in list(self.procs.items()):
+            code = proc.poll()
+            if code is None:
+                continue
+            if name in self.one_shot and code == 0:
+                del self.procs[name]
+                continue
+            return name, code
+        return None
 
     def _spawn(self, name: str, argv: list[str], env: dict[str, str]) -> None:
         self.log_dir.mkdir(parents=True, exist_ok=True)

@@ -19,6 +19,9 @@ def register(nouns) -> None:
     parser.add_argument("--external", action="store_true",
                         help="use OPSPACT_DATABASE_URL and OPSPACT_KAFKA_BOOTSTRAP")
     parser.add_argument("--no-demo", action="store_true", help="do not load the demo tenants")
+    parser.add_argument("--no-demo-year", action="store_true",
+                        default=os.environ.get("OPSPACT_DEMO_YEAR", "1") == "0",
+                        help="apply the tenants but load no demo year (OPSPACT_DEMO_YEAR=0 does the same)")
     parser.set_defaults(func=_up)
 
 
@@ -46,19 +49,41 @@ def _up(args) -> int:
             results = apply_tenants(repo_root() / "deploy" / "tenants", base_url=stack.url("gateway"))
             changed = sum(r["changed"] for r in results)
             print(f"demo tenants loaded ({changed} service slices changed)")
-            _start_report_scheduler(stack, [r["tenant"] for r in results])
+            tenants = list(dict.fromkeys(r["tenant"] for r in results))
+            if not args.no_demo_year:
+                _load_demo_year(stack, args.data_dir, tenants)
+            _start_report_scheduler(stack, tenants)
         _print_welcome(stack)
         while not stopping.wait(1):
-            for name, proc in list(stack.procs.items()):
-                if proc.poll() is not None:
-                    raise StackError(f"{name} exited with code {proc.returncode}; "
-                                     f"see {stack.log_dir / (name + '.log')}")
+            failed = stack.failed()
+            if failed is not None:
+                raise StackError(f"{failed[0]} exited with code {failed[1]}; "
+                                 f"see {stack.log_dir / (failed[0] + '.log')}")
     except StackError as exc:
         raise CliError(str(exc)) from exc
     finally:
         print("stopping ...", flush=True)
         stack.stop()
     return 0
+
+
+def _load_demo_year(stack: Stack, data_dir: Path, tenants: list[str]) -> None:
+    """Once per data directory (a marker file remembers it; the loader is idempotent too):
+    the history first, then its reports archived in the background (logs/demo-reports.log)."""
+    from opspact.cli.demo import describe, load_all
+    marker = data_dir / "demo-year-loaded"
+    if marker.exists():
+        return
+    print("loading the demo year of each contract (about 20 s a tenant; OPSPACT_DEMO_YEAR=0 skips it) ...",
+          flush=True)
+    for summary in load_all(tenants, stack.url("gateway"), repo_root() / "deploy" / "tenants", reports=False):
+        print("  " + describe(summary), flush=True)
+    marker.write_text("loaded\n", encoding="utf-8")
+    argv = [sys.executable, "-m", "opspact.cli.main", "demo", "reports"]
+    for tenant in tenants:
+        argv += ["--tenant", tenant]
+    stack.start_command("demo-reports", argv, {"OPSPACT_URL": stack.url("gateway"), "OPSPACT_ENV": "dev"},
+                        one_shot=True)
 
 
 def _start_report_scheduler(stack: Stack, tenants: list[str]) -> None:

@@ -172,6 +172,9 @@ async def bulk_action(body: bulk.BulkIn, principal: Principal = Depends(current_
                     "description": "UTF-8 or GB18030; columns: " + ", ".join(
                         importer.ImportRow.model_fields)}})
 async def import_tickets(request: Request, dry_run: bool = False,
+                         announce_breaches: bool = Query(False, description=(
+                             "announce the rows' past breaches as history (`data.history`): the "
+                             "damages ledger counts them, notify sends nothing")),
                          principal: Principal = Depends(current_principal),
                          session: AsyncSession = SESSION) -> importer.ImportReport:
     """Historical tickets from CSV, all or nothing, idempotent by `import_id`; their
@@ -181,7 +184,7 @@ async def import_tickets(request: Request, dry_run: bool = False,
         raise UnsupportedMediaType("send the file as text/csv")
     settings = await service.settings_of(session, principal.tenant)
     return await importer.run(session, principal.tenant, await request.body(),
-                              principal.subject, settings, dry_run)
+                              principal.subject, settings, dry_run, announce_breaches)
 
 
 @router.get("/{ticket_id}", response_model=TicketOut)

@@ -8,7 +8,11 @@ the contract's calendar — which is what reports and damages need from history.
 
 History is not news: imported tickets announce one `ticketing.tickets.imported.v1`
 summary, not a `ticket.created` each (that would text the engineer on duty a
-thousand times), and warnings and breaches already past are marked without events.
+thousand times), and warnings and breaches already past are marked without events —
+unless the import asks to `announce_breaches`: then each past breach (and each late
+stop) is announced as it would have been then, at its own time and marked
+`history: true`, so billing's damages ledger counts the imported year while notify
+sends nobody anything about it (the demo year is loaded this way).
 """
 
 from __future__ import annotations
@@ -28,6 +32,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from ticketing.numbering import next_number
 from ticketing.search.index import reindex
+from ticketing.sla import events as sla_events
 from ticketing.sla.clocks import db_now, start_clocks
 from ticketing.sla.engine import ClockEngine
 from ticketing.tables import shared
@@ -39,7 +44,8 @@ from ticketing.tickets.schemas import Channel, Priority, Status, TicketKind
 SOURCE = "import"
 MAX_ROWS = 5000
 # The steps a row may record, in workflow order, with the status each one reaches.
-STEPS = (("acknowledged_at", Status.acknowledged), ("on_site_at", Status.on_site),
+STEPS = (("acknowledged_at", Status.acknowledged), ("dispatched_at", Status.dispatched),
+         ("on_site_at", Status.on_site),
          ("resolved_at", Status.resolved), ("closed_at", Status.closed))
 
 
@@ -57,6 +63,7 @@ class ImportRow(Stripped):
     reporter: str | None = Field(default=None, max_length=100)
     assignee: str | None = Field(default=None, max_length=100)
     acknowledged_at: IsoInstant | None = None
+    dispatched_at: IsoInstant | None = None  # 派单时间: stops a dispatch clock (zhuhai)
     on_site_at: IsoInstant | None = None
     resolved_at: IsoInstant | None = None
     closed_at: IsoInstant | None = None
@@ -124,7 +131,8 @@ def parse(raw: bytes) -> list[ImportRow]:
 
 
 async def run(session: AsyncSession, tenant_id: str, raw: bytes, actor: str,
-              settings: TicketingTenantSettings, dry_run: bool) -> ImportReport:
+              settings: TicketingTenantSettings, dry_run: bool,
+              announce_breaches: bool = False) -> ImportReport:
     rows = await asyncio.to_thread(parse, raw)  # parsing and validating is CPU work
     systems = {s.code for s in settings.systems}
     unknown = [{"field": f"import_id {r.import_id}.system", "message": f"unknown system {r.system!r}"}
@@ -137,7 +145,8 @@ async def run(session: AsyncSession, tenant_id: str, raw: bytes, actor: str,
         Ticket.external_id.in_([r.import_id for r in rows])))).scalars())
     fresh = [r for r in rows if r.import_id not in existing]
     if not dry_run:
-        imported = [await _import_one(session, tenant_id, row, actor, settings) for row in fresh]
+        imported = [await _import_one(session, tenant_id, row, actor, settings, announce_breaches)
+                    for row in fresh]
         await reindex(session, *imported)
         if fresh:
             await outbox.add(session, shared.outbox, new_event(
@@ -149,7 +158,7 @@ async def run(session: AsyncSession, tenant_id: str, raw: bytes, actor: str,
 
 
 async def _import_one(session: AsyncSession, tenant_id: str, row: ImportRow, actor: str,
-                      settings: TicketingTenantSettings) -> UUID:
+                      settings: TicketingTenantSettings, announce_breaches: bool = False) -> UUID:
     ticket = Ticket(tenant_id=tenant_id, number=await next_number(session, tenant_id, "T", row.created_at),
                     kind=row.kind.value, status=Status.new.value,
                     priority=row.priority.value, channel=row.channel.value,
@@ -176,5 +185,26 @@ async def _import_one(session: AsyncSession, tenant_id: str, row: ImportRow, act
         if clock.state == "running" and clock.due_at and clock.due_at <= now:
             clock.breached_at = clock.due_at
     await session.flush()
+    if announce_breaches:
+        for event in history_events(ticket, clocks):
+            await outbox.add(session, shared.outbox, event)
     return ticket.id
+
+
+def history_events(ticket: Ticket, clocks) -> list:
+    """The breach and late-stop events the clocks would have produced then, each at its
+    own time and marked as history (billing counts them; notify stays silent)."""
+    found = []
+    for clock in clocks:
+        if clock.breached_at is None:
+            continue
+        found.append(_as_history(sla_events.breached(ticket, clock), clock.breached_at,
+                                 detected_at=clock.breached_at.isoformat()))
+        if clock.state == "breached" and clock.stopped_at is not None:
+            found.append(_as_history(sla_events.stopped_late(ticket, clock), clock.stopped_at))
+    return found
+
+
+def _as_history(event, at: datetime, **data):
+    return event.model_copy(update={"time": at, "data": {**event.data, **data, "history": True}})
 
