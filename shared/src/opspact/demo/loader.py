@@ -80,15 +80,17 @@ def tenant_document(tenants_dir: Path, tenant: str) -> dict[str, Any]:
 
 
 async def _term(api: Api, until: date) -> tuple[date, date] | None:
-    """The term as billing holds it; a term that starts with an event (wuqia: acceptance)
-    gets that event recorded half a year before `until` the first time."""
+    """The term as billing holds it. A term that starts with an event (wuqia: one year from
+    acceptance) gets the delivery and that event recorded on time — 45 and 55 days after
+    signing, inside wuqia's 60 — the first time."""
     contract = (await api.call("GET", "/api/billing/contract")).json()
     term = contract["term"]
-    if not term.get("start") and term.get("starts_with"):
-        kind = term["starts_with"]
-        if kind not in contract["recorded_dates"]:
-            await api.call("PUT", f"/api/billing/contract-dates/{kind}", json={
-                "on": (until - timedelta(days=182)).isoformat(), "evidence": "演示数据：验收报告（占位）"})
+    if not term.get("start") and term.get("starts_with") and contract.get("signed_on"):
+        signed = date.fromisoformat(contract["signed_on"])
+        for kind, days in (("delivery", 45), (term["starts_with"], 55)):
+            if kind not in contract["recorded_dates"] and signed + timedelta(days=days) <= until:
+                await api.call("PUT", f"/api/billing/contract-dates/{kind}", json={
+                    "on": (signed + timedelta(days=days)).isoformat(), "evidence": "演示数据（占位）"})
         term = await _recorded_term(api)
     if not term.get("start"):
         return None
@@ -261,14 +263,14 @@ async def load(tenant: str, *, base_url: str, tenants_dir: Path, seed: int = 1, 
             return summary
         period = of(tenant_document(tenants_dir, tenant), *term)
         summary.first, summary.last = period.first, period.last
-        end = min(period.end, now)
         engineers = people.engineers(period)
         rostered = people.shifts(period)
         await _staff(api, period, summary)
         await _roster(api, period, rostered, seed, summary)
-        await _tickets(api, faults.rows(period, engineers, rostered, seed, end), summary)
-        await _rounds(api, period, engineers, seed, end, summary)
-        await _worklog_and_knowledge(api, period, engineers, seed, end, summary)
+        # arrivals end with the period; the work on them goes on as it would have, up to now
+        await _tickets(api, faults.rows(period, engineers, rostered, seed, now), summary)
+        await _rounds(api, period, engineers, seed, now, summary)
+        await _worklog_and_knowledge(api, period, engineers, seed, now, summary)
         await _changes(api, period, now, summary)
         await _money(api, until, summary)
         if reports:

@@ -51,8 +51,13 @@ async def contract(session: AsyncSession, tenant_id: str) -> Contract:
 
 
 def occurred_at(event_type: str, data: dict[str, Any], default: datetime) -> datetime:
-    """When it happened, not when it was announced: a breach at its due instant."""
-    for name in ("breached_at", "occurred_at", "at"):
+    """When it happened, not when it was announced: a breach at its due instant, a round
+    missed (or made up late) at its deadline — a round of last year recorded today is
+    last year's late work, in last year's statement."""
+    names = ("breached_at", "occurred_at", "at")
+    if event_type.startswith("ticketing.inspection."):
+        names = ("due_at", *names)
+    for name in names:
         if data.get(name):
             return instant_of(data[name])
     return default
