@@ -25,7 +25,7 @@ def tracked() -> list[Path]:
 
 
 def test_no_file_refers_to_a_path_outside_the_repository():
-    found = [f"{p.relative_to(ROOT)}: {m.group(0)}" for p in tracked() if p.exists()
+    found = [f"{p.relative_to(ROOT)}: {m.group(0)}" for p in tracked() if p.exists() and p != Path(__file__)
              for m in OUTSIDE.finditer(p.read_text(encoding="utf-8", errors="replace"))]
     assert found == []
 
@@ -69,7 +69,9 @@ def test_the_api_guide_names_only_routes_that_exist():
     guide = (ROOT / "docs" / "api.md").read_text(encoding="utf-8")
     document = json.loads((ROOT / "gateway" / "src" / "gateway" / "services-openapi.json").read_text())
     templates = [re.compile("^" + re.sub(r"\{[^}]+\}", "[^/]+", p) + "$") for p in document["paths"]]
-    named = set(re.findall(r"(/api/[a-z-]+/[A-Za-z0-9_/{}.@-]*[A-Za-z0-9_}])", guide))
+    # a shell variable in a path ($ID) stands for one segment
+    named = {re.sub(r"\$[A-Z]+", "x", p)
+             for p in re.findall(r"(/api/[a-z-]+/[A-Za-z0-9_/{}.@$-]*[A-Za-z0-9_}])", guide)}
     assert len(named) >= 8
     unknown = [p for p in named if not any(t.match(p) for t in templates)]
     assert unknown == []

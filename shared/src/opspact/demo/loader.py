@@ -80,6 +80,7 @@ def tenant_document(tenants_dir: Path, tenant: str) -> dict[str, Any]:
 
 
 async def _term(api: Api, until: date) -> tuple[date, date] | None:
+    """(first day, last day of the term)."""
     """The term as billing holds it. A term that starts with an event (wuqia: one year from
     acceptance) gets the delivery and that event recorded on time — 45 and 55 days after
     signing, inside wuqia's 60 — the first time."""
@@ -94,7 +95,7 @@ async def _term(api: Api, until: date) -> tuple[date, date] | None:
         term = await _recorded_term(api)
     if not term.get("start"):
         return None
-    return date.fromisoformat(term["start"]), min(date.fromisoformat(term["end"]), until)
+    return date.fromisoformat(term["start"]), date.fromisoformat(term["end"])
 
 
 async def _recorded_term(api: Api) -> dict:
@@ -116,7 +117,7 @@ async def _staff(api: Api, period: Period, summary: Summary) -> None:
     summary.add("staff", made, started)
 
 
-async def _roster(api: Api, period: Period, rostered: list[people.Shift], seed: int,
+async def _roster(api: Api, period: Period, rostered: list[people.Shift], seed: int, now: datetime,
                   summary: Summary) -> None:
     started = time.perf_counter()
     params = {"from": period.first.isoformat(), "to": (period.last + timedelta(days=1)).isoformat()}
@@ -128,7 +129,7 @@ async def _roster(api: Api, period: Period, rostered: list[people.Shift], seed: 
         summary.add("shifts", len(rostered), started)
     started = time.perf_counter()
     imported = 0
-    for raw in people.attendance_csv(period, rostered, seed):
+    for raw in people.attendance_csv(period, [s for s in rostered if s.ends_at <= now], seed):
         outcome = (await api.call("POST", "/api/inventory/attendance/import", content=raw,
                                   headers={"Content-Type": "text/csv"})).json()
         imported += outcome["imported"]
@@ -259,14 +260,16 @@ async def load(tenant: str, *, base_url: str, tenants_dir: Path, seed: int = 1, 
     async with httpx.AsyncClient(base_url=base_url, timeout=120) as client:
         api = Api(client, tenant)
         term = await _term(api, until)
-        if term is None or term[0] > term[1]:
+        if term is None or term[0] > min(term[1], until):
             return summary
-        period = of(tenant_document(tenants_dir, tenant), *term)
+        document = tenant_document(tenants_dir, tenant)
+        period = of(document, term[0], min(term[1], until))
         summary.first, summary.last = period.first, period.last
         engineers = people.engineers(period)
-        rostered = people.shifts(period)
+        # a running contract's roster is planned four weeks ahead, so someone is on duty today
+        rostered = people.shifts(of(document, term[0], min(term[1], now.date() + timedelta(days=27))))
         await _staff(api, period, summary)
-        await _roster(api, period, rostered, seed, summary)
+        await _roster(api, period, rostered, seed, now, summary)
         # arrivals end with the period; the work on them goes on as it would have, up to now
         await _tickets(api, faults.rows(period, engineers, rostered, seed, now), summary)
         await _rounds(api, period, engineers, seed, now, summary)
