@@ -4,6 +4,7 @@ import argparse
 
 from bench import (
     console_queue,
+    demo_load,
     event_delay,
     gateway_overhead,
     hook_intake,
@@ -18,7 +19,7 @@ BENCHMARKS = {"event-delay": event_delay.main, "sla-scheduler": sla_scheduler.ma
               "hook-intake": hook_intake.main, "gateway-overhead": gateway_overhead.main,
               "sms-throughput": sms_throughput.main, "report-generation": report_generation.main,
               "ticket-search": ticket_search.main, "mail-intake": mail_intake.main,
-              "console-queue": console_queue.main}
+              "console-queue": console_queue.main, "demo-load": demo_load.main}
 
 
 def main() -> None:

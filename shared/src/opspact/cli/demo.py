@@ -22,6 +22,8 @@ def register(nouns) -> None:
     load.add_argument("--until", type=date.fromisoformat, help="last day of history (default: yesterday)")
     load.add_argument("--tenants-dir", type=Path, default=None)
     load.add_argument("--no-reports", action="store_true", help="do not publish the ended periods' reports")
+    load.add_argument("--scale", type=float, default=1.0,
+                      help="multiply the fault arrival rates (e.g. 50 for a bench-sized year)")
     load.set_defaults(func=_load)
     reports = verbs.add_parser("reports", help="archive the monthly and longer reports of ended periods")
     reports.add_argument("--tenant", action="append", help=TENANT_HELP)
@@ -35,10 +37,10 @@ def tenants_dir(given: Path | None) -> Path:
 
 
 def load_all(tenants: list[str], base_url: str, folder: Path, seed: int = 1, until: date | None = None,
-             reports: bool = True) -> list:
+             reports: bool = True, scale: float = 1.0) -> list:
     from opspact.demo.loader import load
     return [asyncio.run(load(tenant, base_url=base_url, tenants_dir=folder, seed=seed, until=until,
-                             reports=reports)) for tenant in tenants]
+                             reports=reports, scale=scale)) for tenant in tenants]
 
 
 def _tenants(args) -> tuple[Path, list[str]]:
@@ -48,7 +50,8 @@ def _tenants(args) -> tuple[Path, list[str]]:
 
 def _load(args) -> int:
     folder, tenants = _tenants(args)
-    for summary in load_all(tenants, gateway_url(), folder, args.seed, args.until, not args.no_reports):
+    for summary in load_all(tenants, gateway_url(), folder, args.seed, args.until, not args.no_reports,
+                            args.scale):
         print(describe(summary), flush=True)
     return 0
 

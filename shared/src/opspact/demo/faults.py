@@ -85,7 +85,8 @@ def _row(rng, tenant: str, n: int, system: dict, created: datetime, now: datetim
 
 
 def rows(period: Period, people: list[Engineer], rostered: list[Shift], seed: int,
-         now: datetime) -> list[dict]:
+         now: datetime, scale: float = 1.0) -> list[dict]:
+    """The year's faults; `scale` multiplies the arrival rates (benches want 50,000)."""
     rng = period.rng(seed, "faults")
     systems = period.settings("ticketing").get("systems") or []
     by_day = _shift_index(rostered)
@@ -94,7 +95,7 @@ def rows(period: Period, people: list[Engineer], rostered: list[Shift], seed: in
     for day in period.days():
         dip = 1.0 if period.is_workday(day) else 0.4
         for system in systems:
-            rate = PER_DAY["core" if system.get("core") else "other"] * dip
+            rate = PER_DAY["core" if system.get("core") else "other"] * dip * scale
             for _ in range(_poisson(rng, rate)):
                 hour = rng.choices(range(24), HOURLY)[0]
                 moment = at(day, datetime.min.time()) + timedelta(hours=hour, minutes=rng.uniform(0, 60))

@@ -253,7 +253,7 @@ async def publish_reports(tenant: str, *, base_url: str, until: date | None = No
 
 
 async def load(tenant: str, *, base_url: str, tenants_dir: Path, seed: int = 1, until: date | None = None,
-               reports: bool = True) -> Summary:
+               reports: bool = True, scale: float = 1.0) -> Summary:
     now = datetime.now(SHANGHAI)
     until = until or (now.date() - timedelta(days=1))
     summary = Summary(tenant)
@@ -271,7 +271,7 @@ async def load(tenant: str, *, base_url: str, tenants_dir: Path, seed: int = 1, 
         await _staff(api, period, summary)
         await _roster(api, period, rostered, seed, now, summary)
         # arrivals end with the period; the work on them goes on as it would have, up to now
-        await _tickets(api, faults.rows(period, engineers, rostered, seed, now), summary)
+        await _tickets(api, faults.rows(period, engineers, rostered, seed, now, scale), summary)
         await _rounds(api, period, engineers, seed, now, summary)
         await _worklog_and_knowledge(api, period, engineers, seed, now, summary)
         await _changes(api, period, now, summary)
