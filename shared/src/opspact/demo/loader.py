@@ -148,11 +148,13 @@ async def _tickets(api: Api, rows: list[dict], summary: Summary) -> int:
     return created
 
 
-async def _rounds(api: Api, period: Period, engineers: list[people.Engineer], seed: int, now: datetime,
-                  summary: Summary) -> None:
+async def _rounds(api: Api, period: Period, last: date, engineers: list[people.Engineer], seed: int,
+                  now: datetime, summary: Summary) -> None:
+    """Every round from the term's start through `last` (today's, for a running contract,
+    as far as they are done by now)."""
     started = time.perf_counter()
     planned = await api.pages("/api/ticketing/inspections/rounds", {
-        "from": period.first.isoformat(), "to": (period.last + timedelta(days=1)).isoformat()})
+        "from": period.first.isoformat(), "to": (last + timedelta(days=1)).isoformat()})
     rng = period.rng(seed, "rounds")
     checklists: dict[str, list[dict]] = {}
     sends = []
@@ -272,7 +274,7 @@ async def load(tenant: str, *, base_url: str, tenants_dir: Path, seed: int = 1, 
         await _roster(api, period, rostered, seed, now, summary)
         # arrivals end with the period; the work on them goes on as it would have, up to now
         await _tickets(api, faults.rows(period, engineers, rostered, seed, now, scale), summary)
-        await _rounds(api, period, engineers, seed, now, summary)
+        await _rounds(api, period, min(term[1], now.date()), engineers, seed, now, summary)
         await _worklog_and_knowledge(api, period, engineers, seed, now, summary)
         await _changes(api, period, now, summary)
         await _money(api, until, summary)
