@@ -8,6 +8,7 @@ from urllib.parse import urlsplit
 from fastapi import Depends, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.staticfiles import StaticFiles
+from opspact import metrics
 from starlette.responses import Response, StreamingResponse
 
 from console import live
@@ -59,6 +60,7 @@ def create_app(settings: ConsoleSettings | None = None) -> FastAPI:
     async def lifespan(app: FastAPI):
         app.state.gateway = Gateway(settings.console_gateway_url, settings.console_api_timeout_seconds)
         app.state.oidc = OidcClient(settings) if settings.oidc_enabled else None
+        metrics.serve(settings.metrics_port, settings.metrics_host)
         if settings.console_live_enabled:
             await feed.start()
         try:
@@ -101,6 +103,7 @@ def create_app(settings: ConsoleSettings | None = None) -> FastAPI:
     async def _not_found(request: Request, exc) -> Response:
         return render(request, "error.html", status_code=404, message="找不到该页面。")
 
+    app.add_middleware(metrics.HttpMetrics, service="console")
     app.add_middleware(BrowserHeaders, form_targets=(origin_of(settings.console_oidc_issuer),)
                        if settings.oidc_enabled else ())
     app.mount("/console/static", StaticFiles(directory=HERE / "static"), name="static")

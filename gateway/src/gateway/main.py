@@ -7,7 +7,7 @@ from contextlib import asynccontextmanager
 from cryptography.hazmat.primitives import serialization
 from fastapi import FastAPI, Path, Query, Request
 from fastapi.middleware.cors import CORSMiddleware
-from opspact import SERVICES, hooksig, telemetry
+from opspact import SERVICES, hooksig, metrics, telemetry
 from opspact.app import PROBLEM_RESPONSES, handler_name
 from opspact.auth import Principal, load_pem
 from opspact.errors import NotFound, Unauthorized, install_problem_handlers
@@ -75,6 +75,7 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
         client = new_client(settings.gateway_max_connections,
                             settings.gateway_upstream_timeout_seconds)
         app.state.client = client
+        metrics.serve(settings.metrics_port, settings.metrics_host)
         if audit is not None:
             await audit.start()
         if keys is not None:
@@ -118,6 +119,7 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
         route = route_for(service, request.method, f"/{path}")
         if route is None:  # deny by default: only listed routes are forwarded
             raise NotFound(f"no route {request.method} /api/{service}/{path}")
+        request.scope[metrics.ROUTE_KEY] = f"/api/{service}{route.template}"
         require(principal, route.permission)
         require_certificate_login(router, principal.tenant, (service, *route.delegates), claims)
         limits.check(principal.tenant, principal.subject)
@@ -145,6 +147,7 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
     app.add_middleware(ConsoleForward, console_url=settings.gateway_console_url,
                        client_of=lambda: app.state.client, certificate_login=certificate_login)
     app.add_middleware(TraceContext, name="gateway")
+    app.add_middleware(metrics.HttpMetrics, service="gateway")
 
     @app.get("/healthz", tags=["health"])
     async def healthz() -> dict[str, str]:

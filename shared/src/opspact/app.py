@@ -15,7 +15,7 @@ from fastapi.routing import APIRoute
 from sqlalchemy import MetaData, Table
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from opspact import telemetry
+from opspact import metrics, telemetry
 from opspact.auth import Principal, load_pem, verify_internal
 from opspact.db import Database
 from opspact.deadletters import dead_letter_router, dead_letters_table
@@ -132,6 +132,7 @@ def create_service_app(spec: ServiceSpec) -> FastAPI:
     async def lifespan(app: FastAPI):
         db = Database(settings.app_database_url, settings.db_pool_size)
         app.state.db = db
+        metrics.serve(settings.metrics_port, settings.metrics_host)
         app.state.relay = None
         app.state.consumer = None
         tasks = []
@@ -166,6 +167,7 @@ def create_service_app(spec: ServiceSpec) -> FastAPI:
     install_problem_handlers(app)
     app.add_middleware(BodyGuard)
     app.add_middleware(TraceContext, name=settings.service_name)
+    app.add_middleware(metrics.HttpMetrics, service=settings.service_name)
 
     app.state.internal_public_pem = (load_pem(settings.internal_public_key)
                                      if settings.internal_public_key else "")

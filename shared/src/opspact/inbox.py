@@ -21,7 +21,7 @@ from sqlalchemy import Column, DateTime, MetaData, String, Table, Text, func
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from opspact import deadletters, telemetry
+from opspact import deadletters, metrics, telemetry
 from opspact.db.engine import Database
 from opspact.events import CloudEvent
 from opspact.kafka import ensure_topics, make_consumer
@@ -65,6 +65,7 @@ class InboxConsumer:
         self.topics = sorted({t.split(".", 1)[0] + ".events" for t in handlers})
         self.processed = 0
         self.parked = 0
+        self._lag: dict = {}  # partition → messages behind, for the lag gauge
         self.resets = 0  # rebuilds after a lost log (shown on /readyz)
         self.last_error: str | None = None
         self._stopping = asyncio.Event()
@@ -98,9 +99,21 @@ class InboxConsumer:
                         partition = TopicPartition(tp.topic, tp.partition)
                         await kafka.commit({partition: message.offset + 1})
                         watch.committed(partition, message.offset + 1)
+                self._report_lag(kafka, batches)
                 self.last_error = None
         finally:
             await kafka.stop()
+
+    def _report_lag(self, kafka, batches) -> None:
+        """Messages behind the end of each topic, from the high-water marks the last fetch
+        brought (an empty fetch: caught up)."""
+        for tp, messages in batches.items():
+            self._lag[tp] = max(0, (kafka.highwater(tp) or 0) - (messages[-1].offset + 1))
+        if not batches:
+            self._lag = dict.fromkeys(self._lag, 0)
+        for topic in {tp.topic for tp in self._lag}:
+            metrics.CONSUMER_LAG.labels(self.consumer, topic).set(
+                sum(lag for tp, lag in self._lag.items() if tp.topic == topic))
 
     async def _check_log_intact(self, kafka, watch: LostLogWatch) -> None:
         """Start over with a fresh consumer when the broker has lost its log (the in-memory
@@ -124,19 +137,24 @@ class InboxConsumer:
                                         f"{message.offset}", None, None, f"undecodable: {exc}")
             return
         handler = self.handlers.get(event.type)
+        counted = metrics.EVENTS_CONSUMED
         for attempt in range(1, MAX_ATTEMPTS + 1):
             try:
-                await self._handle(event, handler, message.headers)
+                outcome = await self._handle(event, handler, message.headers)
+                counted.labels(self.consumer, message.topic, outcome).inc()
                 return
             except Exception as exc:
+                counted.labels(self.consumer, message.topic, "failed").inc()
                 if attempt == MAX_ATTEMPTS:
                     log.exception("consumer %s parks event %s (%s)", self.consumer, event.id,
                                   event.type)
                     await self._park(event, repr(exc))
+                    counted.labels(self.consumer, message.topic, "parked").inc()
                     return
                 await asyncio.sleep(0.2 * 2 ** attempt)
 
-    async def _handle(self, event: CloudEvent, handler: Handler | None, headers) -> None:
+    async def _handle(self, event: CloudEvent, handler: Handler | None, headers) -> str:
+        """handled, ignored (no handler for the type) or duplicate (seen before)."""
         token = otel_context.attach(telemetry.extract(headers or []))
         try:
             with telemetry.tracer(__name__).start_as_current_span(f"consume {event.type}"):
@@ -148,10 +166,11 @@ class InboxConsumer:
                             status="processed" if handler else "ignored",
                         ).on_conflict_do_nothing().returning(self.inbox.c.event_id))
                     if fresh.first() is None:
-                        return  # seen before: the effects are already committed
+                        return "duplicate"  # seen before: the effects are already committed
                     if handler is not None:
                         await handler(session, event)
                 self.processed += 1
+                return "handled" if handler is not None else "ignored"
         finally:
             otel_context.detach(token)
 

@@ -17,6 +17,7 @@ from collections.abc import Callable
 import asyncpg
 from sqlalchemy import Table, select, text
 
+from opspact import metrics
 from opspact.db import Database
 from opspact.db.engine import asyncpg_connect_args
 from opspact.supervise import keep_running
@@ -59,15 +60,18 @@ class LeaderLoop:
                     break
                 await self._sleep(max(self.tick_seconds, 1.0))
             self.leader = not self._stopping.is_set()
+            metrics.LEADER.labels(self.name).set(1 if self.leader else 0)
             while not self._stopping.is_set():
                 await self.tick()
                 self.ticks += 1
                 self.last_error = None
+                metrics.LEADER_HEARTBEAT.labels(self.name).set_to_current_time()
                 # The lock lives as long as this connection: check it is still there.
                 await lock.fetchval("SELECT 1")
                 await self._sleep(self.tick_seconds)
         finally:
             self.leader = False
+            metrics.LEADER.labels(self.name).set(0)
             await lock.close()
 
 

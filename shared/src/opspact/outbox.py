@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import time
 import zlib
 
 import asyncpg
@@ -30,7 +31,7 @@ from sqlalchemy import (
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from opspact import telemetry
+from opspact import metrics, telemetry
 from opspact.db.engine import asyncpg_connect_args
 from opspact.events import CONTENT_TYPE, CloudEvent
 from opspact.kafka import ensure_topics, make_producer
@@ -38,6 +39,7 @@ from opspact.supervise import keep_running
 from opspact.testing.failpoints import failpoint
 
 BATCH = 200
+MEASURE_SECONDS = 1.0  # the backlog gauge is refreshed at most this often while busy
 
 
 def outbox_table(metadata: MetaData) -> Table:
@@ -135,20 +137,33 @@ class OutboxRelay:
         await producer.start()
         try:
             await ensure_topics(self.bootstrap, [f"{self.schema}.events"])
+            measured = 0.0
             while not self._stopping.is_set():
                 sent = await self._publish_batch(conn, producer)
                 self.last_error = None
+                if time.monotonic() - measured >= MEASURE_SECONDS or sent < BATCH:
+                    await self._measure(conn)
+                    measured = time.monotonic()
                 if sent < BATCH:
                     await self._sleep(self.poll_seconds)
         finally:
             await producer.stop()
+
+    async def _measure(self, conn: asyncpg.Connection) -> None:
+        """The backlog as Prometheus sees it: rows waiting and the oldest one's age."""
+        waiting, oldest = await conn.fetchrow(
+            f"SELECT count(*), coalesce(extract(epoch FROM now() - min(created_at)), 0) "
+            f"FROM {self.schema}.outbox WHERE published_at IS NULL")
+        metrics.OUTBOX_BACKLOG.labels(self.schema).set(waiting)
+        metrics.OUTBOX_OLDEST.labels(self.schema).set(float(oldest))
 
     async def _publish_batch(self, conn: asyncpg.Connection, producer) -> int:
         table = f"{self.schema}.outbox"
         error: Exception | None = None
         async with conn.transaction():
             rows = await conn.fetch(
-                f"SELECT seq, topic, key, payload FROM {table} WHERE published_at IS NULL "
+                f"SELECT seq, topic, key, payload, event_type, tenant_id FROM {table} "
+                f"WHERE published_at IS NULL "
                 f"ORDER BY seq LIMIT {BATCH} FOR UPDATE SKIP LOCKED")
             if not rows:
                 return 0
@@ -171,6 +186,8 @@ class OutboxRelay:
         if error is not None:
             raise error
         self.published += len(rows)
+        for row in rows:  # counted once committed as published
+            metrics.EVENTS_PUBLISHED.labels(self.schema, row["event_type"], row["tenant_id"]).inc()
         return len(rows)
 
 

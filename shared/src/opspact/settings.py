@@ -28,6 +28,10 @@ class CommonSettings(BaseSettings):
     internal_public_key: str = ""
     log_level: str = "INFO"
     otel_exporter: Literal["none", "console", "otlp"] = "none"
+    # Prometheus /metrics on a port of its own (opspact.metrics); none: not served.
+    # 0.0.0.0 in a pod (the network policy lets only Prometheus in), loopback on a laptop.
+    metrics_port: int | None = None
+    metrics_host: str = "127.0.0.1"
 
     @property
     def is_dev(self) -> bool:

@@ -23,7 +23,10 @@ from opspact.cli.postgres import EmbeddedPostgres
 from opspact.settings import DEV_JWT_SECRET
 
 DEFAULT_PORTS = {"gateway": 8000, "ticketing": 8001, "inventory": 8002, "billing": 8003,
-                 "notify": 8004, "console": 8005, "sms-sink": 8025, "mail-intake": 8026, "broker": 9092}
+                 "notify": 8004, "console": 8005, "sms-sink": 8025, "mail-intake": 8026, "broker": 9092,
+                 # Prometheus /metrics of each HTTP process, on ports the gateway never forwards
+                 "gateway-metrics": 9100, "ticketing-metrics": 9101, "inventory-metrics": 9102,
+                 "billing-metrics": 9103, "notify-metrics": 9104, "console-metrics": 9105}
 
 
 class StackError(RuntimeError):
@@ -221,6 +224,8 @@ class Stack:
     def start_process(self, name: str, extra_env: dict[str, str] | None = None,
                       wait: bool = True) -> None:
         env = {**self.service_env(name), **(extra_env or {})}
+        if f"{name}-metrics" in self.ports:  # the HTTP processes; not their helpers
+            env.setdefault("OPSPACT_METRICS_PORT", str(self.ports[f"{name}-metrics"]))
         if name == "sms-sink":
             argv = [sys.executable, "-m", "notify.sink", "--port", str(self.ports[name])]
         elif name == "mail-intake":  # ticketing's SMTP listener, with ticketing's environment

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from opspact import metrics
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from notify.notifications import repository
@@ -17,6 +18,7 @@ async def fail_over(session: AsyncSession, note: Notification, tenant: NotifyTen
     # replay): keep it, then say why it failed as well.
     told = f"{note.reason}; then {reason}" if note.reason else reason
     note.status, note.reason = "failed", told[:1000]
+    metrics.count_message(note, "failed")
     await repository.dequeue(session, note.id)
     contact = tenant.contact(note.contact) if note.contact else None
     for index, name in enumerate(note.fallback or []):

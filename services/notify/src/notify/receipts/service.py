@@ -14,6 +14,7 @@ import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from opspact import metrics
 from sqlalchemy import and_, or_, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -79,6 +80,7 @@ async def settle(session: AsyncSession, tenant, note: Notification, delivered: b
         if note.status == "delivered":
             return "ignored", "already delivered"
         note.status, note.delivered_at = "delivered", reported_at or now
+        metrics.count_message(note, "delivered")
         return "applied", None
     if note.status != "sent":
         return "ignored", f"the message is already {note.status}"

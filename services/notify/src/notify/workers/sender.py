@@ -23,6 +23,7 @@ from uuid import UUID
 
 import httpx
 from fastapi import FastAPI
+from opspact import metrics
 from opspact.calendar import SHANGHAI
 from opspact.db import Database, bind_tenant
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -241,6 +242,7 @@ class Sender:
         note.status, note.sent_at, note.last_error = "sent", now, None
         note.provider, note.provider_message_id = sent.provider, sent.provider_message_id
         note.outcome_unknown_since = None
+        metrics.count_message(note, "sent")
         if usage is not None:
             await quota.count(session, usage, note.segments or 1, tenant.sms.quota_per_year, now)
         self.sent += 1

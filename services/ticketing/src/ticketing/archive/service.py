@@ -13,7 +13,7 @@ import asyncio
 import hashlib
 from datetime import UTC, datetime
 
-from opspact import outbox
+from opspact import metrics, outbox
 from opspact.calendar import SHANGHAI
 from opspact.db.locks import xact_lock
 from opspact.errors import Conflict, Forbidden, NotFound, Unprocessable
@@ -83,7 +83,8 @@ async def publish(session: AsyncSession, request: Request, tenant_id: str, kind:
             raise Forbidden(f"the archived report would lack a section the publisher may not read: "
                             f"{part.detail}")
     report = await service.build(session, tenant_id, period, fetched)
-    rendered = await asyncio.gather(*(asyncio.to_thread(render, report) for render in RENDERERS.values()))
+    rendered = await asyncio.gather(*(metrics.rendered(render, report, kind, fmt)
+                                      for fmt, render in RENDERERS.items()))
     row = ArchivedReport(tenant_id=tenant_id, kind=kind, period=period.code,
                          version=before.version + 1 if before else 1, label=period.label,
                          title=report.title, first_day=period.first, last_day=period.last,

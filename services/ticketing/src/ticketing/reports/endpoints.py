@@ -3,11 +3,11 @@ XLSX for the tables."""
 
 from __future__ import annotations
 
-import asyncio
 from datetime import date, datetime, timedelta
 from enum import Enum
 
 from fastapi import APIRouter, Depends, Path, Query, Request, Response
+from opspact import metrics
 from opspact.app import SESSION, current_principal
 from opspact.auth import Principal
 from opspact.calendar import SHANGHAI
@@ -204,6 +204,6 @@ async def answer(report: Report, period: str, format: Format, name: str):  # noq
     if format is Format.json:
         return report_out(period, report)
     render, media_type = RENDERERS[format]
-    content = await asyncio.to_thread(render, report)
+    content = await metrics.rendered(render, report, report.kind, format.value)
     return Response(content, media_type=media_type,
                     headers={"Content-Disposition": f'attachment; filename="{name}.{format.value}"'})
