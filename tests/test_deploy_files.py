@@ -119,7 +119,9 @@ def _allowed(policies: list[dict], source: dict, target: dict, port: int) -> boo
             if ports and port not in ports:
                 continue
             peers = rule.get(peer_key)
-            if not peers or any(_selects(p.get("podSelector", {}), peer) for p in peers):
+            # a peer named by namespace is in another namespace: none of our pods
+            if not peers or any("namespaceSelector" not in p and _selects(p.get("podSelector", {}), peer)
+                                for p in peers):
                 return True
         return False
     out = any(rule_lets(p["spec"].get("egress", []), target, "to") for p in policies
@@ -149,3 +151,10 @@ def test_network_policies_allow_the_calls_the_code_makes_and_no_others():
                 expected = (caller, callee) in delegated
                 assert _allowed(policies, pod[caller], pod[callee], 8000) == expected, (caller, callee)
     assert not _allowed(policies, pod["console"], pod["ticketing"], 8000)  # only through the gateway
+    # /metrics answers without a token: no OpsPact pod may reach it, only the monitoring namespace
+    for caller in names:
+        for callee in ("gateway", "console", "ticketing", "inventory", "billing", "notify"):
+            assert not _allowed(policies, pod[caller], pod[callee], 9100), (caller, callee)
+    metrics = next(p for p in policies if p["metadata"]["name"] == "metrics")
+    assert metrics["spec"]["ingress"] == [{"from": [{"namespaceSelector": {"matchLabels": {
+        "kubernetes.io/metadata.name": "monitoring"}}}], "ports": [{"protocol": "TCP", "port": 9100}]}]

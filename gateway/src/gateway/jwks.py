@@ -22,6 +22,7 @@ from pathlib import Path
 
 import httpx
 import jwt
+from opspact import metrics
 from opspact.errors import Unauthorized
 
 log = logging.getLogger(__name__)
@@ -71,9 +72,11 @@ class KeySet:
                     keys[entry["kid"]] = (algorithm, jwt.PyJWK.from_dict(entry, algorithm).key)
             except Exception as exc:  # source down or garbled: keep what we have
                 self.last_error = f"{type(exc).__name__}: {exc}"
+                metrics.KEY_REFRESH_FAILURES.labels("jwks").inc()
                 log.warning("JWKS %s could not be refreshed: %s", self.source, self.last_error)
                 return
             self.keys, self.fetched_at, self.last_error = keys, time.monotonic(), None
+            metrics.KEY_REFRESHED.labels("jwks").set_to_current_time()
 
     async def find(self, kid: str) -> tuple[str, object] | None:
         now = time.monotonic()

@@ -38,6 +38,11 @@ LEADER_HEARTBEAT = Gauge("opspact_leader_heartbeat_timestamp_seconds",
                          "when the leading process last finished a pass of the loop", ["loop"])
 MESSAGES = Counter("opspact_messages", "notifications by outcome: sent, failed, delivered, suppressed",
                    ["tenant", "channel", "provider", "status"])
+KEY_REFRESH_FAILURES = Counter("opspact_key_refresh_failures",
+                               "failed refreshes of the identity provider's JWKS (keys verifying people)",
+                               ["source"])
+KEY_REFRESHED = Gauge("opspact_key_refreshed_timestamp_seconds", "when the keys were last refreshed",
+                      ["source"])
 REPORT_SECONDS = Histogram("opspact_report_render_seconds", "report documents rendered", ["kind", "format"],
                            buckets=(0.1, 0.25, 0.5, 1, 2, 5, 10, 30, 60, 120))
 
