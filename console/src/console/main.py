@@ -8,7 +8,7 @@ from urllib.parse import urlsplit
 from fastapi import Depends, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.staticfiles import StaticFiles
-from opspact import metrics
+from opspact import logs, metrics
 from starlette.responses import Response, StreamingResponse
 
 from console import live
@@ -54,6 +54,7 @@ def origin_of(url: str) -> str:
 
 def create_app(settings: ConsoleSettings | None = None) -> FastAPI:
     settings = settings or get_settings()
+    logs.configure("console", settings.log_format, settings.log_level)
     feed = live.LiveFeed(settings.kafka_bootstrap, settings.console_live_topics)
 
     @asynccontextmanager

@@ -7,7 +7,7 @@ from contextlib import asynccontextmanager
 from cryptography.hazmat.primitives import serialization
 from fastapi import FastAPI, Path, Query, Request
 from fastapi.middleware.cors import CORSMiddleware
-from opspact import SERVICES, hooksig, metrics, telemetry
+from opspact import SERVICES, hooksig, logs, metrics, telemetry
 from opspact.app import PROBLEM_RESPONSES, handler_name
 from opspact.auth import Principal, load_pem
 from opspact.errors import NotFound, Unauthorized, install_problem_handlers
@@ -52,6 +52,7 @@ class CertToken(BaseModel):
 
 def create_app(settings: GatewaySettings | None = None) -> FastAPI:
     settings = settings or get_settings()
+    logs.configure("gateway", settings.log_format, settings.log_level)
     telemetry.setup("gateway", settings.otel_exporter)
     tenants = {t.slug: t for t in load_tenant_files(settings.gateway_tenants_dir)}
     private_key = load_pem(settings.gateway_internal_private_key)

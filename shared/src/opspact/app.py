@@ -15,7 +15,7 @@ from fastapi.routing import APIRoute
 from sqlalchemy import MetaData, Table
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from opspact import metrics, telemetry
+from opspact import logs, metrics, telemetry
 from opspact.auth import Principal, load_pem, verify_internal
 from opspact.db import Database
 from opspact.deadletters import dead_letter_router, dead_letters_table
@@ -72,6 +72,7 @@ async def current_session(request: Request,
     """The request's unit of work: bound to the caller's tenant and committed here,
     and only here, when the endpoint returns without error."""
     db: Database = request.app.state.db
+    logs.TENANT.set(principal.tenant)
     async with db.unit_of_work(principal.tenant) as session:
         yield session
 
@@ -126,6 +127,7 @@ class ServiceSpec:
 
 def create_service_app(spec: ServiceSpec) -> FastAPI:
     settings = spec.settings
+    logs.configure(settings.service_name, settings.log_format, settings.log_level)
     telemetry.setup(settings.service_name, settings.otel_exporter)
 
     @asynccontextmanager

@@ -21,7 +21,7 @@ from sqlalchemy import Column, DateTime, MetaData, String, Table, Text, func
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from opspact import deadletters, metrics, telemetry
+from opspact import deadletters, logs, metrics, telemetry
 from opspact.db.engine import Database
 from opspact.events import CloudEvent
 from opspact.kafka import ensure_topics, make_consumer
@@ -156,6 +156,7 @@ class InboxConsumer:
     async def _handle(self, event: CloudEvent, handler: Handler | None, headers) -> str:
         """handled, ignored (no handler for the type) or duplicate (seen before)."""
         token = otel_context.attach(telemetry.extract(headers or []))
+        logs.TENANT.set(event.tenantid)
         try:
             with telemetry.tracer(__name__).start_as_current_span(f"consume {event.type}"):
                 async with self.db.unit_of_work(event.tenantid) as session:

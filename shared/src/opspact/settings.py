@@ -27,6 +27,8 @@ class CommonSettings(BaseSettings):
     # Ed25519 public key (PEM) that verifies the gateway's internal tokens.
     internal_public_key: str = ""
     log_level: str = "INFO"
+    # one JSON object per line for log collectors; `text` for people (opspact up sets it)
+    log_format: Literal["json", "text"] = "json"
     otel_exporter: Literal["none", "console", "otlp"] = "none"
     # Prometheus /metrics on a port of its own (opspact.metrics); none: not served.
     # 0.0.0.0 in a pod (the network policy lets only Prometheus in), loopback on a laptop.

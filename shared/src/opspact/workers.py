@@ -4,11 +4,10 @@ deployments that scale them apart from the web process (k8s `*-workers`)."""
 from __future__ import annotations
 
 import asyncio
-import logging
 import signal
 from collections.abc import Callable
 
-from opspact import telemetry
+from opspact import logs, telemetry
 from opspact.db import Database
 from opspact.inbox import Handler, InboxConsumer
 from opspact.outbox import OutboxRelay
@@ -42,5 +41,5 @@ async def _main(settings: ServiceSettings, handlers: dict[str, Handler], tables=
 def run_workers(settings: ServiceSettings, handlers: dict[str, Handler], tables=None,
                 extra: list[Callable] = ()) -> None:
     """`extra`: coroutine functions `(db, stopping_event)` run beside the relay."""
-    logging.basicConfig(level=settings.log_level)
+    logs.configure(f"{settings.service_name}-workers", settings.log_format, settings.log_level)
     asyncio.run(_main(settings, handlers, tables, extra))

@@ -35,6 +35,7 @@ def ports_from_env() -> dict[str, int]:
 
 
 def _up(args) -> int:
+    os.environ.setdefault("OPSPACT_LOG_FORMAT", "text")  # people read these logs; collectors get JSON
     stack = Stack(data_dir=args.data_dir, ports=ports_from_env(), external=args.external,
                   database_url=os.environ.get("OPSPACT_DATABASE_URL") if args.external else None,
                   kafka_bootstrap=os.environ.get("OPSPACT_KAFKA_BOOTSTRAP") if args.external else None)

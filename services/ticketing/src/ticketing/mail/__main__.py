@@ -4,8 +4,9 @@
 import argparse
 import asyncio
 import contextlib
-import logging
 import signal
+
+from opspact import logs
 
 from ticketing.config import get_settings
 from ticketing.mail.server import serve
@@ -17,7 +18,7 @@ def main() -> None:
     parser.add_argument("--host", default=settings.mail_host)
     parser.add_argument("--port", type=int, default=settings.mail_port)
     args = parser.parse_args()
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
+    logs.configure("ticketing-mail", settings.log_format, settings.log_level)
 
     async def run() -> None:
         task = asyncio.create_task(serve(settings, args.host, args.port))
