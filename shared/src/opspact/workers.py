@@ -7,7 +7,7 @@ import asyncio
 import signal
 from collections.abc import Callable
 
-from opspact import logs, telemetry
+from opspact import logs, metrics, telemetry
 from opspact.db import Database
 from opspact.inbox import Handler, InboxConsumer
 from opspact.outbox import OutboxRelay
@@ -17,6 +17,7 @@ from opspact.settings import ServiceSettings
 async def _main(settings: ServiceSettings, handlers: dict[str, Handler], tables=None,
                 extra: list[Callable] = ()) -> None:
     telemetry.setup(f"{settings.service_name}-workers", settings.otel_exporter)
+    metrics.serve(settings.metrics_port, settings.metrics_host)
     db = Database(settings.app_database_url, settings.db_pool_size)
     workers = [OutboxRelay.for_service(settings)]
     if handlers and tables is not None:

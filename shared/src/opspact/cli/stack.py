@@ -244,9 +244,10 @@ class Stack:
         if wait:
             self.wait_ready(name)
 
-    def start_module(self, name: str, module: str, service: str) -> None:
+    def start_module(self, name: str, module: str, service: str,
+                     extra_env: dict[str, str] | None = None) -> None:
         """An extra process of a service (e.g. `ticketing.workers`), with its environment."""
-        self._spawn(name, [sys.executable, "-m", module], self.service_env(service))
+        self._spawn(name, [sys.executable, "-m", module], {**self.service_env(service), **(extra_env or {})})
 
     def start_command(self, name: str, argv: list[str], env: dict[str, str], one_shot: bool = False) -> None:
         """A helper process beside the stack (e.g. the report scheduler), logged like the rest."""
