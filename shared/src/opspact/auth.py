@@ -3,9 +3,11 @@ in dev only, HS256 user tokens minted by `opspact token issue`."""
 
 from __future__ import annotations
 
+import re
 import time
 import uuid
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 import jwt
@@ -82,13 +84,30 @@ def issue_internal(private_pem: str, principal: Principal, audience: str,
     return jwt.encode(claims, private_pem, algorithm="EdDSA")
 
 
+PEM_BLOCK = re.compile(r"-----BEGIN PUBLIC KEY-----.+?-----END PUBLIC KEY-----", re.S)
+
+
+@lru_cache(maxsize=8)
+def public_keys(pem: str) -> list[str]:
+    """The keys of a PEM bundle: during a rotation of the gateway's internal key the services
+    hold the new key and the old one (docs/operations.md), so tokens of either verify."""
+    return PEM_BLOCK.findall(pem) or [pem]
+
+
 def verify_internal(public_pem: str, token: str, audience: str) -> Principal:
-    try:
-        claims = jwt.decode(token, public_pem, algorithms=["EdDSA"], audience=audience,
-                            issuer=INTERNAL_ISSUER, leeway=5,
-                            options={"require": ["exp", "iat", "aud", "iss", "sub"]})
-    except jwt.PyJWTError as exc:
-        raise Unauthorized(f"internal token rejected: {exc}") from exc
+    claims, error = None, None
+    for key in public_keys(public_pem):
+        try:
+            claims = jwt.decode(token, key, algorithms=["EdDSA"], audience=audience,
+                                issuer=INTERNAL_ISSUER, leeway=5,
+                                options={"require": ["exp", "iat", "aud", "iss", "sub"]})
+            break
+        except jwt.InvalidSignatureError as exc:  # perhaps the other key of the bundle
+            error = exc
+        except jwt.PyJWTError as exc:
+            raise Unauthorized(f"internal token rejected: {exc}") from exc
+    if claims is None:
+        raise Unauthorized(f"internal token rejected: {error}")
     tenant = claims.get("tenant")
     if not isinstance(tenant, str) or not tenant:
         raise Unauthorized("internal token carries no tenant")
