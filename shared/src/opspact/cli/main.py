@@ -7,6 +7,7 @@ import sys
 
 from opspact.cli import (
     audit,
+    backup,
     billing,
     contract,
     db,
@@ -45,6 +46,7 @@ def build_parser() -> argparse.ArgumentParser:
     openapi.register(nouns)
     contract.register(nouns)
     demo.register(nouns)
+    backup.register(nouns)
     return parser
 
 

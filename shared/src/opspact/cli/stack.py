@@ -163,6 +163,13 @@ class Stack:
         except Exception as exc:
             raise StackError(f"database bootstrap failed: {exc}") from exc
 
+    def restore(self, folder: Path) -> None:
+        from opspact.backup import BackupError, restore
+        try:
+            restore(folder, self.database_url)
+        except BackupError as exc:
+            raise StackError(f"restore from {folder} failed: {exc}") from exc
+
     def migrate(self) -> None:
         for service in DATABASE_USERS:
             home = self.root / ("gateway" if service == "gateway" else f"services/{service}")
@@ -342,10 +349,14 @@ class Stack:
     # -- all together ---------------------------------------------------------
     APP_PROCESSES = ("sms-sink", *SERVICES, "mail-intake", "console", "gateway")
 
-    def start(self) -> None:
+    def start(self, restore_from: Path | None = None) -> None:
+        """Everything up; with `restore_from`, the database comes from that backup first
+        (opspact.backup: it must be a fresh data directory or an empty database)."""
         try:
             self.check_ports()
             self.start_postgres()
+            if restore_from is not None:
+                self.restore(restore_from)
             self.start_broker()
             self.bootstrap_database()
             self.migrate()

@@ -19,6 +19,8 @@ def register(nouns) -> None:
     parser.add_argument("--external", action="store_true",
                         help="use OPSPACT_DATABASE_URL and OPSPACT_KAFKA_BOOTSTRAP")
     parser.add_argument("--no-demo", action="store_true", help="do not load the demo tenants")
+    parser.add_argument("--restore", type=Path, metavar="BACKUP",
+                        help="start a fresh --data-dir from a backup (opspact backup --out)")
     parser.add_argument("--no-demo-year", action="store_true",
                         default=os.environ.get("OPSPACT_DEMO_YEAR", "1") == "0",
                         help="apply the tenants but load no demo year (OPSPACT_DEMO_YEAR=0 does the same)")
@@ -45,13 +47,13 @@ def _up(args) -> int:
     try:
         print("starting PostgreSQL, the broker, migrations, the services, the gateway and the console ...",
               flush=True)
-        stack.start()
+        stack.start(restore_from=args.restore)
         if not args.no_demo:
             results = apply_tenants(repo_root() / "deploy" / "tenants", base_url=stack.url("gateway"))
             changed = sum(r["changed"] for r in results)
             print(f"demo tenants loaded ({changed} service slices changed)")
             tenants = list(dict.fromkeys(r["tenant"] for r in results))
-            if not args.no_demo_year:
+            if not args.no_demo_year and args.restore is None:  # a restored history is the history
                 _load_demo_year(stack, args.data_dir, tenants)
             _start_report_scheduler(stack, tenants)
         _print_welcome(stack)
