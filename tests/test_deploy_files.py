@@ -158,3 +158,31 @@ def test_network_policies_allow_the_calls_the_code_makes_and_no_others():
     metrics = next(p for p in policies if p["metadata"]["name"] == "metrics")
     assert metrics["spec"]["ingress"] == [{"from": [{"namespaceSelector": {"matchLabels": {
         "kubernetes.io/metadata.name": "monitoring"}}}], "ports": [{"protocol": "TCP", "port": 9100}]}]
+
+
+def test_the_ingress_example_passes_the_client_certificate_to_a_gateway_that_trusts_only_the_ingress(
+        monkeypatch):
+    from gateway.config import GatewaySettings
+    from gateway.pki import trusted_proxy
+    from opspact.auth import generate_keypair
+    folder = ROOT / "deploy" / "k8s" / "components" / "ingress-mtls"
+    component = yaml.safe_load((folder / "kustomization.yaml").read_text())
+    assert component["kind"] == "Component"
+    ingress = yaml.safe_load((folder / "ingress.yaml").read_text())
+    kubernetes_validate.validate(ingress, "1.30.0", strict=True)
+    notes = ingress["metadata"]["annotations"]
+    assert notes["nginx.ingress.kubernetes.io/auth-tls-pass-certificate-to-upstream"] == "true"
+    assert notes["nginx.ingress.kubernetes.io/auth-tls-verify-client"] == "optional"  # OIDC still works
+    backend = ingress["spec"]["rules"][0]["http"]["paths"][0]["backend"]["service"]
+    service = next(d for d in yaml.safe_load_all((ROOT / "deploy/k8s/base/gateway.yaml").read_text())
+                   if d and d["kind"] == "Service")
+    assert backend["name"] == service["metadata"]["name"]
+    assert backend["port"]["name"] in {p["name"] for p in service["spec"]["ports"]}
+    patch = yaml.safe_load((folder / component["patches"][0]["path"]).read_text())
+    for variable in patch["spec"]["template"]["spec"]["containers"][0]["env"]:
+        monkeypatch.setenv(variable["name"], variable["value"])  # read as the gateway reads them
+    monkeypatch.setenv("OPSPACT_GATEWAY_INTERNAL_PRIVATE_KEY", generate_keypair()[0])
+    settings = GatewaySettings()
+    assert settings.gateway_client_cert_header == "ssl-client-cert"  # what ingress-nginx sends
+    assert trusted_proxy("10.244.1.7", settings.gateway_trusted_proxies)
+    assert not trusted_proxy("203.0.113.9", settings.gateway_trusted_proxies)
