@@ -33,10 +33,14 @@ EVENTS_CONSUMED = Counter("opspact_events_consumed",
                           "events taken from Kafka by outcome: handled, duplicate, failed (retried), parked",
                           ["service", "topic", "outcome"])
 CONSUMER_LAG = Gauge("opspact_consumer_lag", "messages behind the end of the topic", ["service", "topic"])
+SLA_CLOCKS = Gauge("opspact_sla_clocks", "running SLA clocks per tenant: running (in time) and overdue",
+                   ["tenant", "state"])
+SMS_QUOTA_USED = Gauge("opspact_sms_quota_used", "SMS segments counted against the service year's quota",
+                       ["tenant"])
 LEADER = Gauge("opspact_leader", "1 while this process leads the loop", ["loop"])
 LEADER_HEARTBEAT = Gauge("opspact_leader_heartbeat_timestamp_seconds",
                          "when the leading process last finished a pass of the loop", ["loop"])
-MESSAGES = Counter("opspact_messages", "notifications by outcome: sent, failed, delivered, suppressed",
+MESSAGES = Counter("opspact_messages", "notifications: queued, sent, failed, delivered, suppressed",
                    ["tenant", "channel", "provider", "status"])
 KEY_REFRESH_FAILURES = Counter("opspact_key_refresh_failures",
                                "failed refreshes of the identity provider's JWKS (keys verifying people)",

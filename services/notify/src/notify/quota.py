@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from opspact import outbox
+from opspact import metrics, outbox
 from opspact.events import new_event
 from sqlalchemy import select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
@@ -34,6 +34,7 @@ async def usage(session: AsyncSession, tenant_id: str, start: date) -> QuotaUsag
 async def count(session: AsyncSession, row: QuotaUsage, segments: int, quota: int | None,
                 now: datetime) -> None:
     row.segments += segments
+    metrics.SMS_QUOTA_USED.labels(row.tenant_id).set(row.segments)
     if quota is None:
         return
     data = {"year_start": row.year_start.isoformat(), "segments": row.segments, "quota": quota,

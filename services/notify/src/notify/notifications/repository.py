@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from uuid import UUID
 
+from opspact import metrics
 from sqlalchemy import delete, func, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -24,13 +25,18 @@ async def add_once(session: AsyncSession, **values) -> UUID | None:
     new_id = await _insert_once(session, {**values, "status": "queued"})
     if new_id is not None:
         await queue(session, values["tenant_id"], new_id)
+        metrics.MESSAGES.labels(values["tenant_id"], values["channel"], "none", "queued").inc()
     return new_id
 
 
 async def record_unsent(session: AsyncSession, **values) -> UUID | None:
     """Record a message that will not be sent (status and reason given), once."""
     values.setdefault("body", "")
-    return await _insert_once(session, values)
+    new_id = await _insert_once(session, values)
+    if new_id is not None:
+        metrics.MESSAGES.labels(values["tenant_id"], values.get("channel") or "none", "none",
+                                values.get("status") or "suppressed").inc()
+    return new_id
 
 
 async def queue(session: AsyncSession, tenant_id: str, notification_id: UUID,

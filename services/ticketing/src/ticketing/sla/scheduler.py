@@ -14,9 +14,10 @@ tenants, and to change nothing but the warned/breached marks.
 
 from __future__ import annotations
 
+import time
 from datetime import UTC, datetime
 
-from opspact import outbox
+from opspact import metrics, outbox
 from opspact.db import Database
 from opspact.db.bootstrap import app_role
 from opspact.leader import LeaderLoop, app_worker
@@ -29,6 +30,7 @@ from ticketing.tickets.models import Ticket
 
 SLA_ROLE = app_role("ticketing") + "_sla"
 BATCH = 500
+GAUGE_SECONDS = 30.0  # the running-clocks gauge is refreshed this often (a grouped count)
 
 
 class SlaScheduler(LeaderLoop):
@@ -36,6 +38,8 @@ class SlaScheduler(LeaderLoop):
         super().__init__(db, tick_seconds, "sla-scheduler:ticketing")
         self.warned = 0
         self.breached = 0
+        self.counted_at = 0.0
+        self._gauged: set[str] = set()
 
     async def tick(self) -> tuple[int, int]:
         """Announce every warning and breach whose instant has passed; (warned, breached)."""
@@ -47,7 +51,24 @@ class SlaScheduler(LeaderLoop):
                 break
         self.warned += warned
         self.breached += breached
+        if time.monotonic() - self.counted_at >= GAUGE_SECONDS:
+            await self._count_running()
+            self.counted_at = time.monotonic()
         return warned, breached
+
+    async def _count_running(self) -> None:
+        """Running clocks per tenant, on time and overdue, for `opspact_sla_clocks`."""
+        async with self.db.unit_of_work() as session:
+            await session.execute(text(f"SET LOCAL ROLE {SLA_ROLE}"))
+            late = SlaClock.breached_at.is_not(None)
+            rows = await session.execute(
+                select(SlaClock.tenant_id, late, func.count())
+                .where(SlaClock.state == "running").group_by(SlaClock.tenant_id, late))
+            counted = {(tenant, "overdue" if late else "running"): n for tenant, late, n in rows}
+        for tenant in {t for t, _ in counted} | self._gauged:
+            for state in ("running", "overdue"):
+                metrics.SLA_CLOCKS.labels(tenant, state).set(counted.get((tenant, state), 0))
+        self._gauged = {t for t, _ in counted} | self._gauged
 
     async def _batch(self) -> tuple[int, int]:
         async with self.db.unit_of_work() as session:
