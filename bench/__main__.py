@@ -10,6 +10,7 @@ from bench import (
     hook_intake,
     mail_intake,
     report_generation,
+    report_process,
     sla_scheduler,
     sms_throughput,
     ticket_search,
@@ -19,7 +20,8 @@ BENCHMARKS = {"event-delay": event_delay.main, "sla-scheduler": sla_scheduler.ma
               "hook-intake": hook_intake.main, "gateway-overhead": gateway_overhead.main,
               "sms-throughput": sms_throughput.main, "report-generation": report_generation.main,
               "ticket-search": ticket_search.main, "mail-intake": mail_intake.main,
-              "console-queue": console_queue.main, "demo-load": demo_load.main}
+              "console-queue": console_queue.main, "demo-load": demo_load.main,
+              "report-process": report_process.main}
 
 
 def main() -> None:

@@ -73,10 +73,11 @@ def count_message(note, status: str) -> None:
     MESSAGES.labels(note.tenant_id, note.channel, note.provider or "none", status).inc()
 
 
-async def rendered(render, document, kind: str, fmt: str) -> bytes:
-    """A document rendered off the event loop, its time recorded (report renders)."""
+async def rendered(render, document, kind: str, fmt: str, run=None) -> bytes:
+    """A document rendered off the event loop — by `run(render, document)` (a worker
+    process's runner) or in a thread — its time recorded (report renders)."""
     started = time.perf_counter()
-    content = await asyncio.to_thread(render, document)
+    content = await (run(render, document) if run else asyncio.to_thread(render, document))
     REPORT_SECONDS.labels(kind, fmt).observe(time.perf_counter() - started)
     return content
 

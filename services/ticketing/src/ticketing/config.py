@@ -10,6 +10,9 @@ class TicketingSettings(ServiceSettings):
     service_name: str = "ticketing"
     # How often the SLA scheduler leader looks at the index heads (breach lag ≤ this).
     sla_tick_seconds: float = 0.25
+    # reports built and rendered in this many worker processes (ticketing.reports.pool);
+    # 0: in a thread of the API process
+    report_processes: int = Field(default=1, ge=0, le=8)
     sla_scheduler_enabled: bool = True
     # The inspection watch: how often it looks for missed rounds, and how far back
     # (rounds whose deadline passed while it was down longer are not announced).

@@ -24,6 +24,7 @@ from ticketing import tenant_settings
 from ticketing.api import routers
 from ticketing.config import get_settings
 from ticketing.inspections.watch import watch_worker
+from ticketing.reports import pool
 from ticketing.roster.handlers import HANDLERS as ROSTER_HANDLERS
 from ticketing.scope.handlers import HANDLERS as SCOPE_HANDLERS
 from ticketing.sla.scheduler import scheduler_worker
@@ -32,6 +33,7 @@ from ticketing.tables import shared
 
 def create_app() -> FastAPI:
     settings = get_settings()
+    pool.configure(settings.report_processes)
     return create_service_app(ServiceSpec(
         settings=settings, tables=shared, title="OpsPact ticketing",
         description="Incidents and their SLA clocks, inspections, changes, the work log, the knowledge "

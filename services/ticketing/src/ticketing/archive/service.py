@@ -25,7 +25,7 @@ from starlette.requests import Request
 
 from ticketing.archive import events
 from ticketing.archive.models import ArchivedFile, ArchivedReport, FileInfo
-from ticketing.reports import periods, render_docx, render_pdf, service, summaries
+from ticketing.reports import periods, pool, render_docx, render_pdf, service, summaries
 from ticketing.signoff import service as signoffs
 from ticketing.signoff.models import SignOff
 from ticketing.signoff.schemas import ReportSignOffIn
@@ -83,7 +83,7 @@ async def publish(session: AsyncSession, request: Request, tenant_id: str, kind:
             raise Forbidden(f"the archived report would lack a section the publisher may not read: "
                             f"{part.detail}")
     report = await service.build(session, tenant_id, period, fetched)
-    rendered = await asyncio.gather(*(metrics.rendered(render, report, kind, fmt)
+    rendered = await asyncio.gather(*(metrics.rendered(render, report, kind, fmt, run=pool.run)
                                       for fmt, render in RENDERERS.items()))
     row = ArchivedReport(tenant_id=tenant_id, kind=kind, period=period.code,
                          version=before.version + 1 if before else 1, label=period.label,

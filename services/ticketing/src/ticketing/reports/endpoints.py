@@ -20,7 +20,7 @@ from opspact.types import IsoDate
 from pydantic import BaseModel, Field
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from ticketing.reports import periods, render_docx, render_pdf, render_xlsx, service, summaries
+from ticketing.reports import periods, pool, render_docx, render_pdf, render_xlsx, service, summaries
 from ticketing.reports.document import Report
 from ticketing.reports.settings import ReportSettings
 from ticketing.tables import shared
@@ -204,6 +204,6 @@ async def answer(report: Report, period: str, format: Format, name: str):  # noq
     if format is Format.json:
         return report_out(period, report)
     render, media_type = RENDERERS[format]
-    content = await metrics.rendered(render, report, report.kind, format.value)
+    content = await metrics.rendered(render, report, report.kind, format.value, run=pool.run)
     return Response(content, media_type=media_type,
                     headers={"Content-Disposition": f'attachment; filename="{name}.{format.value}"'})

@@ -3,7 +3,6 @@ plan for the week after (its inspection rounds, the tickets still open)."""
 
 from __future__ import annotations
 
-import asyncio
 from datetime import timedelta
 
 from opspact.tenancy.registry import load_tenant
@@ -11,7 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from ticketing.inspections import ledger
-from ticketing.reports import builders, facts
+from ticketing.reports import builders, facts, pool
 from ticketing.reports.document import Report
 from ticketing.reports.periods import Period
 from ticketing.reports.summaries import Summaries
@@ -47,5 +46,5 @@ async def build(session: AsyncSession, tenant_id: str, period: Period,
         extra["next_rounds"] = await ledger.rounds(session, tenant_id, period.end,
                                                    period.end + timedelta(days=7), None)
     _, vendor = parties(config)
-    # charts and layout are CPU work: off the event loop
-    return await asyncio.to_thread(builders.build, period, gathered, config["name"], vendor, **extra)
+    # charts and layout are CPU work: in the report process, off the API's
+    return await pool.run(builders.build, period, gathered, config["name"], vendor, **extra)
