@@ -76,10 +76,12 @@ def one(processes: int) -> dict:
         reader = threading.Thread(target=reads, args=(stack.url("ticketing"), token, stop, during))
         reader.start()
         started = time.perf_counter()
-        summary = asyncio.run(publish_reports(TENANT, base_url=gateway))
-        took = time.perf_counter() - started
-        stop.set()
-        reader.join()
+        try:
+            summary = asyncio.run(publish_reports(TENANT, base_url=gateway))
+        finally:
+            took = time.perf_counter() - started
+            stop.set()
+            reader.join()
         workers = [rss_mb(c) for c in children(pid)]
         return {"idle": idle, "after": rss_mb(pid), "workers": sum(workers), "took": took,
                 "reports": summary.counts.get("reports", 0),

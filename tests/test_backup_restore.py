@@ -17,12 +17,10 @@ import pytest
 from opspact import DATABASE_USERS
 from opspact.backup import BackupError, backup, restore, verify
 from opspact.cli.stack import DEFAULT_PORTS, Stack, listen_ports, repo_root
-from opspact.cli.tenant import apply_tenants
 from opspact.db.engine import asyncpg_connect_args
-from opspact.demo.loader import load
+from opspact.testing.demo import stack_with_demo_year
 from opspact.testing.plugin import auth, sign_hooks, wait_until
 
-TENANTS = repo_root() / "deploy" / "tenants"
 TENANT = "zhuhai"
 # lists whose answers depend only on what was stored, not on the clock
 STABLE = ["/api/ticketing/tickets?limit=200&sort=created_at", "/api/billing/milestones",
@@ -69,12 +67,7 @@ def archived_hashes(client: httpx.Client) -> dict[str, str]:
 
 @pytest.fixture(scope="module")
 def source(tmp_path_factory):
-    stack = Stack(data_dir=tmp_path_factory.mktemp("source"), ports=listen_ports(DEFAULT_PORTS),
-                  durable=False)
-    stack.start()
-    try:
-        apply_tenants(TENANTS, base_url=stack.url("gateway"))
-        asyncio.run(load(TENANT, base_url=stack.url("gateway"), tenants_dir=TENANTS, reports=False))
+    with stack_with_demo_year(tmp_path_factory.mktemp("source"), TENANT) as (stack, _):
         with client_for(stack) as client:
             for period in ("2024-09", "2024-10"):
                 r = client.post("/api/ticketing/report-archive", json={"kind": "monthly", "period": period})
@@ -83,8 +76,6 @@ def source(tmp_path_factory):
             wait_until(lambda: client.get("/api/billing/ledger", params={"limit": 1}).json()["total"] > 0,
                        60, message="the ledger")
         yield stack
-    finally:
-        stack.stop()
 
 
 def test_a_restored_stack_answers_the_same_and_new_events_flow(source, tmp_path_factory):
