@@ -5,8 +5,6 @@ sometimes visited, resolved and closed, most within the contract's clocks and so
 
 from __future__ import annotations
 
-import csv
-import io
 import math
 from collections import defaultdict
 from datetime import datetime, timedelta
@@ -118,14 +116,3 @@ def _poisson(rng, rate: float) -> int:
         count += 1
         product *= rng.random()
     return count
-
-
-def csv_files(found: list[dict], per_file: int = 5000) -> list[bytes]:
-    files = []
-    for n in range(0, len(found), per_file):
-        out = io.StringIO()
-        writer = csv.DictWriter(out, COLUMNS)
-        writer.writeheader()
-        writer.writerows(found[n:n + per_file])
-        files.append(out.getvalue().encode())
-    return files

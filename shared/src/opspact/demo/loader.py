@@ -24,7 +24,7 @@ import yaml
 from opspact.calendar import SHANGHAI
 from opspact.cli.common import ApiError, bearer_for
 from opspact.demo import faults, money, people, work
-from opspact.demo.period import Period, of
+from opspact.demo.period import Period, csv_files, of
 
 SUBJECT = "demo-loader"
 MANAGER_ROLES = ["vendor_manager"]
@@ -141,7 +141,7 @@ async def _roster(api: Api, period: Period, rostered: list[people.Shift], seed: 
 async def _tickets(api: Api, rows: list[dict], summary: Summary) -> int:
     started = time.perf_counter()
     created = 0
-    for raw in faults.csv_files(rows, per_file=1000):
+    for raw in csv_files(faults.COLUMNS, rows, per_file=1000):
         report = (await api.call("POST", "/api/ticketing/tickets/import", content=raw,
                                  params={"announce_breaches": "true"},
                                  headers={"Content-Type": "text/csv"}, timeout=600)).json()

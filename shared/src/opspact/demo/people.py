@@ -4,13 +4,11 @@ who came — mostly on time, now and then late, very rarely not at all."""
 
 from __future__ import annotations
 
-import csv
-import io
 import math
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 
-from opspact.demo.period import Period, at
+from opspact.demo.period import Period, at, csv_files
 
 STEMS = "甲乙丙丁戊己庚辛壬癸"
 # hours a week a post needs per head, by coverage; a person works about 40
@@ -104,16 +102,6 @@ def attendance_csv(period: Period, rostered: list[Shift], seed: int) -> list[byt
         late = roll < 0.04
         came = shift.starts_at + timedelta(minutes=rng.randint(10, 45) if late else -rng.randint(2, 15))
         left = shift.ends_at + timedelta(minutes=rng.randint(0, 20))
-        rows.append((shift.staff, came.isoformat(), left.isoformat(), "迟到" if late else ""))
-    files = []
-    for n in range(0, len(rows), 5000):
-        out = io.StringIO()
-        writer = csv.writer(out)
-        writer.writerow(["staff", "check_in_at", "check_out_at", "note"])
-        writer.writerows(rows[n:n + 5000])
-        files.append(out.getvalue().encode())
-    return files
-
-
-def on_shift(rostered: list[Shift], moment: datetime) -> list[str]:
-    return [s.staff for s in rostered if s.starts_at <= moment < s.ends_at]
+        rows.append({"staff": shift.staff, "check_in_at": came.isoformat(), "check_out_at": left.isoformat(),
+                     "note": "迟到" if late else ""})
+    return csv_files(("staff", "check_in_at", "check_out_at", "note"), rows, 5000)

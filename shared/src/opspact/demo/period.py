@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import random
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
@@ -48,3 +50,15 @@ def of(document: dict[str, Any], first: date, last: date) -> Period:
     calendar = CalendarSettings.model_validate(
         ((document.get("services") or {}).get("ticketing") or {}).get("calendar") or {})
     return Period(document["slug"], first, last, document, WorkdayCalendar(calendar))
+
+
+def csv_files(columns: tuple[str, ...], rows: list[dict], per_file: int) -> list[bytes]:
+    """The rows as CSV files of at most `per_file` rows each (an import's limit)."""
+    files = []
+    for n in range(0, len(rows), per_file):
+        out = io.StringIO()
+        writer = csv.DictWriter(out, columns)
+        writer.writeheader()
+        writer.writerows(rows[n:n + per_file])
+        files.append(out.getvalue().encode())
+    return files
