@@ -4,17 +4,20 @@ API's CPU (the GIL) nor leaves its hundreds of megabytes in the API process.
 
 One worker process by default (`OPSPACT_REPORT_PROCESSES`; 0 renders in a thread of the API
 process, as before), started with `spawn` (forking a process that runs threads and an event
-loop is unsafe) on first use, and replaced after `RECYCLE_AFTER` jobs so whatever a render
-leaves behind is given back to the system."""
+loop is unsafe) on first use at a lower CPU priority (the API comes first when both want the
+CPU), and replaced after `RECYCLE_AFTER` jobs so whatever a render leaves behind is given
+back to the system."""
 
 from __future__ import annotations
 
 import asyncio
 import multiprocessing
+import os
 from concurrent.futures import ProcessPoolExecutor
 from functools import partial
 
 RECYCLE_AFTER = 50
+NICENESS = 10  # the worker yields the CPU to the API (and PostgreSQL) when both want it
 
 _processes = 1
 _pool: ProcessPoolExecutor | None = None
@@ -29,8 +32,12 @@ def _executor() -> ProcessPoolExecutor:
     global _pool
     if _pool is None:
         _pool = ProcessPoolExecutor(max_workers=_processes, mp_context=multiprocessing.get_context("spawn"),
-                                    max_tasks_per_child=RECYCLE_AFTER)
+                                    max_tasks_per_child=RECYCLE_AFTER, initializer=_lower_priority)
     return _pool
+
+
+def _lower_priority() -> None:
+    os.nice(NICENESS)
 
 
 async def run(function, *args, **kwargs):
