@@ -103,8 +103,8 @@ async def _term(api: Api, until: date) -> tuple[date, date] | None:
 async def _recorded_term(api: Api) -> dict:
     for _ in range(100):  # the other services learn the date from billing's event
         term = (await api.call("GET", "/api/billing/contract")).json()["term"]
-        rounds = await api.call("GET", "/api/ticketing/reports", ok=(422,))
-        if term.get("start") and rounds.status_code == 200:
+        catalogue = await api.call("GET", "/api/ticketing/reports", ok=(422,))  # 422 until ticketing knows
+        if term.get("start") and catalogue.status_code == 200:
             return term
         await asyncio.sleep(0.2)
     return term
