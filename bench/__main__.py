@@ -6,6 +6,7 @@ from bench import (
     console_queue,
     demo_load,
     event_delay,
+    fault_cpu,
     gateway_overhead,
     hook_intake,
     mail_intake,
@@ -21,7 +22,8 @@ BENCHMARKS = {"event-delay": event_delay.main, "sla-scheduler": sla_scheduler.ma
               "sms-throughput": sms_throughput.main, "report-generation": report_generation.main,
               "ticket-search": ticket_search.main, "mail-intake": mail_intake.main,
               "console-queue": console_queue.main, "demo-load": demo_load.main,
-              "report-process": report_process.main}
+              "report-process": report_process.main,
+              "fault-cpu": fault_cpu.main}
 
 
 def main() -> None:

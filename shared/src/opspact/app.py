@@ -51,8 +51,12 @@ class ServiceTables:
         self.tenants = tenants_table(self.metadata)
 
 
-def current_principal(request: Request) -> Principal:
-    """The caller, from the gateway's internal token (audience = this service)."""
+async def current_principal(request: Request) -> Principal:
+    """The caller, from the gateway's internal token (audience = this service).
+
+    `async` although nothing here waits: FastAPI runs a plain `def` dependency in its thread
+    pool, and the hand-over to a thread and back cost more than the Ed25519 check itself
+    (py-spy, issue 27)."""
     header = request.headers.get("authorization", "")
     scheme, _, token = header.partition(" ")
     if scheme.lower() != "bearer" or not token:
@@ -91,9 +95,10 @@ def _query_names(dependant) -> frozenset[str]:
     return frozenset(names)
 
 
-def refuse_unknown_query(request: Request) -> None:
+async def refuse_unknown_query(request: Request) -> None:
     """A query parameter no route takes is a 422 naming it: `?statuss=open` silently listing
-    every ticket is a wrong answer that looks right."""
+    every ticket is a wrong answer that looks right. (`async` for the reason
+    `current_principal` is.)"""
     route = request.scope.get("route")
     dependant = getattr(route, "dependant", None)
     if dependant is None or not request.scope.get("query_string"):
@@ -142,8 +147,7 @@ def create_service_app(spec: ServiceSpec) -> FastAPI:
             app.state.relay = OutboxRelay.for_service(settings)
             tasks.append(asyncio.create_task(app.state.relay.run(), name="outbox-relay"))
         if settings.consumer_enabled and spec.handlers:
-            app.state.consumer = InboxConsumer(db, spec.tables, settings.kafka_bootstrap,
-                                               settings.service_name, spec.handlers)
+            app.state.consumer = InboxConsumer.for_service(db, spec.tables, settings, spec.handlers)
             tasks.append(asyncio.create_task(app.state.consumer.run(), name="inbox-consumer"))
         for worker in spec.extra_workers:
             tasks.append(asyncio.create_task(worker(app)))

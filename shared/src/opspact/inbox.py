@@ -54,14 +54,16 @@ class BrokerReset(Exception):
 
 class InboxConsumer:
     def __init__(self, db: Database, tables, bootstrap: str, consumer: str,
-                 handlers: dict[str, Handler]) -> None:
-        """`tables`: the service's inbox, outbox and dead_letters (opspact.app.ServiceTables)."""
+                 handlers: dict[str, Handler], fetch_max_wait_ms: int = 500) -> None:
+        """`tables`: the service's inbox, outbox and dead_letters (opspact.app.ServiceTables);
+        `fetch_max_wait_ms`: see `CommonSettings.kafka_fetch_max_wait_ms`."""
         self.db = db
         self.tables = tables
         self.inbox: Table = tables.inbox
         self.bootstrap = bootstrap
         self.consumer = consumer
         self.handlers = handlers
+        self.fetch_max_wait_ms = fetch_max_wait_ms
         self.topics = sorted({t.split(".", 1)[0] + ".events" for t in handlers})
         self.processed = 0
         self.parked = 0
@@ -69,6 +71,12 @@ class InboxConsumer:
         self.resets = 0  # rebuilds after a lost log (shown on /readyz)
         self.last_error: str | None = None
         self._stopping = asyncio.Event()
+
+    @classmethod
+    def for_service(cls, db: Database, tables, settings, handlers: dict[str, Handler]) -> InboxConsumer:
+        """The service's consumer as its settings describe it (opspact.settings.ServiceSettings)."""
+        return cls(db, tables, settings.kafka_bootstrap, settings.service_name, handlers,
+                   settings.kafka_fetch_max_wait_ms)
 
     def stop(self) -> None:
         self._stopping.set()
@@ -82,7 +90,7 @@ class InboxConsumer:
 
     async def _run_connected(self) -> None:
         await ensure_topics(self.bootstrap, self.topics)
-        kafka = make_consumer(self.bootstrap, self.consumer, self.topics)
+        kafka = make_consumer(self.bootstrap, self.consumer, self.topics, self.fetch_max_wait_ms)
         await kafka.start()
         last_check = time.monotonic()
         watch = LostLogWatch()

@@ -22,9 +22,10 @@ def make_producer(bootstrap: str) -> AIOKafkaProducer:
     )
 
 
-def make_consumer(bootstrap: str, group_id: str, topics: list[str]) -> AIOKafkaConsumer:
+def make_consumer(bootstrap: str, group_id: str, topics: list[str],
+                  fetch_max_wait_ms: int = 500) -> AIOKafkaConsumer:
     return AIOKafkaConsumer(
-        *topics, bootstrap_servers=bootstrap, group_id=group_id,
+        *topics, bootstrap_servers=bootstrap, group_id=group_id, fetch_max_wait_ms=fetch_max_wait_ms,
         enable_auto_commit=False, auto_offset_reset="earliest",
         metadata_max_age_ms=5000, session_timeout_ms=10000, heartbeat_interval_ms=1000,
         retry_backoff_ms=200, client_id=group_id,

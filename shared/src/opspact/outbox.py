@@ -9,6 +9,7 @@ as a fallback, so a lost notification only delays, never loses, an event.
 from __future__ import annotations
 
 import asyncio
+import functools
 import json
 import time
 import zlib
@@ -25,7 +26,6 @@ from sqlalchemy import (
     Table,
     Text,
     func,
-    insert,
     text,
 )
 from sqlalchemy.dialects.postgresql import JSONB
@@ -66,15 +66,26 @@ def notify_channel(schema: str) -> str:
 
 
 async def add(session: AsyncSession, table: Table, event: CloudEvent) -> None:
-    """Stage `event` in the caller's transaction; it is published only if that commits."""
+    """Stage `event` in the caller's transaction; it is published only if that commits.
+
+    One statement: the row and the relay's wake-up (delivered at commit only; the relay also
+    polls, so it is a wake-up, not a guarantee). The payload goes as the event's own JSON
+    text, cast by the server, rather than parsed here for the driver to encode again."""
     if event.traceparent is None:
         event.traceparent = telemetry.current_traceparent()
-    await session.execute(insert(table).values(
-        event_id=event.id, tenant_id=event.tenantid, topic=event.topic, key=event.key(),
-        event_type=event.type, payload=json.loads(event.to_json()),
-    ))
-    # Delivered at commit only; the relay also polls, so this is a wake-up, not a guarantee.
-    await session.execute(text("SELECT pg_notify(:c, '')"), {"c": notify_channel(table.schema)})
+    await session.execute(_staging_sql(table.fullname), {
+        "event_id": event.id, "tenant_id": event.tenantid, "topic": event.topic,
+        "key": event.key(), "event_type": event.type, "payload": event.to_json(),
+        "channel": notify_channel(table.schema)})
+
+
+@functools.cache
+def _staging_sql(qualified_table: str):
+    return text(
+        f"WITH staged AS (INSERT INTO {qualified_table} "
+        "(event_id, tenant_id, topic, key, event_type, payload) VALUES (:event_id, :tenant_id, "
+        ":topic, :key, :event_type, CAST(CAST(:payload AS text) AS jsonb)) RETURNING 1) "
+        "SELECT pg_notify(:channel, '') FROM staged")
 
 
 class OutboxRelay:

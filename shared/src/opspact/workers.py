@@ -21,8 +21,7 @@ async def _main(settings: ServiceSettings, handlers: dict[str, Handler], tables=
     db = Database(settings.app_database_url, settings.db_pool_size)
     workers = [OutboxRelay.for_service(settings)]
     if handlers and tables is not None:
-        workers.append(InboxConsumer(db, tables, settings.kafka_bootstrap,
-                                     settings.service_name, handlers))
+        workers.append(InboxConsumer.for_service(db, tables, settings, handlers))
     stopping = asyncio.Event()
 
     def stop() -> None:

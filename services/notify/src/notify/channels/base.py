@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import functools
+import ssl
 from dataclasses import dataclass, field
 from datetime import datetime
 
+import certifi
 from opspact.calendar import SHANGHAI
 
 
@@ -68,6 +71,13 @@ class Unavailable(Exception):
 class OutcomeUnknown(Exception):
     """Sent, but no answer came (timeout): the provider may have it. Never send blindly
     again — ask the provider first (`find`)."""
+
+
+@functools.cache
+def provider_tls() -> ssl.SSLContext:
+    """The TLS settings for talking to providers, built once: building them (the CA bundle)
+    cost more than a whole SMS when a client was made per receipt round (issue 27)."""
+    return ssl.create_default_context(cafile=certifi.where())
 
 
 async def call(client, label: str, method: str, url: str, **kwargs):

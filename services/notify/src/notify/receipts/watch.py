@@ -16,7 +16,7 @@ from sqlalchemy import or_, select
 
 from notify import tenant_settings
 from notify.channels import registry
-from notify.channels.base import Message, Unavailable
+from notify.channels.base import Message, Unavailable, provider_tls
 from notify.config import NotifySettings
 from notify.notifications.models import Notification
 from notify.receipts import service
@@ -40,7 +40,7 @@ class ReceiptWatch(LeaderLoop):
 
     async def tick(self) -> int:
         done = 0
-        async with httpx.AsyncClient() as client:
+        async with httpx.AsyncClient(verify=provider_tls()) as client:
             for tenant_id in await tenant_ids(self.db, WATCH_ROLE, shared.tenants):
                 await self.retry_pending(tenant_id)
                 done += await self.reconcile(client, tenant_id)

@@ -30,7 +30,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from notify import policy, quota, tenant_settings
 from notify.channels import registry
-from notify.channels.base import Message, OutcomeUnknown, Refused, Sent, Throttled, Unavailable
+from notify.channels.base import Message, OutcomeUnknown, Refused, Sent, Throttled, Unavailable, provider_tls
 from notify.config import NotifySettings
 from notify.notifications import repository
 from notify.notifications.fallback import fail_over
@@ -252,7 +252,7 @@ async def run_sender(settings: NotifySettings, db: Database, stopping: asyncio.E
                      sender: Sender | None = None) -> None:
     sender = sender or Sender(settings, db)
     limits = httpx.Limits(max_connections=settings.notify_sender_concurrency * 2)
-    async with httpx.AsyncClient(limits=limits) as client:
+    async with httpx.AsyncClient(limits=limits, verify=provider_tls()) as client:
         while not stopping.is_set():
             try:
                 while not stopping.is_set() and await sender.send_batch(client):
