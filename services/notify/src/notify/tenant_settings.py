@@ -257,9 +257,13 @@ def validate(settings: dict[str, Any], document: dict[str, Any] | None = None) -
 
 
 async def load(session, tenant_id: str) -> tuple[dict[str, Any], NotifyTenantSettings]:
-    """The tenant's whole notify slice (contract term included) and its settings, parsed."""
-    from opspact.tenancy.registry import load_tenant
+    """The tenant's whole notify slice (contract term included) and its settings, parsed
+    once per version of the slice (both shared between callers: read-only)."""
+    from opspact.tenancy.registry import parsed_tenant
 
     from notify.tables import shared
-    config = await load_tenant(session, shared.tenants, tenant_id)
+    return await parsed_tenant(session, shared.tenants, tenant_id, _with_settings)
+
+
+def _with_settings(config: dict[str, Any]) -> tuple[dict[str, Any], NotifyTenantSettings]:
     return config, NotifyTenantSettings.model_validate(config["settings"])

@@ -65,6 +65,12 @@ def _documents(tickets, comments) -> list[dict]:
     return out
 
 
+async def index_new(session: AsyncSession, ticket) -> None:
+    """The words of a ticket just created: no conversation or file yet, and its text is
+    at hand (one statement where `reindex` reads the ticket and its comments back)."""
+    await session.execute(_UPSERT, _documents([ticket], []))
+
+
 async def reindex(session: AsyncSession, *ticket_ids: UUID) -> None:
     ids = list(ticket_ids)
     await session.flush()  # the changes this request made are what gets indexed

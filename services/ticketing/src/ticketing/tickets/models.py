@@ -24,6 +24,9 @@ class Ticket(Base):
         Index("tickets_tenant_resolved", "tenant_id", "resolved_at",
               postgresql_where="resolved_at IS NOT NULL"),
     )
+    # The server's values (seq, created_at, updated_at) come back with the INSERT
+    # (RETURNING) instead of a SELECT after it.
+    __mapper_args__ = {"eager_defaults": True}
 
     id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
     seq: Mapped[int] = mapped_column(BigInteger, Identity(always=True), unique=True)

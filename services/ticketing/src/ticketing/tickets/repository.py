@@ -15,8 +15,7 @@ async def add(session: AsyncSession, ticket: Ticket, actor: str, note: str) -> T
         await session.flush()
     record(session, ticket, actor, "created", note, to_status=ticket.status)
     await session.flush()
-    await session.refresh(ticket)
-    return ticket
+    return ticket  # its server defaults came back with the INSERT (eager_defaults)
 
 
 async def get(session: AsyncSession, tenant_id: str, ticket_id: UUID) -> Ticket | None:

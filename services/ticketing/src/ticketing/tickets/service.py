@@ -8,13 +8,13 @@ from uuid import UUID
 
 from opspact import outbox
 from opspact.errors import Conflict, NotFound, Unprocessable
-from opspact.tenancy.registry import load_tenant
+from opspact.tenancy.registry import parsed_tenant
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from ticketing.idempotency import request_hash, scoped
 from ticketing.numbering import next_number
-from ticketing.search.index import reindex
+from ticketing.search.index import index_new
 from ticketing.sla.clocks import start_clocks
 from ticketing.tables import shared
 from ticketing.tenant_settings import TicketingTenantSettings
@@ -34,7 +34,11 @@ class Created:
 
 
 async def settings_of(session: AsyncSession, tenant_id: str) -> TicketingTenantSettings:
-    config = await load_tenant(session, shared.tenants, tenant_id)
+    """The tenant's ticketing settings (parsed once per version of its slice; read-only)."""
+    return await parsed_tenant(session, shared.tenants, tenant_id, _settings)
+
+
+def _settings(config: dict) -> TicketingTenantSettings:
     return TicketingTenantSettings.model_validate(config["settings"])
 
 
@@ -87,7 +91,7 @@ async def create(session: AsyncSession, tenant_id: str, body: TicketCreate, acto
             raise
         return Created(await repository.count_again(session, winner), False, settings)
     await start_clocks(session, ticket, settings)
-    await reindex(session, ticket.id)
+    await index_new(session, ticket)
     await outbox.add(session, shared.outbox, events.created(ticket, systems.get(ticket.system_code)))
     return Created(ticket, fresh=True, settings=settings)
 
