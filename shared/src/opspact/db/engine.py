@@ -11,7 +11,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DisconnectionError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 
-from opspact.db.tenant import bind_tenant
+from opspact.db.tenant import TenantBindingConnection, bind_tenant, forget_binding
 
 
 def asyncpg_connect_args(url: str) -> dict[str, Any]:
@@ -44,8 +44,10 @@ class Database:
         # as soon as the server's goodbye arrives, and the pool replaces it.
         self.engine: AsyncEngine = create_async_engine(
             url, pool_size=pool_size, max_overflow=pool_size, pool_recycle=RECYCLE_SECONDS,
+            connect_args={"connection_class": TenantBindingConnection},
         )
         event.listen(self.engine.sync_engine.pool, "checkout", _refuse_closed_connection)
+        event.listen(self.engine.sync_engine.pool, "checkin", forget_binding)
         self.sessions = async_sessionmaker(self.engine, expire_on_commit=False)
 
     @asynccontextmanager
