@@ -10,6 +10,7 @@ from bench import (
     gateway_overhead,
     hook_intake,
     mail_intake,
+    reads,
     report_generation,
     report_process,
     sla_scheduler,
@@ -23,7 +24,7 @@ BENCHMARKS = {"event-delay": event_delay.main, "sla-scheduler": sla_scheduler.ma
               "ticket-search": ticket_search.main, "mail-intake": mail_intake.main,
               "console-queue": console_queue.main, "demo-load": demo_load.main,
               "report-process": report_process.main,
-              "fault-cpu": fault_cpu.main}
+              "fault-cpu": fault_cpu.main, "reads": reads.main}
 
 
 def main() -> None:

@@ -1,3 +1,4 @@
+import functools
 from datetime import UTC, datetime, timedelta
 from typing import Literal
 from uuid import UUID
@@ -51,12 +52,14 @@ def to_out(ticket: Ticket, system_name: str | None = None, timeline=None,
                               from_status=e.from_status, to_status=e.to_status)
                   for e in timeline] if timeline is not None else None,
         sla=[clock_out(c, now) for c in clocks],
-        next_statuses=next_statuses(ticket.status),
+        next_statuses=list(next_statuses(ticket.status)),
     )
 
 
-def next_statuses(status: str) -> list[NextStatus]:
-    return [NextStatus(to=target, reopen=reopen) for target, reopen in allowed_from(status)]
+@functools.cache
+def next_statuses(status: str) -> tuple[NextStatus, ...]:
+    """Shared between answers (read-only): a list page asks it for every row."""
+    return tuple(NextStatus(to=target, reopen=reopen) for target, reopen in allowed_from(status))
 
 
 def clock_out(clock: SlaClock, now: datetime) -> SlaClockOut:

@@ -9,6 +9,8 @@ reason)."""
 
 from __future__ import annotations
 
+import functools
+
 from ticketing.tickets.schemas import Status
 
 MAIN_LINE = (Status.new, Status.acknowledged, Status.dispatched, Status.on_site,
@@ -54,12 +56,14 @@ def resolved_at_after(target: str | Status, at, resolved_at):
     return resolved_at if target == Status.closed else None
 
 
-def allowed_from(current: str | Status) -> list[tuple[Status, bool]]:
-    """Every status `current` may move to, each with whether it is a reopen."""
+@functools.cache
+def allowed_from(current: str | Status) -> tuple[tuple[Status, bool], ...]:
+    """Every status `current` may move to, each with whether it is a reopen (worked out once
+    per status: every ticket a list shows carries its next steps)."""
     found = []
     for target in Status:
         try:
             found.append((target, check(current, target)))
         except Refused:
             continue
-    return found
+    return tuple(found)
