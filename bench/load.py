@@ -64,7 +64,9 @@ class Outcome:
 
 
 async def fire(base_url: str, requests: list[Prepared], rate: float | None = None,
-               concurrency: int = 8, keep_bodies: bool = False) -> Outcome:
+               concurrency: int = 8, keep_bodies: bool = False,
+               seconds: float | None = None) -> Outcome:
+    """Sends `requests` (with no rate: until they run out or `seconds` have passed)."""
     origin, client, outcome = Origin.of(base_url), UpstreamClient(concurrency, 30, 5), Outcome()
     loop = asyncio.get_running_loop()
 
@@ -85,6 +87,8 @@ async def fire(base_url: str, requests: list[Prepared], rate: float | None = Non
         async def caller() -> None:
             for request in queue:
                 await one(request)
+                if seconds is not None and loop.time() - began >= seconds:
+                    return
         await asyncio.gather(*(caller() for _ in range(concurrency)))
     else:
         tasks = []
@@ -95,14 +99,14 @@ async def fire(base_url: str, requests: list[Prepared], rate: float | None = Non
             tasks.append(asyncio.create_task(one(request)))
         await asyncio.gather(*tasks)
     outcome.seconds = loop.time() - began
-    outcome.sent = len(requests)
+    outcome.sent = len(outcome.latencies_ms)
     await client.close()
     return outcome
 
 
 def run(base_url: str, requests: list[Prepared], rate: float | None = None,
-        concurrency: int = 8, keep_bodies: bool = False) -> Outcome:
-    return asyncio.run(fire(base_url, requests, rate, concurrency, keep_bodies))
+        concurrency: int = 8, keep_bodies: bool = False, seconds: float | None = None) -> Outcome:
+    return asyncio.run(fire(base_url, requests, rate, concurrency, keep_bodies, seconds))
 
 
 # -- CPU from /proc ---------------------------------------------------------------------
