@@ -9,8 +9,6 @@ reason)."""
 
 from __future__ import annotations
 
-import functools
-
 from ticketing.tickets.schemas import Status
 
 MAIN_LINE = (Status.new, Status.acknowledged, Status.dispatched, Status.on_site,
@@ -56,10 +54,8 @@ def resolved_at_after(target: str | Status, at, resolved_at):
     return resolved_at if target == Status.closed else None
 
 
-@functools.cache
 def allowed_from(current: str | Status) -> tuple[tuple[Status, bool], ...]:
-    """Every status `current` may move to, each with whether it is a reopen (worked out once
-    per status: every ticket a list shows carries its next steps)."""
+    """Every status `current` may move to, each with whether it is a reopen."""
     found = []
     for target in Status:
         try:
