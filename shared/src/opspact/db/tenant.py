@@ -8,9 +8,11 @@ import asyncpg
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from opspact.tenancy.model import SLUG_PATTERN
+
 TENANT_SETTING = "app.tenant_id"
-# What may be written into SQL as a literal: a tenant slug (opspact.tenancy.model), nothing else.
-_LITERAL_SAFE = re.compile(r"[a-z][a-z0-9-]{1,31}")
+# What may be written into SQL as a literal: a tenant slug, nothing else.
+_LITERAL_SAFE = re.compile(SLUG_PATTERN)
 
 
 class TenantBindingConnection(asyncpg.Connection):
