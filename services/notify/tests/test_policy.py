@@ -3,7 +3,7 @@
 from datetime import UTC, date, datetime
 
 import pytest
-from notify import policy
+from notify import policy, routing
 from notify.tenant_settings import AfterQuota, Frequency, NotifyTenantSettings, QuietHours
 from pydantic import ValidationError
 
@@ -91,3 +91,17 @@ def test_a_sound_slice_passes():
 def test_bad_slices_say_what_is_wrong(change, message):
     with pytest.raises(ValidationError, match=message):
         NotifyTenantSettings.model_validate(settings(**change))
+
+
+def test_the_reporter_an_event_names_keeps_the_public_quiet_hours_when_sent():
+    """The sender finds a message's contact again: the addressee an event carried is not one
+    of the tenant's contacts, and is not texted at night (a follow-up to a reporter)."""
+    tenant = NotifyTenantSettings.model_validate(settings())
+    reporter = routing.routed_contact(tenant, "address:reporter_mobile", "addressee", "13800000091")
+    assert reporter.mobile == "13800000091"
+    until = policy.quiet_until(reporter.quiet(), shanghai(21, 30))
+    assert until.isoformat() == "2026-11-22T08:00:00+08:00"
+    assert policy.quiet_until(reporter.quiet(), shanghai(8, 0, day=22)) is None
+    staff = routing.routed_contact(tenant, "contact:pm", "pm", "13800000001")
+    assert staff == tenant.contact("pm") and staff.quiet_hours is None
+    assert routing.routed_contact(tenant, "address:reporter_mobile", "addressee", "not-an-address") is None

@@ -95,6 +95,16 @@ def _address_contact(address) -> Contact | None:
         return None
 
 
+def routed_contact(settings: NotifyTenantSettings, audience: str | None, code: str | None,
+                   address: str) -> Contact | None:
+    """The contact a queued message was routed to, again when it is sent: a contact of the
+    tenant's, or the addressee an event carried (not in the tenant's contacts, and kept
+    under the public's quiet hours)."""
+    if audience and audience.startswith("address:"):
+        return _address_contact(address)
+    return settings.contact(code) if code else None
+
+
 def staff_in(value) -> list[str]:
     """Staff codes an event names in a field (one, or a list: the people a comment mentions)."""
     values = value if isinstance(value, list) else [value]

@@ -5,6 +5,7 @@ from __future__ import annotations
 from opspact import metrics
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from notify import routing
 from notify.notifications import repository
 from notify.notifications.models import Notification
 from notify.tenant_settings import Channel, NotifyTenantSettings
@@ -20,7 +21,7 @@ async def fail_over(session: AsyncSession, note: Notification, tenant: NotifyTen
     note.status, note.reason = "failed", told[:1000]
     metrics.count_message(note, "failed")
     await repository.dequeue(session, note.id)
-    contact = tenant.contact(note.contact) if note.contact else None
+    contact = routing.routed_contact(tenant, note.audience, note.contact, note.recipient)
     for index, name in enumerate(note.fallback or []):
         address = contact and contact.address(Channel(name))
         if not address:

@@ -28,7 +28,7 @@ from opspact.calendar import SHANGHAI
 from opspact.db import Database, bind_tenant
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from notify import policy, quota, tenant_settings
+from notify import policy, quota, routing, tenant_settings
 from notify.channels import registry
 from notify.channels.base import Message, OutcomeUnknown, Refused, Sent, Throttled, Unavailable, provider_tls
 from notify.config import NotifySettings
@@ -112,7 +112,7 @@ class Sender:
     async def _prepare(self, session: AsyncSession, note: Notification, tenant: NotifyTenantSettings,
                        config: dict, now: datetime, tally: Tally) -> Attempt | None:
         """Checks before sending; None when the message waits, is suppressed or failed."""
-        contact = tenant.contact(note.contact) if note.contact else None
+        contact = routing.routed_contact(tenant, note.audience, note.contact, note.recipient)
         key = (note.channel, note.recipient)
         if not note.urgent:
             until = policy.quiet_until(contact.quiet() if contact else None, now)
