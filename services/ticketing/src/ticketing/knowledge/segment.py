@@ -9,12 +9,13 @@ lower-cased; punctuation and one-character particles are dropped."""
 
 from __future__ import annotations
 
-import logging
 import re
 from functools import lru_cache
 
 from sqlalchemy import cast
 from sqlalchemy.dialects.postgresql import TSQUERY
+
+from ticketing.knowledge import lexicon
 
 _WORD = re.compile(r"\w")
 _PARTICLES = frozenset("的了是在和与及或等把被就也都而且着过吗呢吧啊")
@@ -22,9 +23,8 @@ _PARTICLES = frozenset("的了是在和与及或等把被就也都而且着过�
 
 @lru_cache(maxsize=1)
 def _jieba():
-    import jieba  # loads its dictionary on first use (~1 s): not at import time
-    jieba.setLogLevel(logging.WARNING)
-    return jieba
+    """jieba on memory-mapped tables (lexicon): made on first use, not at import time."""
+    return lexicon.tokenizer()
 
 
 # Longer "words" are pasted logs or hashes nobody types into a search box, and
