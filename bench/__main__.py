@@ -10,6 +10,7 @@ from bench import (
     gateway_overhead,
     hook_intake,
     mail_intake,
+    memory,
     reads,
     report_generation,
     report_process,
@@ -24,7 +25,8 @@ BENCHMARKS = {"event-delay": event_delay.main, "sla-scheduler": sla_scheduler.ma
               "ticket-search": ticket_search.main, "mail-intake": mail_intake.main,
               "console-queue": console_queue.main, "demo-load": demo_load.main,
               "report-process": report_process.main,
-              "fault-cpu": fault_cpu.main, "reads": reads.main}
+              "fault-cpu": fault_cpu.main, "reads": reads.main,
+              "memory": memory.main}
 
 
 def main() -> None:

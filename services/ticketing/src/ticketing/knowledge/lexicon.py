@@ -11,7 +11,8 @@ the cut is the same — jieba's own code runs on it; only its lookups change:
   `get_DAG` asks the trie for the words starting at each position in one call, instead of
   probing each longer prefix of the sentence in a dict.
 - `jieba.finalseg.prob_emit` is registered before jieba is imported, as a module whose `P`
-  reads the emission trie: jieba imports that module's 1.3 MB of literals otherwise.
+  reads the emission trie: jieba imports that module's 1.3 MB of literals otherwise; and
+  jieba is imported without pkg_resources, which it takes only to find its own files.
 
 The tries are built from the installed jieba's own data, once per machine, by a child
 process (`python -m ticketing.knowledge.lexicon DIR`: building takes 0.4 s and leaves
@@ -133,6 +134,20 @@ def _words_at(trie: marisa_trie.RecordTrie, longest: int):
     return get_DAG
 
 
+def _import_jieba():
+    """jieba without pkg_resources (6.4 MB, deprecated): jieba falls back to opening its
+    files by path, and reads none of them here (the tries stand for its dictionary)."""
+    absent = "pkg_resources" not in sys.modules
+    if absent:
+        sys.modules["pkg_resources"] = None
+    try:
+        import jieba
+    finally:
+        if absent:
+            del sys.modules["pkg_resources"]
+    return jieba
+
+
 def tokenizer():
     """A jieba Tokenizer on the tries (import jieba through this, never before it)."""
     directory = ensure_built()
@@ -140,8 +155,7 @@ def tokenizer():
     module = types.ModuleType("jieba.finalseg.prob_emit")
     module.P = {state: Emissions(emissions, state) for state in STATES}
     sys.modules.setdefault(module.__name__, module)
-    import jieba
-
+    jieba = _import_jieba()
     jieba.setLogLevel(logging.WARNING)
     if not isinstance(jieba.finalseg.emit_P["B"], Emissions):
         log.warning("jieba was imported before its compact tables: its own stay in memory")
