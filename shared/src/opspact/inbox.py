@@ -100,17 +100,26 @@ class InboxConsumer:
                 if not batches and time.monotonic() - last_check > LOG_CHECK_SECONDS:
                     last_check = time.monotonic()
                     await self._check_log_intact(kafka, watch)
-                for tp, messages in batches.items():
+                for messages in batches.values():
                     for message in messages:
                         await self._handle_with_retry(message)
                         failpoint("consumer.after_db_commit")
-                        partition = TopicPartition(tp.topic, tp.partition)
-                        await kafka.commit({partition: message.offset + 1})
-                        watch.committed(partition, message.offset + 1)
+                if batches:
+                    await self._commit_offsets(kafka, batches, watch)
                 self._report_lag(kafka, batches)
                 self.last_error = None
         finally:
             await kafka.stop()
+
+    async def _commit_offsets(self, kafka, batches, watch: LostLogWatch) -> None:
+        """One offset commit for the whole fetch, after every message in it is in the
+        database. A crash before it delivers those messages again, and the inbox answers
+        each as a duplicate; a commit per message cost a broker round trip per event."""
+        offsets = {TopicPartition(tp.topic, tp.partition): messages[-1].offset + 1
+                   for tp, messages in batches.items()}
+        await kafka.commit(offsets)
+        for partition, offset in offsets.items():
+            watch.committed(partition, offset)
 
     def _report_lag(self, kafka, batches) -> None:
         """Messages behind the end of each topic, from the high-water marks the last fetch
