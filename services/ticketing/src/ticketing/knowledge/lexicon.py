@@ -145,18 +145,23 @@ def _import_jieba():
     finally:
         if absent:
             del sys.modules["pkg_resources"]
+    jieba.setLogLevel(logging.WARNING)
     return jieba
 
 
 def tokenizer():
-    """A jieba Tokenizer on the tries (import jieba through this, never before it)."""
-    directory = ensure_built()
+    """A jieba Tokenizer on the tries (import jieba through this, never before it); stock
+    jieba's when they cannot be built here — the same words, at its memory."""
+    try:
+        directory = ensure_built()
+    except (OSError, subprocess.SubprocessError) as exc:
+        log.warning("jieba's tries could not be built (%s): cutting with stock jieba", exc)
+        return _import_jieba().dt
     emissions = marisa_trie.RecordTrie("<d").mmap(str(directory / _EMISSIONS))
     module = types.ModuleType("jieba.finalseg.prob_emit")
     module.P = {state: Emissions(emissions, state) for state in STATES}
     sys.modules.setdefault(module.__name__, module)
     jieba = _import_jieba()
-    jieba.setLogLevel(logging.WARNING)
     if not isinstance(jieba.finalseg.emit_P["B"], Emissions):
         log.warning("jieba was imported before its compact tables: its own stay in memory")
     facts = json.loads((directory / _FACTS).read_text())
