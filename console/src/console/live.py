@@ -29,9 +29,12 @@ RETRY_MILLISECONDS = 3000
 
 
 class LiveFeed:
-    def __init__(self, bootstrap: str, topics: list[str]) -> None:
+    def __init__(self, bootstrap: str, topics: list[str], fetch_max_wait_ms: int = 500) -> None:
+        """`fetch_max_wait_ms`: as the services' consumers (CommonSettings): on Tansu a
+        fetch is held that long, so it is the delay before a browser hears of a change."""
         self.bootstrap = bootstrap
         self.topics = topics
+        self.fetch_max_wait_ms = fetch_max_wait_ms
         self.subscribers: dict[str, set[Subscriber]] = defaultdict(set)
         self.connected = False
         self._task: asyncio.Task | None = None
@@ -50,6 +53,7 @@ class LiveFeed:
             consumer = AIOKafkaConsumer(*self.topics, bootstrap_servers=self.bootstrap,
                                         group_id=None, auto_offset_reset="latest",
                                         enable_auto_commit=False, metadata_max_age_ms=5000,
+                                        fetch_max_wait_ms=self.fetch_max_wait_ms,
                                         client_id="opspact-console")
             try:
                 await consumer.start()

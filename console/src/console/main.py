@@ -55,7 +55,8 @@ def origin_of(url: str) -> str:
 def create_app(settings: ConsoleSettings | None = None) -> FastAPI:
     settings = settings or get_settings()
     logs.configure("console", settings.log_format, settings.log_level)
-    feed = live.LiveFeed(settings.kafka_bootstrap, settings.console_live_topics)
+    feed = live.LiveFeed(settings.kafka_bootstrap, settings.console_live_topics,
+                         settings.kafka_fetch_max_wait_ms)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI):
