@@ -11,6 +11,7 @@ from bench import (
     hook_intake,
     mail_intake,
     memory,
+    notify_routing,
     reads,
     report_generation,
     report_process,
@@ -26,7 +27,7 @@ BENCHMARKS = {"event-delay": event_delay.main, "sla-scheduler": sla_scheduler.ma
               "console-queue": console_queue.main, "demo-load": demo_load.main,
               "report-process": report_process.main,
               "fault-cpu": fault_cpu.main, "reads": reads.main,
-              "memory": memory.main}
+              "memory": memory.main, "notify-routing": notify_routing.main}
 
 
 def main() -> None:
