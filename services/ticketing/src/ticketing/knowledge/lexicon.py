@@ -1,10 +1,11 @@
 """jieba with its dictionary and its HMM table in two memory-mapped tries.
 
 Stock jieba holds its 349,045 words and every prefix of them (498,113 keys) in a Python dict,
-and its HMM emission table (35,224 probabilities) in nested dicts: 83 MB in each process
+and its HMM emission table (35,224 probabilities) in nested dicts: 72 MB in each process
 that cuts a ticket's text, which took ticketing's API from 126 MB to 197 MB on its first
-ticket (issue 27: ≤ 120 MB). The same data as marisa tries is 2 MB of mapped file, and
-the cut is the same — jieba's own code runs on it; only its lookups change:
+ticket (issue 27: ≤ 120 MB). The same data as marisa tries is 1.9 MB of mapped file (3.2 MB
+with jieba's code: `bench memory`), and the cut is the same — jieba's own code runs on it;
+only its lookups change:
 
 - `Tokenizer.FREQ` is a read-only mapping over the words of frequency > 0 (jieba's
   prefixes of frequency 0 are `get(...) or 1` and falsy alike wherever it reads them), and
