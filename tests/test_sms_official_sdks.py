@@ -101,9 +101,9 @@ def test_our_alibaba_client_in_either_signature(stack, signature):
     """OpsPact's own client: V3 by default, V2 when an account needs it — both taken."""
     import asyncio
 
-    import httpx
     from notify.channels.alibaba import AlibabaSms
     from notify.channels.base import Message
+    from notify.channels.http import ProviderClient
 
     sms = AlibabaSms(f"{stack.url('sms-sink')}/alibaba/", *TEST_KEYS["alibaba"], signature=signature)
     message = Message(id=uuid.uuid4().hex, recipient=_phone(), text="", subject="",
@@ -111,7 +111,7 @@ def test_our_alibaba_client_in_either_signature(stack, signature):
                       provider_template="SMS_9000001")
 
     async def run():
-        async with httpx.AsyncClient() as client:
+        async with ProviderClient() as client:
             sent = await sms.send(client, message)
             return sent, await sms.find(client, message, datetime.now(SHANGHAI))
     sent, report = asyncio.run(run())

@@ -232,12 +232,13 @@ class Answer:
 
 class UpstreamClient:
     def __init__(self, max_connections: int, timeout_seconds: float,
-                 connect_timeout: float) -> None:
+                 connect_timeout: float, tls: ssl.SSLContext | None = None) -> None:
+        """`tls`: for https origins (default: the system's CA store)."""
         self.timeout_seconds = timeout_seconds
         self.connect_timeout = connect_timeout
         self._slots = asyncio.Semaphore(max_connections)
         self._idle: dict[Origin, deque[_Connection]] = {}
-        self._tls = ssl.create_default_context()
+        self._tls = tls or ssl.create_default_context()
 
     async def request(self, origin: Origin, method: str, target: str,
                       headers: list[tuple[bytes, bytes]], body: bytes = b"",

@@ -11,7 +11,7 @@ class NotifySettings(ServiceSettings):
     notify_sender_poll_seconds: float = 1.0
     notify_sender_batch: int = 50
     # Provider calls in flight at once within a batch (bench sms-throughput: 4 beat 8 and 16,
-    # httpx checks every pooled connection on each request).
+    # measured with httpx, which checked every pooled connection on each request).
     notify_sender_concurrency: int = 4
     notify_max_attempts: int = 8
     # A timed-out send is looked for at the provider; if still not found after this long,

@@ -28,7 +28,6 @@ from datetime import UTC, datetime, timedelta
 from typing import Literal
 from urllib.parse import quote, urlsplit
 
-import httpx
 from opspact.calendar import SHANGHAI
 
 from notify.channels.base import (
@@ -41,6 +40,7 @@ from notify.channels.base import (
     raise_for_code,
     shanghai_time,
 )
+from notify.channels.http import ProviderClient
 
 VERSION = "2017-05-25"
 REFUSED = {
@@ -128,7 +128,7 @@ class AlibabaSms:
         merged = {**common, **params}
         return {**merged, "Signature": signature(merged, self.access_key_secret)}
 
-    async def _call(self, client: httpx.AsyncClient, action: str, params: dict[str, str]) -> dict:
+    async def _call(self, client: ProviderClient, action: str, params: dict[str, str]) -> dict:
         if self.signature == "v2":
             response = await call(client, f"alibaba {action}", "GET", self.endpoint,
                                   params=self.signed(action, params), timeout=self.timeout)
@@ -143,7 +143,7 @@ class AlibabaSms:
         except ValueError as exc:
             raise Unavailable(f"alibaba {action}: HTTP {response.status_code}, not JSON") from exc
 
-    async def send(self, client: httpx.AsyncClient, message: Message) -> Sent:
+    async def send(self, client: ProviderClient, message: Message) -> Sent:
         if not message.provider_template:
             raise Refused("template_not_approved", "NO_TEMPLATE_CODE",
                           f"no Alibaba template code for {message.template!r} in the tenant file")
@@ -157,7 +157,7 @@ class AlibabaSms:
             return Sent(self.name, body["BizId"])
         raise_for_code("alibaba SendSms", code, body.get("Message", ""), REFUSED, THROTTLED)
 
-    async def find(self, client: httpx.AsyncClient, message: Message, sent_on: datetime) -> Report | None:
+    async def find(self, client: ProviderClient, message: Message, sent_on: datetime) -> Report | None:
         """Did the provider take this message, and was it delivered? The day's sends to the
         number, looked up by our OutId (QuerySendDetails): a lost answer, or reconciliation.
         A message sent just before midnight (Shanghai) may be dated the next day by the
@@ -170,7 +170,7 @@ class AlibabaSms:
                 return found
         return None
 
-    async def _find_on(self, client: httpx.AsyncClient, message: Message, send_date: str) -> Report | None:
+    async def _find_on(self, client: ProviderClient, message: Message, send_date: str) -> Report | None:
         page = 1
         while True:
             body = await self._call(client, "QuerySendDetails", {

@@ -81,14 +81,15 @@ def provider_tls() -> ssl.SSLContext:
 
 
 async def call(client, label: str, method: str, url: str, **kwargs):
-    """One HTTP exchange with a provider, its failures in our terms: no answer is
-    `OutcomeUnknown` (it may have the message), no connection or a 5xx is `Unavailable`."""
-    import httpx
+    """One HTTP exchange with a provider (`notify.channels.http.ProviderClient`), its failures
+    in our terms: sent and no answer is `OutcomeUnknown` (it may have the message), no
+    connection or a 5xx is `Unavailable`."""
+    from opspact.upstream import ConnectFailed, UpstreamBroken, UpstreamTimeout
     try:
         response = await client.request(method, url, **kwargs)
-    except httpx.TimeoutException as exc:
-        raise OutcomeUnknown(f"{label}: {type(exc).__name__}") from exc
-    except httpx.HTTPError as exc:
+    except (UpstreamTimeout, UpstreamBroken) as exc:
+        raise OutcomeUnknown(f"{label}: {type(exc).__name__}: {exc}") from exc
+    except ConnectFailed as exc:
         raise Unavailable(f"{label}: {type(exc).__name__}: {exc}") from exc
     if response.status_code >= 500:
         raise Unavailable(f"{label}: HTTP {response.status_code}")

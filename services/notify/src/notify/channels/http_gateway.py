@@ -11,9 +11,8 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-import httpx
-
 from notify.channels.base import Message, Refused, Report, Sent, Unavailable, call
+from notify.channels.http import ProviderClient
 
 
 def _fill(value: Any, values: dict[str, str]) -> Any:
@@ -46,7 +45,7 @@ class HttpGatewaySms:
                   "sign": message.sign_name, "id": message.id}
         return _fill(json.loads(self.body_template), values)
 
-    async def send(self, client: httpx.AsyncClient, message: Message) -> Sent:
+    async def send(self, client: ProviderClient, message: Message) -> Sent:
         response = await call(client, "http gateway", "POST", self.url,
                               json=self.request_body(message), timeout=self.timeout)
         try:

@@ -13,9 +13,8 @@ import time
 from dataclasses import dataclass
 from urllib.parse import quote_plus
 
-import httpx
-
 from notify.channels.base import Message, Refused, Report, Sent, Throttled, Unavailable, call
+from notify.channels.http import ProviderClient
 
 THROTTLED_CODES = {130101, 45009, 45033}  # DingTalk: too fast; WeCom: frequency limits
 
@@ -43,7 +42,7 @@ class Robot:
         joiner = "&" if "?" in self.url else "?"
         return f"{self.url}{joiner}timestamp={stamp}&sign={dingtalk_sign(self.secret, stamp)}"
 
-    async def send(self, client: httpx.AsyncClient, message: Message) -> Sent:
+    async def send(self, client: ProviderClient, message: Message) -> Sent:
         body = {"msgtype": "text", "text": {"content": f"{message.subject}\n{message.text}"}}
         response = await call(client, self.kind, "POST", self.signed_url(), json=body,
                               timeout=self.timeout)

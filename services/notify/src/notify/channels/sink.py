@@ -6,9 +6,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import httpx
-
-from notify.channels.base import Message, Refused, Report, Sent, Unavailable, call
+from notify.channels.base import Message, OutcomeUnknown, Refused, Report, Sent, Unavailable, call
+from notify.channels.http import ProviderClient
 
 
 @dataclass
@@ -17,7 +16,7 @@ class SinkSms:
     timeout: float = 10.0
     name: str = "local_sink"
 
-    async def send(self, client: httpx.AsyncClient, message: Message) -> Sent:
+    async def send(self, client: ProviderClient, message: Message) -> Sent:
         response = await call(client, "sink", "POST", f"{self.base_url}/sms", json={
             "message_id": message.id, "phone": message.recipient, "sign_name": message.sign_name,
             "content": message.text}, timeout=self.timeout)
@@ -31,13 +30,14 @@ class SinkSms:
             raise Unavailable(f"sink: HTTP {response.status_code}")
         return Sent(self.name, response.json()["biz_id"])
 
-    async def find(self, client: httpx.AsyncClient, message: Message, sent_on) -> Report | None:
+    async def find(self, client: ProviderClient, message: Message, sent_on) -> Report | None:
         try:
-            response = await client.get(f"{self.base_url}/messages",
-                                        params={"message_id": message.id}, timeout=self.timeout)
-            response.raise_for_status()
-        except httpx.HTTPError as exc:
-            raise Unavailable(f"sink: {type(exc).__name__}: {exc}") from exc
+            response = await call(client, "sink", "GET", f"{self.base_url}/messages",
+                                  params={"message_id": message.id}, timeout=self.timeout)
+        except OutcomeUnknown as exc:  # a question only: asking again later is harmless
+            raise Unavailable(str(exc)) from exc
+        if response.status_code >= 300:
+            raise Unavailable(f"sink: HTTP {response.status_code}")
         items = response.json()["items"]
         # The sink has no operator behind it: what it took counts as delivered.
         return Report(self.name, items[0]["biz_id"], True, "DELIVERED") if items else None

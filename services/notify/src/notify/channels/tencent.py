@@ -16,8 +16,6 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from urllib.parse import urlsplit
 
-import httpx
-
 from notify.channels.base import (
     Message,
     Refused,
@@ -28,6 +26,7 @@ from notify.channels.base import (
     raise_for_code,
     shanghai_time,
 )
+from notify.channels.http import ProviderClient
 
 VERSION = "2021-01-11"
 CONTENT_TYPE = "application/json; charset=utf-8"
@@ -85,7 +84,7 @@ class TencentSms:
     name: str = "tencent"
     reports: bool = True  # pushes delivery reports and answers for them when asked
 
-    async def _call(self, client: httpx.AsyncClient, action: str, body: dict) -> dict:
+    async def _call(self, client: ProviderClient, action: str, body: dict) -> dict:
         payload = json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode()
         host = urlsplit(self.endpoint).netloc
         now = int(time.time())
@@ -105,7 +104,7 @@ class TencentSms:
                            REFUSED, THROTTLED)
         return answer
 
-    async def send(self, client: httpx.AsyncClient, message: Message) -> Sent:
+    async def send(self, client: ProviderClient, message: Message) -> Sent:
         if not message.provider_template:
             raise Refused("template_not_approved", "NO_TEMPLATE_ID",
                           f"no Tencent template id for {message.template!r} in the tenant file")
@@ -120,7 +119,7 @@ class TencentSms:
             return Sent(self.name, status["SerialNo"])
         raise_for_code("tencent SendSms", code, text, REFUSED, THROTTLED)
 
-    async def find(self, client: httpx.AsyncClient, message: Message, sent_on: datetime) -> Report | None:
+    async def find(self, client: ProviderClient, message: Message, sent_on: datetime) -> Report | None:
         """Did the provider take this message, and was it delivered? The number's statuses
         since the send, matched by our SessionContext (PullSmsSendStatusByPhoneNumber)."""
         begin = int((sent_on - timedelta(minutes=5)).timestamp())

@@ -8,7 +8,6 @@ from __future__ import annotations
 import logging
 from datetime import UTC, datetime, timedelta
 
-import httpx
 from opspact.db import Database
 from opspact.db.bootstrap import app_role
 from opspact.leader import LeaderLoop, tenant_ids
@@ -16,7 +15,8 @@ from sqlalchemy import or_, select
 
 from notify import tenant_settings
 from notify.channels import registry
-from notify.channels.base import Message, Unavailable, provider_tls
+from notify.channels.base import Message, Unavailable
+from notify.channels.http import ProviderClient
 from notify.config import NotifySettings
 from notify.notifications.models import Notification
 from notify.receipts import service
@@ -40,7 +40,7 @@ class ReceiptWatch(LeaderLoop):
 
     async def tick(self) -> int:
         done = 0
-        async with httpx.AsyncClient(verify=provider_tls()) as client:
+        async with ProviderClient() as client:
             for tenant_id in await tenant_ids(self.db, WATCH_ROLE, shared.tenants):
                 await self.retry_pending(tenant_id)
                 done += await self.reconcile(client, tenant_id)
@@ -56,7 +56,7 @@ class ReceiptWatch(LeaderLoop):
         """Providers with an operator behind them (the local sink reports nothing)."""
         return [name for name, adapter in self.channels.sms.items() if getattr(adapter, "reports", False)]
 
-    async def reconcile(self, client: httpx.AsyncClient, tenant_id: str) -> int:
+    async def reconcile(self, client: ProviderClient, tenant_id: str) -> int:
         now = datetime.now(UTC)
         async with self.db.unit_of_work(tenant_id) as session:
             ids = list((await session.execute(select(Notification.id).where(
@@ -75,7 +75,7 @@ class ReceiptWatch(LeaderLoop):
                 break
         return settled
 
-    async def _ask(self, client: httpx.AsyncClient, tenant_id: str, notification_id, now) -> bool:
+    async def _ask(self, client: ProviderClient, tenant_id: str, notification_id, now) -> bool:
         async with self.db.unit_of_work(tenant_id) as session:
             note = (await session.execute(select(Notification).where(
                 Notification.tenant_id == tenant_id, Notification.id == notification_id,

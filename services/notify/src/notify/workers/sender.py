@@ -21,7 +21,6 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from uuid import UUID
 
-import httpx
 from fastapi import FastAPI
 from opspact import metrics
 from opspact.calendar import SHANGHAI
@@ -30,7 +29,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from notify import policy, quota, routing, tenant_settings
 from notify.channels import registry
-from notify.channels.base import Message, OutcomeUnknown, Refused, Sent, Throttled, Unavailable, provider_tls
+from notify.channels.base import Message, OutcomeUnknown, Refused, Sent, Throttled, Unavailable
+from notify.channels.http import ProviderClient
 from notify.config import NotifySettings
 from notify.notifications import repository
 from notify.notifications.fallback import fail_over
@@ -80,7 +80,7 @@ class Sender:
         self.calls = asyncio.Semaphore(settings.notify_sender_concurrency)
         self.sent = 0
 
-    async def send_batch(self, client: httpx.AsyncClient) -> int:
+    async def send_batch(self, client: ProviderClient) -> int:
         """Handle the due messages, up to a batch; how many were due (0: none)."""
         async with self.db.unit_of_work() as session:
             due = await repository.next_due(session, self.settings.notify_sender_batch)
@@ -93,7 +93,7 @@ class Sender:
                 await session.flush()  # under this tenant's binding, before the next one's
             return len(due)
 
-    async def _send_for(self, session: AsyncSession, client: httpx.AsyncClient, tenant_id: str,
+    async def _send_for(self, session: AsyncSession, client: ProviderClient, tenant_id: str,
                         ids: list[UUID]) -> None:
         notes = await repository.get_many(session, tenant_id, ids)
         # Off the queue in one statement; whatever must wait is queued again below.
@@ -148,7 +148,7 @@ class Sender:
             tally.segments += note.segments or 1
         return Attempt(note, adapters, usage)
 
-    async def _send(self, client: httpx.AsyncClient, attempt: Attempt, tenant: NotifyTenantSettings,
+    async def _send(self, client: ProviderClient, attempt: Attempt, tenant: NotifyTenantSettings,
                     now: datetime) -> None:
         """Provider calls only: what they answered goes into `attempt`."""
         note = attempt.note
@@ -170,7 +170,7 @@ class Sender:
                 attempt.provider = adapter.name
                 return
 
-    async def _settle_unknown(self, client: httpx.AsyncClient, attempt: Attempt,
+    async def _settle_unknown(self, client: ProviderClient, attempt: Attempt,
                               tenant: NotifyTenantSettings, now: datetime) -> bool:
         """True when the earlier, unanswered send is settled (found, or still waited on)."""
         note = attempt.note
@@ -251,8 +251,7 @@ class Sender:
 async def run_sender(settings: NotifySettings, db: Database, stopping: asyncio.Event,
                      sender: Sender | None = None) -> None:
     sender = sender or Sender(settings, db)
-    limits = httpx.Limits(max_connections=settings.notify_sender_concurrency * 2)
-    async with httpx.AsyncClient(limits=limits, verify=provider_tls()) as client:
+    async with ProviderClient(max_connections=settings.notify_sender_concurrency * 2) as client:
         while not stopping.is_set():
             try:
                 while not stopping.is_set() and await sender.send_batch(client):
