@@ -9,6 +9,7 @@ from datetime import datetime
 
 import certifi
 from opspact.calendar import SHANGHAI
+from opspact.upstream import ConnectFailed, UpstreamBroken, UpstreamTimeout
 
 
 @dataclass(frozen=True)
@@ -84,7 +85,6 @@ async def call(client, label: str, method: str, url: str, **kwargs):
     """One HTTP exchange with a provider (`notify.channels.http.ProviderClient`), its failures
     in our terms: sent and no answer is `OutcomeUnknown` (it may have the message), no
     connection or a 5xx is `Unavailable`."""
-    from opspact.upstream import ConnectFailed, UpstreamBroken, UpstreamTimeout
     try:
         response = await client.request(method, url, **kwargs)
     except (UpstreamTimeout, UpstreamBroken) as exc:
