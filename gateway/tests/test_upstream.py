@@ -203,6 +203,17 @@ async def test_an_answer_cut_short_is_broken():
             await answer.read()
 
 
+async def test_an_answer_delimited_by_the_close_is_whole():
+    """Neither Content-Length nor chunked: the body runs until the server closes."""
+    async def until_close(req, n):
+        return b"HTTP/1.1 200 OK\r\nconnection: close\r\n\r\n" + b'{"Code":"OK","n":' + str(n).encode() + b"}"
+
+    async with Server(lambda req, n: until_close(req, n) if n == 1 else None) as server:
+        answer = await client().request(server.origin, "POST", "/sms", [], b"{}")
+        server.drop_connections()  # the close that ends the body
+        assert (answer.status, await answer.read()) == (200, b'{"Code":"OK","n":1}')
+
+
 @pytest.mark.parametrize(("method", "target", "headers"), [
     ("GET", "/a b", []),
     ("GET", "no-slash", []),

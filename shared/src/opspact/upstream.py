@@ -115,8 +115,23 @@ class _Connection(asyncio.Protocol):
 
     def connection_lost(self, exc: Exception | None) -> None:
         self.closed = True
-        if not self.complete:
-            self._fail(UpstreamBroken("the connection closed before the answer was complete"))
+        if self.complete:
+            return
+        if exc is None and self._ends_at_close():
+            self.complete = True  # its close is its end
+            self._wake()
+            return
+        self._fail(UpstreamBroken("the connection closed before the answer was complete"))
+
+    def _ends_at_close(self) -> bool:
+        """An answer whose head came with neither Content-Length nor chunked coding: its body
+        runs until the connection closes (RFC 9112 §6.3; older servers and HTTP/1.0 answer
+        so — a customer's own SMS gateway may)."""
+        if not self.status:
+            return False
+        chunked = any(name == b"transfer-encoding" and b"chunked" in value.lower()
+                      for name, value in self.headers)
+        return not chunked and all(name != b"content-length" for name, _ in self.headers)
 
     # -- httptools callbacks --------------------------------------------------------
     def on_header(self, name: bytes, value: bytes) -> None:
