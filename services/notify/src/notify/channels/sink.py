@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from notify.channels.base import Message, OutcomeUnknown, Refused, Report, Sent, Unavailable, call
+from notify.channels.base import Message, Refused, Report, Sent, Unavailable, call
 from notify.channels.http import ProviderClient
 
 
@@ -31,11 +31,8 @@ class SinkSms:
         return Sent(self.name, response.json()["biz_id"])
 
     async def find(self, client: ProviderClient, message: Message, sent_on) -> Report | None:
-        try:
-            response = await call(client, "sink", "GET", f"{self.base_url}/messages",
-                                  params={"message_id": message.id}, timeout=self.timeout)
-        except OutcomeUnknown as exc:  # a question only: asking again later is harmless
-            raise Unavailable(str(exc)) from exc
+        response = await call(client, "sink", "GET", f"{self.base_url}/messages",
+                              params={"message_id": message.id}, timeout=self.timeout)
         if response.status_code >= 300:
             raise Unavailable(f"sink: HTTP {response.status_code}")
         items = response.json()["items"]

@@ -15,7 +15,7 @@ from sqlalchemy import or_, select
 
 from notify import tenant_settings
 from notify.channels import registry
-from notify.channels.base import Message, Unavailable
+from notify.channels.base import Message, OutcomeUnknown, Unavailable
 from notify.channels.http import ProviderClient
 from notify.config import NotifySettings
 from notify.notifications.models import Notification
@@ -70,7 +70,7 @@ class ReceiptWatch(LeaderLoop):
         for notification_id in ids:
             try:
                 settled += await self._ask(client, tenant_id, notification_id, now)
-            except Unavailable as exc:
+            except (Unavailable, OutcomeUnknown) as exc:  # a question unanswered: ask next tick
                 log.warning("reconciliation of %s paused: %s", tenant_id, exc)
                 break
         return settled

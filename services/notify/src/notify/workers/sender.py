@@ -179,7 +179,7 @@ class Sender:
             try:
                 found = await adapter.find(client, self._message(note, tenant, adapter.name),
                                            note.outcome_unknown_since)
-            except Unavailable as exc:
+            except (Unavailable, OutcomeUnknown) as exc:  # a question unanswered: ask again later
                 attempt.result = Recheck(f"could not ask {adapter.name} about the earlier send: {exc}")
                 return True
             if found is not None:
